@@ -1,0 +1,94 @@
+import * as z from 'zod/mini';
+import { InvalidConfig } from './errors.ts';
+import { isIpv4Cidr } from './cidr.ts';
+
+/**
+ * The one configuration of a stage (config/<stage>.json), read by the deployment
+ * (serverless.yml, through config/load.cjs) and by the local engine alike. Lambdas receive it
+ * as JSON in OPSFLOW_CONFIG and parse it once per cold start. zod/mini keeps handler bundles small.
+ */
+
+const awsRegion = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1'));
+const name = z.string().check(z.minLength(1), z.maxLength(255));
+const cidr = z.string().check(z.refine(isIpv4Cidr, 'must be an IPv4 CIDR such as 10.0.0.0/16'));
+
+/** Route 53 answers names in lower case with a trailing dot; config must already be in that form. */
+const recordName = z.string().check(
+  z.regex(/^([a-z0-9_]([a-z0-9-_]{0,61}[a-z0-9_])?\.)+$/, 'must be a lower-case DNS name ending with a dot, such as admin.corp.internal.'),
+  z.maxLength(255),
+);
+
+const scheduleExpression = z.string().check(
+  z.regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/, 'must be rate(...) or cron(...)'),
+);
+
+export const LifecycleResult = { Continue: 'CONTINUE', Abandon: 'ABANDON' } as const;
+
+export const dnsGroupSchema = z.strictObject({
+  autoScalingGroupName: name,
+  hostedZoneId: z.string().check(z.regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ')),
+  recordName,
+  ttl: z._default(z.int().check(z.gte(0), z.lte(172800)), 60),
+  allowedCidrs: z.array(cidr).check(z.minLength(1)),
+  launchHookName: z.optional(name),
+  terminateHookName: z.optional(name),
+  lifecycleResultOnFailure: z._default(z.enum([LifecycleResult.Continue, LifecycleResult.Abandon]), LifecycleResult.Continue),
+});
+
+export const instanceDnsSchema = z.strictObject({
+  groups: z.array(dnsGroupSchema).check(
+    z.refine((groups) => new Set(groups.map((g) => g.autoScalingGroupName)).size === groups.length, 'each autoScalingGroupName may appear once'),
+    z.refine((groups) => new Set(groups.map((g) => `${g.hostedZoneId} ${g.recordName}`)).size === groups.length, 'two groups may not share one record'),
+  ),
+  sync: z._default(
+    z.strictObject({
+      pollSeconds: z._default(z.int().check(z.gte(1), z.lte(60)), 5),
+      maxPolls: z._default(z.int().check(z.gte(1), z.lte(120)), 24),
+    }),
+    { pollSeconds: 5, maxPolls: 24 },
+  ),
+  reconcile: z._default(
+    z.strictObject({
+      schedule: z._default(scheduleExpression, 'rate(15 minutes)'),
+      enabled: z._default(z.boolean(), true),
+      dryRun: z._default(z.boolean(), false),
+    }),
+    { schedule: 'rate(15 minutes)', enabled: true, dryRun: false },
+  ),
+});
+
+export const configSchema = z.strictObject({
+  region: awsRegion,
+  instanceDns: instanceDnsSchema,
+  alarms: z._default(
+    z.strictObject({ email: z.optional(z.string().check(z.email())) }),
+    {},
+  ),
+});
+
+export type OpsflowConfig = z.infer<typeof configSchema>;
+export type InstanceDnsConfig = OpsflowConfig['instanceDns'];
+export type DnsGroupConfig = z.infer<typeof dnsGroupSchema>;
+
+/** Parses a raw config; the error names the source and the first wrong field in one line. */
+export function parseConfig(raw: unknown, source: string): OpsflowConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  throw new InvalidConfig(`${source}: ${where}: ${issue?.message ?? 'invalid'}`);
+}
+
+export const CONFIG_ENV = 'OPSFLOW_CONFIG';
+
+export function configFromEnvironment(env: NodeJS.ProcessEnv): OpsflowConfig {
+  const text = env[CONFIG_ENV];
+  if (!text) throw new InvalidConfig(`${CONFIG_ENV} is not set`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidConfig(`${CONFIG_ENV} is not valid JSON`, { cause: error });
+  }
+  return parseConfig(raw, CONFIG_ENV);
+}

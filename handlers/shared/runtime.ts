@@ -1,0 +1,34 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Pluggable } from '@smithy/types';
+import { configFromEnvironment, type OpsflowConfig } from './config.ts';
+
+/**
+ * What a task needs from its surroundings. On AWS it is built once per cold start from the
+ * environment; the local engine runs each invocation inside its own runtime (its config and
+ * the sandbox's SDK plugin), so concurrent executions against different accounts never mix.
+ */
+export interface Runtime {
+  readonly config: OpsflowConfig;
+  readonly region: string;
+  /** Middleware attached to every SDK client a task creates (the sandbox, in the local engine). */
+  readonly sdkPlugins: readonly Pluggable<object, object>[];
+}
+
+const scoped = new AsyncLocalStorage<Runtime>();
+let coldStart: Runtime | undefined;
+
+export function withRuntime<T>(runtime: Runtime, run: () => T): T {
+  return scoped.run(runtime, run);
+}
+
+export function currentRuntime(): Runtime {
+  const local = scoped.getStore();
+  if (local) return local;
+  coldStart ??= runtimeFromEnvironment();
+  return coldStart;
+}
+
+function runtimeFromEnvironment(): Runtime {
+  const config = configFromEnvironment(process.env);
+  return { config, region: process.env.AWS_REGION ?? config.region, sdkPlugins: [] };
+}

@@ -1,0 +1,64 @@
+import type { OpsflowConfig } from '../handlers/shared/config.ts';
+
+/**
+ * What a workflow folder declares besides its ASL: the triggers, the IAM its SDK integrations
+ * need, and the values substituted into the definition. The deployment (serverless.yml, through
+ * workflows/<name>/serverless.cjs) and the local engine both read this, so a trigger or a
+ * permission is written once.
+ */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface EventTrigger {
+  readonly kind: 'event';
+  /** Suffix of the rule's logical id, PascalCase, unique within the workflow. */
+  readonly id: string;
+  readonly description: string;
+  /** An EventBridge event pattern. */
+  readonly pattern: JsonObject;
+}
+
+export interface ScheduleTrigger {
+  readonly kind: 'schedule';
+  readonly id: string;
+  readonly description: string;
+  /** rate(...) or cron(...), as EventBridge Scheduler/Events accept it. */
+  readonly schedule: string;
+  /** The constant input the rule sends to the state machine. */
+  readonly input: JsonObject;
+  readonly enabled: boolean;
+}
+
+export type Trigger = EventTrigger | ScheduleTrigger;
+
+export interface IamStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow';
+  readonly Action: readonly string[];
+  readonly Resource: JsonValue;
+  readonly Condition?: JsonObject;
+}
+
+export interface WorkflowModule {
+  /** Folder name under workflows/, kebab-case. */
+  readonly name: string;
+  /** The state machine's name without stage, PascalCase (also its logical id stem). */
+  readonly stateMachineName: string;
+  readonly description: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  /** Function keys (handlers/registry.ts) the definition invokes as ${functionKey}. */
+  readonly functions: readonly string[];
+  triggers(config: OpsflowConfig): Trigger[];
+  /** Statements for the state machine role covering its direct SDK integrations. */
+  iamStatements(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[];
+  /** Other ${Name} placeholders of the definition and their values. */
+  substitutions?(config: OpsflowConfig, env: DeploymentEnvironment): Record<string, JsonValue>;
+}
+
+/** Where a definition runs: pseudo-parameters on AWS, fixed values in the local engine. */
+export interface DeploymentEnvironment {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly stage: string;
+}
