@@ -1,8 +1,8 @@
 import type { LambdaHandler } from './shared/lambda.ts';
 
 /**
- * Every Lambda task, by function key. One naming chain: folder `parse-dns-event` = key
- * `parseDnsEvent` = state `ParseDnsEvent`. The deployment reads `handler` (the path osls
+ * Every Lambda task, by function key. One naming chain: folder `plan-dns-change` = key
+ * `planDnsChange` = state `PlanDnsChange`. The deployment reads `handler` (the path osls
  * bundles); the local engine calls `load()` and invokes the same handler in-process.
  */
 export interface FunctionSpec {
@@ -13,7 +13,39 @@ export interface FunctionSpec {
   load(): Promise<{ handler: LambdaHandler }>;
 }
 
+const SMALL_TASK = { timeoutSeconds: 10, memorySize: 256 } as const;
+
 export const functionRegistry = {
+  parseDnsEvent: {
+    handler: 'handlers/dns/parse-dns-event/handler.handler',
+    description: 'instance-dns: validate an Auto Scaling event or reconcile request and find the group record in config',
+    ...SMALL_TASK,
+    load: () => import('./dns/parse-dns-event/handler.ts'),
+  },
+  planDnsChange: {
+    handler: 'handlers/dns/plan-dns-change/handler.handler',
+    description: 'instance-dns: guard the instance and plan the exact Route 53 change batch',
+    ...SMALL_TASK,
+    load: () => import('./dns/plan-dns-change/handler.ts'),
+  },
+  startDnsReconcile: {
+    handler: 'handlers/dns/start-dns-reconcile/handler.handler',
+    description: 'dns-reconcile: validate the input and list the groups to reconcile',
+    ...SMALL_TASK,
+    load: () => import('./dns/start-dns-reconcile/handler.ts'),
+  },
+  chooseGroupInstance: {
+    handler: 'handlers/dns/choose-group-instance/handler.handler',
+    description: 'dns-reconcile: choose the InService instance a group record should point at',
+    ...SMALL_TASK,
+    load: () => import('./dns/choose-group-instance/handler.ts'),
+  },
+  summarizeDnsReconcile: {
+    handler: 'handlers/dns/summarize-dns-reconcile/handler.handler',
+    description: 'dns-reconcile: count what reconcile found and changed',
+    ...SMALL_TASK,
+    load: () => import('./dns/summarize-dns-reconcile/handler.ts'),
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof functionRegistry;

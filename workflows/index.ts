@@ -1,4 +1,6 @@
 import type { WorkflowModule } from './types.ts';
+import { instanceDns } from './instance-dns/workflow.ts';
+import { dnsReconcile } from './dns-reconcile/workflow.ts';
 
 /** Every workflow opsflow deploys and runs; adding one is a folder and a line here. */
-export const workflows: readonly WorkflowModule[] = [];
+export const workflows: readonly WorkflowModule[] = [instanceDns, dnsReconcile];

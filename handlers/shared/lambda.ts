@@ -9,11 +9,27 @@ import { currentRuntime, type Runtime } from './runtime.ts';
 export type Task<I, O> = (input: I, runtime: Runtime) => O | Promise<O>;
 export type LambdaHandler<O = unknown> = (event: unknown, context: Context) => Promise<O>;
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * For a union, the alternative that got furthest (its first issue has the longest path) is the
+ * one the input meant, so its issue is the useful one to report.
+ */
+function mostSpecific(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const candidates = issue.errors
+    .map((branch) => branch[0])
+    .filter((first): first is Issue => first !== undefined)
+    .map((first) => mostSpecific({ ...first, path: [...issue.path, ...first.path] }));
+  return candidates.reduce((best, next) => (next.path.length > best.path.length ? next : best), candidates[0] ?? issue);
+}
+
 /** Describes the first schema issue in one line: the field and what was wrong with it. */
 export function describeIssue(error: z.core.$ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid input';
-  const where = issue.path.length > 0 ? issue.path.join('.') : '(input)';
+  const first = error.issues[0];
+  if (!first) return 'invalid input';
+  const issue = mostSpecific(first);
+  const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(input)';
   return `${where}: ${issue.message}`;
 }
 

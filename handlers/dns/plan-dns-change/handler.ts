@@ -1,0 +1,4 @@
+import { lambdaHandler } from '../../shared/lambda.ts';
+import { planDnsChange, planDnsChangeInput } from './task.ts';
+
+export const handler = lambdaHandler(planDnsChangeInput, (input) => planDnsChange(input));

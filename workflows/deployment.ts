@@ -1,0 +1,226 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { functionRegistry, type FunctionSpec } from '../handlers/registry.ts';
+import { CONFIG_ENV, parseConfig, type OpsflowConfig } from '../handlers/shared/config.ts';
+import { InvalidConfig } from '../handlers/shared/errors.ts';
+import { loadDefinition, substitutePlaceholders } from './definition.ts';
+import { workflows } from './index.ts';
+import type { DeploymentEnvironment, JsonObject, JsonValue, ScheduleTrigger, WorkflowModule } from './types.ts';
+
+/**
+ * Renders the deployment from the same config and workflow modules the local engine reads;
+ * serverless.yml includes these values through workflows/serverless.cjs.
+ */
+
+const PSEUDO = /#\{(AWS::[A-Za-z]+)\}/g;
+const DEAD_LETTER_QUEUE = 'OpsflowEventsDeadLetterQueue';
+const ALARM_TOPIC = 'OpsflowAlarmTopic';
+const SCHEDULE_ROLE = 'OpsflowScheduleRole';
+const RULE_RETRY_POLICY = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 } as const;
+
+export async function loadStageConfig(stage: string): Promise<OpsflowConfig> {
+  const path = fileURLToPath(new URL(`../config/${stage}.json`, import.meta.url));
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return parseConfig(undefined, `config/${stage}.json (missing: create it for stage ${stage})`);
+  }
+  return parseConfig(JSON.parse(text) as unknown, `config/${stage}.json`);
+}
+
+/** CloudFormation pseudo-parameters, written so serverless's own ${} variables never see them. */
+export function cloudFormationEnvironment(stage: string): DeploymentEnvironment {
+  return { partition: '#{AWS::Partition}', region: '#{AWS::Region}', accountId: '#{AWS::AccountId}', stage };
+}
+
+/** Strings holding #{AWS::...} become Fn::Join of Refs; everything else is left as it is. */
+export function withPseudoParameters(value: JsonValue): JsonValue {
+  if (typeof value === 'string') {
+    if (!PSEUDO.test(value)) return value;
+    PSEUDO.lastIndex = 0;
+    const parts: JsonValue[] = value.split(PSEUDO).map((part, index) => (index % 2 === 1 ? { Ref: part } : part)).filter((part) => part !== '');
+    return { 'Fn::Join': ['', parts] };
+  }
+  if (Array.isArray(value)) return value.map(withPseudoParameters);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withPseudoParameters(item)]));
+  }
+  return value;
+}
+
+export function stateMachineName(module: WorkflowModule, stage: string): string {
+  return `opsflow-${stage}-${module.stateMachineName}`;
+}
+
+export function ruleName(module: WorkflowModule, triggerId: string, stage: string): string {
+  return `opsflow-${stage}-${module.name}-${triggerId}`;
+}
+
+function functionLogicalId(key: string): string {
+  return `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
+}
+
+function stateMachineLogicalId(module: WorkflowModule): string {
+  return `${module.stateMachineName}StateMachine`;
+}
+
+function definitionResolver(module: WorkflowModule, config: OpsflowConfig, env: DeploymentEnvironment): (name: string) => JsonValue {
+  const extra = module.substitutions?.(config, env) ?? {};
+  return (name) => {
+    if (name in functionRegistry) return { 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] };
+    const machine = workflows.find((candidate) => `${candidate.stateMachineName}StateMachineArn` === name);
+    if (machine) return { Ref: stateMachineLogicalId(machine) };
+    const value = extra[name];
+    if (value === undefined) throw new InvalidConfig(`${module.name}: no value for placeholder \${${name}}`);
+    return value;
+  };
+}
+
+export async function renderStateMachine(workflowName: string, stage: string): Promise<JsonObject> {
+  const config = await loadStageConfig(stage);
+  const module = workflows.find((candidate) => candidate.name === workflowName);
+  if (!module) throw new InvalidConfig(`unknown workflow ${workflowName}`);
+  const env = cloudFormationEnvironment(stage);
+  const definition = substitutePlaceholders(await loadDefinition(module), definitionResolver(module, config, env));
+  const events = module.triggers(config).flatMap((trigger): JsonValue[] =>
+    trigger.kind === 'event'
+      ? [
+          {
+            eventBridge: {
+              name: ruleName(module, trigger.id, stage),
+              description: trigger.description,
+              event: trigger.pattern,
+              retryPolicy: { maximumEventAgeInSeconds: RULE_RETRY_POLICY.MaximumEventAgeInSeconds, maximumRetryAttempts: RULE_RETRY_POLICY.MaximumRetryAttempts },
+              deadLetterConfig: { 'Fn::GetAtt': [DEAD_LETTER_QUEUE, 'Arn'] },
+            },
+          },
+        ]
+      : [],
+  );
+  return {
+    id: stateMachineLogicalId(module),
+    name: stateMachineName(module, stage),
+    type: module.type,
+    definition,
+    events,
+    iamRoleStatements: withPseudoParameters(module.iamStatements(config, env) as unknown as JsonValue),
+    alarms: {
+      topics: { alarm: { Ref: ALARM_TOPIC } },
+      metrics: ['executionsFailed', 'executionsTimedOut', 'executionThrottled'],
+      treatMissingData: 'notBreaching',
+    },
+  } as JsonObject;
+}
+
+export function renderFunctions(): JsonObject {
+  return Object.fromEntries(
+    Object.entries(functionRegistry as Record<string, FunctionSpec>).map(([key, spec]) => [
+      key,
+      { handler: spec.handler, description: spec.description, timeout: spec.timeoutSeconds, memorySize: spec.memorySize },
+    ]),
+  );
+}
+
+/**
+ * serverless-step-functions gives schedule events no dead-letter queue, so schedules are plain
+ * rules written here, with the same retry policy and queue as the event rules.
+ */
+function scheduleResources(config: OpsflowConfig, stage: string): JsonObject {
+  const scheduled = workflows.flatMap((module) =>
+    module.triggers(config).filter((trigger): trigger is ScheduleTrigger => trigger.kind === 'schedule').map((trigger) => ({ module, trigger })),
+  );
+  if (scheduled.length === 0) return {};
+  const resources: JsonObject = {
+    [SCHEDULE_ROLE]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        Policies: [
+          {
+            PolicyName: 'start-scheduled-workflows',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Action: ['states:StartExecution'],
+                  Resource: [...new Set(scheduled.map(({ module }) => module))].map((module) => ({ Ref: stateMachineLogicalId(module) })),
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  };
+  for (const { module, trigger } of scheduled) {
+    resources[`${module.stateMachineName}${trigger.id}Rule`] = {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Name: ruleName(module, trigger.id, stage),
+        Description: trigger.description,
+        ScheduleExpression: trigger.schedule,
+        State: trigger.enabled ? 'ENABLED' : 'DISABLED',
+        Targets: [
+          {
+            Id: `${module.stateMachineName}${trigger.id}`,
+            Arn: { Ref: stateMachineLogicalId(module) },
+            RoleArn: { 'Fn::GetAtt': [SCHEDULE_ROLE, 'Arn'] },
+            Input: JSON.stringify(trigger.input),
+            RetryPolicy: { ...RULE_RETRY_POLICY },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [DEAD_LETTER_QUEUE, 'Arn'] } },
+          },
+        ],
+      },
+    };
+  }
+  return resources;
+}
+
+export async function renderResources(stage: string): Promise<JsonObject> {
+  const config = await loadStageConfig(stage);
+  const email = config.alarms.email;
+  const resources: JsonObject = {
+    [DEAD_LETTER_QUEUE]: {
+      Type: 'AWS::SQS::Queue',
+      Properties: { QueueName: `opsflow-${stage}-events-dlq`, MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true },
+    },
+    OpsflowEventsDeadLetterQueuePolicy: {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        Queues: [{ Ref: DEAD_LETTER_QUEUE }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'RulesDeliverUndeliverableEvents',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': [DEAD_LETTER_QUEUE, 'Arn'] },
+              Condition: { ArnLike: { 'aws:SourceArn': withPseudoParameters(`arn:#{AWS::Partition}:events:#{AWS::Region}:#{AWS::AccountId}:rule/opsflow-${stage}-*`) } },
+            },
+          ],
+        },
+      },
+    },
+    [ALARM_TOPIC]: {
+      Type: 'AWS::SNS::Topic',
+      Properties: {
+        TopicName: `opsflow-${stage}-alarms`,
+        ...(email ? { Subscription: [{ Protocol: 'email', Endpoint: email }] } : {}),
+      },
+    },
+    ...scheduleResources(config, stage),
+  };
+  return { Resources: resources, Outputs: { AlarmTopicArn: { Value: { Ref: ALARM_TOPIC } }, DeadLetterQueueUrl: { Value: { Ref: DEAD_LETTER_QUEUE } } } };
+}
+
+export async function renderProvider(stage: string): Promise<{ region: string; environment: JsonObject }> {
+  const config = await loadStageConfig(stage);
+  return { region: config.region, environment: { [CONFIG_ENV]: JSON.stringify(config) } };
+}
