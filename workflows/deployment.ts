@@ -65,6 +65,46 @@ function stateMachineLogicalId(module: WorkflowModule): string {
   return `${module.stateMachineName}StateMachine`;
 }
 
+function roleLogicalId(module: WorkflowModule): string {
+  return `${module.stateMachineName}Role`;
+}
+
+/**
+ * Each state machine gets a role written here rather than by serverless-step-functions, whose
+ * statements allow no Condition (Route 53 writes are limited by condition keys) and which
+ * grants nothing for SDK integrations: the module's statements plus invoking its own functions.
+ */
+function stateMachineRole(module: WorkflowModule, config: OpsflowConfig, stage: string): JsonValue {
+  const env = cloudFormationEnvironment(stage);
+  const invoke = module.functions.map((key): JsonValue => ({ 'Fn::GetAtt': [functionLogicalId(key), 'Arn'] }));
+  const statements: JsonValue[] = [...(module.iamStatements(config, env) as unknown as JsonValue[])];
+  if (invoke.length > 0) {
+    statements.push({
+      Sid: 'InvokeOwnTasks',
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction'],
+      Resource: [...invoke, ...invoke.map((arn): JsonValue => ({ 'Fn::Join': ['', [arn, ':*']] }))],
+    });
+  }
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'states.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ],
+      },
+      Policies: [{ PolicyName: `${module.name}-tasks`, PolicyDocument: { Version: '2012-10-17', Statement: withPseudoParameters(statements) } }],
+    },
+  };
+}
+
 function definitionResolver(module: WorkflowModule, config: OpsflowConfig, env: DeploymentEnvironment): (name: string) => JsonValue {
   const extra = module.substitutions?.(config, env) ?? {};
   return (name) => {
@@ -104,7 +144,7 @@ export async function renderStateMachine(workflowName: string, stage: string): P
     type: module.type,
     definition,
     events,
-    iamRoleStatements: withPseudoParameters(module.iamStatements(config, env) as unknown as JsonValue),
+    role: { 'Fn::GetAtt': [roleLogicalId(module), 'Arn'] },
     alarms: {
       topics: { alarm: { Ref: ALARM_TOPIC } },
       metrics: ['executionsFailed', 'executionsTimedOut', 'executionThrottled'],
@@ -216,6 +256,7 @@ export async function renderResources(stage: string): Promise<JsonObject> {
       },
     },
     ...scheduleResources(config, stage),
+    ...Object.fromEntries(workflows.map((module) => [roleLogicalId(module), stateMachineRole(module, config, stage)])),
   };
   return { Resources: resources, Outputs: { AlarmTopicArn: { Value: { Ref: ALARM_TOPIC } }, DeadLetterQueueUrl: { Value: { Ref: DEAD_LETTER_QUEUE } } } };
 }

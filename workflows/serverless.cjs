@@ -1,13 +1,13 @@
 // Bridge from serverless.yml (CommonJS, osls) to the TypeScript deployment renderer.
-const { tsImport } = require('tsx/esm/api');
+const { require: requireTypeScript } = require('tsx/cjs/api');
 
-const renderer = () => tsImport('./deployment.ts', __filename);
+const renderer = () => requireTypeScript('./deployment.ts', __filename);
 const stageOf = async ({ resolveVariable }) => resolveVariable('sls:stage');
 
 module.exports = {
-  region: async (ctx) => (await (await renderer()).renderProvider(await stageOf(ctx))).region,
-  environment: async (ctx) => (await (await renderer()).renderProvider(await stageOf(ctx))).environment,
-  functions: async () => (await renderer()).renderFunctions(),
-  resources: async (ctx) => (await renderer()).renderResources(await stageOf(ctx)),
-  stateMachine: (workflowName) => async (ctx) => (await renderer()).renderStateMachine(workflowName, await stageOf(ctx)),
+  region: async (ctx) => (await renderer().renderProvider(await stageOf(ctx))).region,
+  environment: async (ctx) => (await renderer().renderProvider(await stageOf(ctx))).environment,
+  functions: async () => renderer().renderFunctions(),
+  resources: async (ctx) => renderer().renderResources(await stageOf(ctx)),
+  stateMachine: (workflowName) => async (ctx) => renderer().renderStateMachine(workflowName, await stageOf(ctx)),
 };
