@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** The packaged CloudFormation template, as `npx osls package` writes it (offline). */
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string[]>> };
+
+let outDir: string;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  outDir = mkdtempSync(join(tmpdir(), 'opsflow-package-'));
+  execFileSync('npx', ['osls', 'package', '--stage', 'dev', '--package', outDir], { stdio: 'pipe', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
+  const template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
+  resources = template.Resources;
+}, 120_000);
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const policyStatements = (roleId: string): Statement[] => {
+  const policies = resources[roleId]?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+};
+const actions = (statement: Statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+
+describe('packaged template', () => {
+  it('has both state machines, each on its own role', () => {
+    const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
+    expect(Object.keys(machines).sort()).toEqual(['DnsReconcileStateMachine', 'InstanceDnsStateMachine']);
+    expect(machines.InstanceDnsStateMachine?.Properties.StateMachineName).toBe('opsflow-dev-InstanceDns');
+    expect(machines.InstanceDnsStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['InstanceDnsRole', 'Arn'] });
+  });
+
+  it('gives every rule target a retry policy and the dead-letter queue', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules.length).toBe(5);
+    for (const [, rule] of rules) {
+      const targets = rule.Properties.Targets as { RetryPolicy?: unknown; DeadLetterConfig?: unknown }[];
+      for (const target of targets) {
+        expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 });
+        expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['OpsflowEventsDeadLetterQueue', 'Arn'] } });
+      }
+    }
+  });
+
+  it('routes only the configured groups and hooks', () => {
+    const patterns = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.EventPattern).filter(Boolean);
+    expect(patterns).toContainEqual({
+      source: ['aws.autoscaling'],
+      'detail-type': ['EC2 Instance-launch Lifecycle Action'],
+      detail: { $or: [{ AutoScalingGroupName: ['weblogic-admin'], LifecycleHookName: ['opsflow-dns-launch'] }] },
+    });
+    expect(patterns).toContainEqual({ source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance Launch Successful'], detail: { AutoScalingGroupName: ['reports-admin'] } });
+  });
+
+  it('schedules reconcile with its configured input', () => {
+    const schedule = resources.DnsReconcileScheduleRule;
+    expect(schedule?.Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    expect((schedule?.Properties.Targets as { Input: string }[])[0]?.Input).toBe('{"dryRun":false}');
+  });
+
+  it('alarms on failed executions of every state machine, to the alarm topic', () => {
+    for (const machine of ['InstanceDns', 'DnsReconcile']) {
+      const alarm = resources[`${machine}StateMachineExecutionsFailedAlarm`];
+      expect(alarm?.Properties.MetricName).toBe('ExecutionsFailed');
+      expect(alarm?.Properties.AlarmActions).toEqual([{ Ref: 'OpsflowAlarmTopic' }]);
+    }
+  });
+
+  it('grants no wildcard action and no *FullAccess policy anywhere', () => {
+    for (const [id, role] of ofType('AWS::IAM::Role')) {
+      const policies = (role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
+      for (const statement of policies.flatMap((policy) => policy.PolicyDocument.Statement)) {
+        for (const action of actions(statement)) expect(action, id).not.toMatch(/\*/);
+      }
+      expect(JSON.stringify(role.Properties.ManagedPolicyArns ?? [])).not.toMatch(/FullAccess/);
+    }
+  });
+
+  it('limits Route 53 writes to the configured zone, names and type A', () => {
+    const writes = policyStatements('InstanceDnsRole').filter((statement) => actions(statement).includes('route53:ChangeResourceRecordSets'));
+    expect(writes.map((statement) => statement.Condition?.['ForAllValues:StringEquals'])).toEqual([
+      {
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['admin.weblogic.corp.internal'],
+        'route53:ChangeResourceRecordSetsRecordTypes': ['A'],
+        'route53:ChangeResourceRecordSetsActions': ['CREATE', 'DELETE'],
+      },
+      {
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['admin.reports.corp.internal'],
+        'route53:ChangeResourceRecordSetsRecordTypes': ['A'],
+        'route53:ChangeResourceRecordSetsActions': ['CREATE', 'DELETE'],
+      },
+    ]);
+    expect(JSON.stringify(writes.map((statement) => statement.Resource))).toContain(':route53:::hostedzone/Z0OPSFLOWINTERNAL01');
+  });
+
+  it('has a statement for every SDK integration each definition calls', () => {
+    const required: Record<string, string[]> = {
+      InstanceDnsRole: ['ec2:DescribeInstances', 'route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets', 'route53:GetChange', 'autoscaling:CompleteLifecycleAction', 'lambda:InvokeFunction'],
+      DnsReconcileRole: ['autoscaling:DescribeAutoScalingGroups', 'states:StartExecution', 'states:DescribeExecution', 'lambda:InvokeFunction'],
+    };
+    for (const [role, needed] of Object.entries(required)) {
+      const granted = policyStatements(role).flatMap(actions);
+      expect(granted.sort()).toEqual(expect.arrayContaining(needed));
+    }
+  });
+
+  it('hands the Lambdas the parsed stage config and the Node 22 runtime', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      const config = JSON.parse((fn.Properties.Environment as { Variables: { OPSFLOW_CONFIG: string } }).Variables.OPSFLOW_CONFIG) as { instanceDns: { sync: unknown } };
+      expect(config.instanceDns.sync).toEqual({ pollSeconds: 5, maxPolls: 24 });
+    }
+  });
+});
