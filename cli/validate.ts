@@ -2,7 +2,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import aslLanguageService, { type ASTNode, type Diagnostic, type LanguageService } from 'amazon-states-language-service';
+import type * as AslLanguageServiceModule from 'amazon-states-language-service';
+import type { ASTNode, Diagnostic, LanguageService } from 'amazon-states-language-service';
 import { OpsflowError } from '../handlers/shared/errors.ts';
 import type { JsonObject, JsonValue, WorkflowModule } from '../workflows/types.ts';
 import {
@@ -20,6 +21,9 @@ import {
   type ErrorHandler,
   type StateEntry,
 } from './asl.ts';
+
+// CommonJS without named ESM exports: required, so plain Node (tsx) and vitest load it alike.
+const aslLanguageService = createRequire(import.meta.url)('amazon-states-language-service') as typeof AslLanguageServiceModule;
 
 /** The project files validation reads (workflow list, function registry, errors modules) could not be loaded. */
 export class ValidationSetupFailed extends OpsflowError {
