@@ -11,7 +11,8 @@ export interface Runtime {
   readonly config: OpsflowConfig;
   readonly region: string;
   /** Middleware attached to every SDK client a task creates (the sandbox, in the local engine). */
-  readonly sdkPlugins: readonly Pluggable<object, object>[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SDK clients differ in their input and output types
+  readonly sdkPlugins: readonly Pluggable<any, any>[];
 }
 
 const scoped = new AsyncLocalStorage<Runtime>();

@@ -1,0 +1,291 @@
+import { readFile } from 'node:fs/promises';
+import type { InitializeHandlerOutput, InitializeMiddleware, Pluggable } from '@smithy/types';
+import { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, SandboxUnsupportedOperation, SimulatedAwsError } from './errors.ts';
+import { FaultInjector, faultMessage, type FaultRule } from './faults.ts';
+import { IdSource } from './ids.ts';
+import { parseSeed } from './seed.ts';
+import { httpStatusFor, type OperationContext, type SandboxService } from './service.ts';
+import {
+  launchGroupInstance,
+  terminateInstance,
+  type LaunchInstanceRequest,
+  type LifecycleActionSummary,
+  type TerminateInstanceRequest,
+} from './services/autoscaling.ts';
+import { defaultEventBus } from './services/eventbridge.ts';
+import { sandboxServices } from './services/index.ts';
+import { findZone, isNameInZone, normaliseDnsName } from './services/route53.ts';
+import type { EventBridgeEvent, HostedZoneState, PublishedEventState, ResourceRecordState, SandboxState } from './state.ts';
+
+export interface SandboxOptions {
+  /** Fault rules active from the first call; more can be added with `injectFault`. */
+  readonly faults?: readonly FaultRule[];
+  /** Seeds identifiers and `fraction` fault decisions, so a run can be repeated exactly. Default 1. */
+  readonly randomSeed?: number;
+  /** Where simulated time comes from (LaunchTime, SubmittedAt, event times). Default: the system clock. */
+  readonly clock?: () => Date;
+  /**
+   * Also deliver the events AWS services emit on their own (Auto Scaling lifecycle actions and
+   * launch/terminate results) to `onEvent` listeners. Default false: listeners get PutEvents only.
+   */
+  readonly serviceEvents?: boolean;
+  /** Names the seed in error messages. Default 'seed' (the file path for `fromSeedFile`). */
+  readonly source?: string;
+}
+
+export interface SandboxCall {
+  readonly service: string;
+  readonly operation: string;
+  readonly input: unknown;
+  /** The name of the error the call threw (the AWS error code for AWS errors). */
+  readonly error?: string;
+}
+
+export interface EventDelivery {
+  readonly eventBusName: string;
+}
+
+export type SandboxEventListener = (event: EventBridgeEvent, delivery: EventDelivery) => void;
+
+/** What a simulation helper did: the lifecycle actions it opened and the events AWS would emit. */
+export interface SimulationResult {
+  readonly instanceId: string;
+  /** Token of the first lifecycle action opened, when one was. */
+  readonly lifecycleActionToken?: string;
+  readonly lifecycleActions: readonly LifecycleActionSummary[];
+  readonly events: readonly EventBridgeEvent[];
+}
+
+export interface RecordInput {
+  readonly name: string;
+  readonly type: string;
+  readonly ttl: number;
+  readonly values: readonly string[];
+}
+
+const responseMetadata = (httpStatusCode: number, requestId: string) => ({ httpStatusCode, requestId, attempts: 1, totalRetryDelay: 0 });
+
+/**
+ * An in-memory AWS account reached through the real SDK v3 clients: `client.middlewareStack.use(
+ * account.plugin())` answers every command of that client from the simulation, before any
+ * credential, endpoint or network step runs. Every call is atomic: a call that fails changes nothing.
+ */
+export class SandboxAccount {
+  #state: SandboxState;
+  readonly #calls: (SandboxCall & { error?: string })[] = [];
+  readonly #listeners = new Set<SandboxEventListener>();
+  readonly #servicesByClient: ReadonlyMap<string, SandboxService>;
+  readonly #faults: FaultInjector;
+  readonly #ids: IdSource;
+  readonly #clock: () => Date;
+  readonly #serviceEvents: boolean;
+
+  private constructor(seed: unknown, options: SandboxOptions) {
+    const randomSeed = options.randomSeed ?? 1;
+    if (!Number.isSafeInteger(randomSeed)) throw new InvalidSandboxOptions(`randomSeed: must be an integer, got ${String(randomSeed)}`);
+    this.#ids = new IdSource(randomSeed);
+    this.#clock = options.clock ?? (() => new Date());
+    this.#serviceEvents = options.serviceEvents ?? false;
+    this.#servicesByClient = new Map(sandboxServices.map((service) => [service.clientName, service]));
+    this.#faults = new FaultInjector(sandboxServices, randomSeed);
+    (options.faults ?? []).forEach((rule, index) => this.#faults.add(rule, `faults.${index}`));
+    this.#state = parseSeed(seed, options.source ?? 'seed', { now: this.#clock(), ids: this.#ids });
+  }
+
+  /** Builds an account from a seed object (the JSON shape documented in README.md). */
+  static fromSeed(seed: unknown, options: SandboxOptions = {}): SandboxAccount {
+    return new SandboxAccount(seed, options);
+  }
+
+  static async fromSeedFile(path: string, options: SandboxOptions = {}): Promise<SandboxAccount> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new InvalidSandboxSeed(`${path}: cannot be read`, { cause: error });
+    }
+    let seed: unknown;
+    try {
+      seed = JSON.parse(text);
+    } catch (error) {
+      throw new InvalidSandboxSeed(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
+    }
+    return new SandboxAccount(seed, { source: path, ...options });
+  }
+
+  /** Services and operations the sandbox answers, by Step Functions service name. */
+  static supportedOperations(): Record<string, string[]> {
+    return Object.fromEntries(sandboxServices.map((service) => [service.key, Object.keys(service.operations)]));
+  }
+
+  get accountId(): string {
+    return this.#state.accountId;
+  }
+
+  get region(): string {
+    return this.#state.region;
+  }
+
+  /**
+   * The SDK plugin. Its middleware sits first in the initialize step and never calls `next`, so no
+   * serializer, credential provider, signer or HTTP handler runs (and the SDK's own retries do not
+   * apply: a faulted call fails once, as the Step Functions Retry sees it).
+   */
+  // The plugin must fit every client's own Input/Output union types, which `object` does not.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  plugin(): Pluggable<any, any> {
+    const middleware: InitializeMiddleware<object, object> = (_next, context) => async (args): Promise<InitializeHandlerOutput<object>> => ({
+      output: this.#handle(context.clientName, context.commandName, args.input),
+      response: undefined,
+    });
+    return {
+      applyToStack: (stack) => {
+        stack.add(middleware, { step: 'initialize', priority: 'high', name: 'opsflowSandbox', override: true });
+      },
+    };
+  }
+
+  /** Receives every event put on a bus (and AWS service events with `serviceEvents`). Returns an unsubscribe. */
+  onEvent(listener: SandboxEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  injectFault(rule: FaultRule): void {
+    this.#faults.add(rule, 'fault');
+  }
+
+  /** Every SDK call that reached the sandbox, in order, including failed ones. */
+  get calls(): readonly SandboxCall[] {
+    return this.#calls;
+  }
+
+  callCount(service?: string, operation?: string): number {
+    return this.#calls.filter((call) => (service === undefined || call.service === service) && (operation === undefined || call.operation === operation)).length;
+  }
+
+  /** A deep, JSON-serialisable copy of the whole account. */
+  snapshot(): SandboxState {
+    return structuredClone(this.#state);
+  }
+
+  /** Scale-out by one instance: `Pending:Wait` with open lifecycle actions when the group has a launching hook. */
+  launchInstance(request: LaunchInstanceRequest): SimulationResult {
+    const { result, emitted } = this.#transact((context) => launchGroupInstance(context, request));
+    return simulationResult(result.instanceId, result.lifecycleActions, emitted);
+  }
+
+  /** Scale-in (`Terminating:Wait` when the group has a terminating hook) or a plain termination. */
+  terminateInstance(request: TerminateInstanceRequest): SimulationResult {
+    const { result, emitted } = this.#transact((context) => terminateInstance(context, request));
+    return simulationResult(request.instanceId, result.lifecycleActions, emitted);
+  }
+
+  /** Writes a record directly (no change batch, no change id): for setting up drift in tests. */
+  setRecord(zoneId: string, record: RecordInput): void {
+    this.#transact(({ state }) => {
+      const zone = this.#zone(state, zoneId, 'setRecord');
+      const name = normaliseDnsName(record.name);
+      if (!isNameInZone(name, zone.name)) throw new InvalidSandboxRequest(`setRecord: ${name} is not in zone ${zone.name}`);
+      if (!Number.isInteger(record.ttl) || record.ttl < 0) throw new InvalidSandboxRequest(`setRecord: ttl must be a non-negative integer, got ${record.ttl}`);
+      if (record.values.length === 0) throw new InvalidSandboxRequest('setRecord: a record needs at least one value (use deleteRecord to remove one)');
+      const next: ResourceRecordState = { name, type: record.type, ttl: record.ttl, values: [...record.values] };
+      const index = zone.records.findIndex((existing) => existing.name === name && existing.type === record.type);
+      if (index >= 0) zone.records[index] = next;
+      else zone.records.push(next);
+    });
+  }
+
+  deleteRecord(zoneId: string, name: string, type: string): boolean {
+    const { result } = this.#transact(({ state }) => {
+      const zone = this.#zone(state, zoneId, 'deleteRecord');
+      const before = zone.records.length;
+      zone.records = zone.records.filter((record) => !(record.name === normaliseDnsName(name) && record.type === type));
+      return zone.records.length < before;
+    });
+    return result;
+  }
+
+  /** A copy of the record, or undefined when the zone has none of that name and type. */
+  record(zoneId: string, name: string, type: string): ResourceRecordState | undefined {
+    const zone = this.#zone(this.#state, zoneId, 'record');
+    const found = zone.records.find((record) => record.name === normaliseDnsName(name) && record.type === type);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  #zone(state: SandboxState, zoneId: string, helper: string): HostedZoneState {
+    const zone = findZone(state, zoneId);
+    if (!zone) throw new InvalidSandboxRequest(`${helper}: no hosted zone ${zoneId}`);
+    return zone;
+  }
+
+  #handle(clientName: string | undefined, commandName: string | undefined, rawInput: unknown): object {
+    const service = this.#servicesByClient.get(clientName ?? '');
+    const operationName = (commandName ?? '').replace(/Command$/, '');
+    const input = structuredClone((rawInput ?? {}) as Record<string, unknown>);
+    const call: SandboxCall & { error?: string } = { service: service?.key ?? clientName ?? 'unknown', operation: operationName, input: structuredClone(input) };
+    this.#calls.push(call);
+    const requestId = this.#ids.uuid();
+    try {
+      if (!service) {
+        throw new SandboxUnsupportedOperation(
+          `The sandbox does not simulate ${clientName ?? 'this client'} (operation ${operationName}); it simulates ${sandboxServices.map((s) => s.key).join(', ')}`,
+        );
+      }
+      const spec = service.operations[operationName];
+      if (!spec) {
+        throw new SandboxUnsupportedOperation(
+          `The sandbox does not simulate ${service.key} ${operationName}; it simulates ${service.key} ${Object.keys(service.operations).join(', ')}`,
+        );
+      }
+      const unsupported = Object.keys(input).filter((member) => input[member] !== undefined && !spec.accepts.includes(member));
+      if (unsupported.length > 0) {
+        throw new SandboxUnsupportedOperation(`The sandbox does not simulate ${service.key} ${operationName} with ${unsupported.join(', ')}`);
+      }
+      const fault = this.#faults.check(service.key, operationName);
+      if (fault) throw new SimulatedAwsError(fault.error, faultMessage(fault));
+      const { result } = this.#transact((context) => spec.run(input, context));
+      return { ...structuredClone(result), $metadata: responseMetadata(200, requestId) };
+    } catch (error) {
+      const thrown =
+        error instanceof SimulatedAwsError && service
+          ? service.exceptions.create(error.code, error.message, error.members, responseMetadata(httpStatusFor(error.code), requestId))
+          : error;
+      call.error = thrown instanceof Error ? thrown.name : String(thrown);
+      throw thrown;
+    }
+  }
+
+  /** Runs a change against a working copy; commits it and delivers its events only if it returns. */
+  #transact<T>(run: (context: OperationContext) => T): { result: T; emitted: EventBridgeEvent[] } {
+    const draft = structuredClone(this.#state);
+    const deliveries: PublishedEventState[] = [];
+    const emitted: EventBridgeEvent[] = [];
+    const context: OperationContext = {
+      state: draft,
+      ids: this.#ids,
+      now: this.#clock,
+      publish: (event, eventBusName) => {
+        deliveries.push({ eventBusName, event });
+      },
+      emit: (event) => {
+        emitted.push(event);
+        if (this.#serviceEvents) deliveries.push({ eventBusName: defaultEventBus, event });
+      },
+    };
+    const result = run(context);
+    draft.eventBridge.published.push(...deliveries);
+    this.#state = draft;
+    for (const { event, eventBusName } of deliveries) {
+      for (const listener of this.#listeners) listener(structuredClone(event), { eventBusName });
+    }
+    return { result, emitted: structuredClone(emitted) };
+  }
+}
+
+function simulationResult(instanceId: string, lifecycleActions: readonly LifecycleActionSummary[], events: readonly EventBridgeEvent[]): SimulationResult {
+  const token = lifecycleActions[0]?.token;
+  return { instanceId, ...(token === undefined ? {} : { lifecycleActionToken: token }), lifecycleActions, events };
+}

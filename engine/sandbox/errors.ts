@@ -1,0 +1,43 @@
+import { OpsflowError } from '../../handlers/shared/errors.ts';
+
+/** The seed file or object does not describe a valid account; the message names the field. */
+export class InvalidSandboxSeed extends OpsflowError {
+  override readonly name = 'InvalidSandboxSeed';
+}
+
+/** Sandbox options (fault rules, random seed) are malformed. */
+export class InvalidSandboxOptions extends OpsflowError {
+  override readonly name = 'InvalidSandboxOptions';
+}
+
+/** An SDK call reached the sandbox for an API (or a parameter of one) it does not simulate. */
+export class SandboxUnsupportedOperation extends OpsflowError {
+  override readonly name = 'SandboxUnsupportedOperation';
+}
+
+/** A simulation helper (launchInstance, setRecord...) was asked for something the account cannot do. */
+export class InvalidSandboxRequest extends OpsflowError {
+  override readonly name = 'InvalidSandboxRequest';
+}
+
+/**
+ * An AWS error raised inside a simulated operation. It never leaves the sandbox: the account turns
+ * it into the exception class the SDK client would throw for that error code.
+ */
+export class SimulatedAwsError extends OpsflowError {
+  override readonly name = 'SimulatedAwsError';
+
+  constructor(
+    readonly code: string,
+    message: string,
+    /** Modeled members of the exception beyond its message, e.g. `messages` of InvalidChangeBatch. */
+    readonly members: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Shorthand for operation code: `throw awsError('ValidationError', '...')`. */
+export function awsError(code: string, message: string, members?: Record<string, unknown>): SimulatedAwsError {
+  return new SimulatedAwsError(code, message, members);
+}

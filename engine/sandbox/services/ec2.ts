@@ -1,0 +1,152 @@
+import * as ec2Sdk from '@aws-sdk/client-ec2';
+import {
+  EC2ServiceException,
+  type DescribeInstancesCommandInput,
+  type DescribeInstancesCommandOutput,
+  type Filter,
+  type Instance,
+  type Reservation,
+  type _InstanceType,
+} from '@aws-sdk/client-ec2';
+import { awsError } from '../errors.ts';
+import { operation, sdkExceptions, type SandboxService } from '../service.ts';
+import { InstanceStateCode, type Ec2InstanceState, type SandboxState } from '../state.ts';
+
+const instanceIdPattern = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+export function isInstanceId(value: string): boolean {
+  return instanceIdPattern.test(value);
+}
+
+export function findInstance(state: SandboxState, instanceId: string): Ec2InstanceState | undefined {
+  return state.ec2.instances.find((instance) => instance.instanceId === instanceId);
+}
+
+/** Terminated instances keep their id, tags and state but lose their network identity, as on AWS. */
+export function markTerminated(instance: Ec2InstanceState): void {
+  instance.state = 'terminated';
+  delete instance.privateIpAddress;
+  delete instance.publicIpAddress;
+  delete instance.subnetId;
+  delete instance.vpcId;
+}
+
+/** EC2 filter values accept `*` (any run of characters) and `?` (one character). */
+function wildcardMatcher(pattern: string): (value: string | undefined) => boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const expression = new RegExp(`^${source}$`);
+  return (value) => value !== undefined && expression.test(value);
+}
+
+/** The DescribeInstances filters the sandbox answers, each giving the instance's values for it. */
+const filterValues: Readonly<Record<string, (instance: Ec2InstanceState) => readonly (string | undefined)[]>> = {
+  'instance-id': (instance) => [instance.instanceId],
+  'instance-state-name': (instance) => [instance.state],
+  'instance-state-code': (instance) => [String(InstanceStateCode[instance.state])],
+  'instance-type': (instance) => [instance.instanceType],
+  'private-ip-address': (instance) => [instance.privateIpAddress],
+  'ip-address': (instance) => [instance.publicIpAddress],
+  'subnet-id': (instance) => [instance.subnetId],
+  'vpc-id': (instance) => [instance.vpcId],
+  'availability-zone': (instance) => [instance.availabilityZone],
+  'reservation-id': (instance) => [instance.reservationId],
+  'tag-key': (instance) => Object.keys(instance.tags),
+  'tag-value': (instance) => Object.values(instance.tags),
+};
+
+function instanceFilter(filter: Filter): (instance: Ec2InstanceState) => boolean {
+  const name = filter.Name ?? '';
+  const matchers = (filter.Values ?? []).map(wildcardMatcher);
+  const valuesOf = name.startsWith('tag:')
+    ? (instance: Ec2InstanceState) => [instance.tags[name.slice('tag:'.length)]]
+    : filterValues[name];
+  if (!valuesOf) throw awsError('InvalidParameterValue', `The filter '${name}' is invalid`);
+  return (instance) => valuesOf(instance).some((value) => matchers.some((matches) => matches(value)));
+}
+
+function privateDnsName(instance: Ec2InstanceState, region: string): string {
+  if (!instance.privateIpAddress) return '';
+  const domain = region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`;
+  return `ip-${instance.privateIpAddress.replaceAll('.', '-')}.${domain}`;
+}
+
+function toInstance(instance: Ec2InstanceState, region: string): Instance {
+  const tags = Object.entries(instance.tags).map(([Key, Value]) => ({ Key, Value }));
+  return {
+    InstanceId: instance.instanceId,
+    ImageId: instance.imageId,
+    InstanceType: instance.instanceType as _InstanceType,
+    State: { Code: InstanceStateCode[instance.state], Name: instance.state },
+    PrivateDnsName: privateDnsName(instance, region),
+    PublicDnsName: '',
+    LaunchTime: new Date(instance.launchTime),
+    Placement: { AvailabilityZone: instance.availabilityZone, Tenancy: 'default' },
+    ...(instance.privateIpAddress === undefined ? {} : { PrivateIpAddress: instance.privateIpAddress }),
+    ...(instance.publicIpAddress === undefined ? {} : { PublicIpAddress: instance.publicIpAddress }),
+    ...(instance.subnetId === undefined ? {} : { SubnetId: instance.subnetId }),
+    ...(instance.vpcId === undefined ? {} : { VpcId: instance.vpcId }),
+    ...(tags.length > 0 ? { Tags: tags } : {}),
+  };
+}
+
+/** Instances launched together share a reservation; the response groups them the same way. */
+function toReservations(instances: readonly Ec2InstanceState[], state: SandboxState): Reservation[] {
+  const reservations = new Map<string, Reservation & { Instances: Instance[] }>();
+  for (const instance of instances) {
+    let reservation = reservations.get(instance.reservationId);
+    if (!reservation) {
+      reservation = { ReservationId: instance.reservationId, OwnerId: state.accountId, Groups: [], Instances: [] };
+      reservations.set(instance.reservationId, reservation);
+    }
+    reservation.Instances.push(toInstance(instance, state.region));
+  }
+  return [...reservations.values()];
+}
+
+function pageStart(nextToken: string | undefined): number {
+  if (nextToken === undefined) return 0;
+  const start = Number(Buffer.from(nextToken, 'base64url').toString('utf8'));
+  if (!Number.isInteger(start) || start < 0) throw awsError('InvalidParameterValue', `Invalid value '${nextToken}' for nextToken`);
+  return start;
+}
+
+export const ec2Service: SandboxService = {
+  key: 'ec2',
+  clientName: 'EC2Client',
+  exceptions: sdkExceptions(ec2Sdk, EC2ServiceException),
+  operations: {
+    DescribeInstances: operation<DescribeInstancesCommandInput, DescribeInstancesCommandOutput>(
+      ['InstanceIds', 'Filters', 'MaxResults', 'NextToken', 'DryRun'],
+      (input, { state }) => {
+        if (input.DryRun) throw awsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
+        const instanceIds = input.InstanceIds ?? [];
+        if (instanceIds.length > 0 && input.MaxResults !== undefined) {
+          throw awsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
+        }
+        const malformed = instanceIds.find((id) => !isInstanceId(id));
+        if (malformed !== undefined) throw awsError('InvalidInstanceID.Malformed', `Invalid id: "${malformed}"`);
+        const missing = instanceIds.filter((id) => !findInstance(state, id));
+        if (missing.length === 1) throw awsError('InvalidInstanceID.NotFound', `The instance ID '${missing[0]}' does not exist`);
+        if (missing.length > 1) throw awsError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
+
+        const filters = (input.Filters ?? []).map(instanceFilter);
+        const wanted = new Set(instanceIds);
+        const matching = state.ec2.instances.filter(
+          (instance) => (wanted.size === 0 || wanted.has(instance.instanceId)) && filters.every((matches) => matches(instance)),
+        );
+
+        const maxResults = input.MaxResults;
+        if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults < 5 || maxResults > 1000)) {
+          throw awsError('InvalidParameterValue', `Value ( ${String(maxResults)} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+        }
+        const start = pageStart(input.NextToken);
+        const end = maxResults === undefined ? matching.length : start + maxResults;
+        const page = matching.slice(start, end);
+        return {
+          Reservations: toReservations(page, state),
+          ...(end < matching.length ? { NextToken: Buffer.from(String(end)).toString('base64url') } : {}),
+        };
+      },
+    ),
+  },
+};

@@ -1,0 +1,345 @@
+import * as route53Sdk from '@aws-sdk/client-route-53';
+import {
+  Route53ServiceException,
+  type ChangeInfo,
+  type ChangeResourceRecordSetsCommandInput,
+  type ChangeResourceRecordSetsCommandOutput,
+  type GetChangeCommandInput,
+  type GetChangeCommandOutput,
+  type GetHostedZoneCommandInput,
+  type GetHostedZoneCommandOutput,
+  type HostedZone,
+  type ListHostedZonesCommandInput,
+  type ListHostedZonesCommandOutput,
+  type ListResourceRecordSetsCommandInput,
+  type ListResourceRecordSetsCommandOutput,
+  type ResourceRecordSet,
+  type RRType,
+} from '@aws-sdk/client-route-53';
+import { isIpv4 } from '../../../handlers/shared/cidr.ts';
+import { awsError, SandboxUnsupportedOperation } from '../errors.ts';
+import { operation, sdkExceptions, type SandboxService } from '../service.ts';
+import type { ChangeState, HostedZoneState, ResourceRecordState, SandboxState } from '../state.ts';
+import { required } from '../validation.ts';
+
+/** Route 53 answers names in lower case with a trailing dot, whatever the caller sent. */
+export function normaliseDnsName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+export function normaliseZoneId(id: string): string {
+  return id.replace(/^\/hostedzone\//, '');
+}
+
+function normaliseChangeId(id: string): string {
+  return id.replace(/^\/change\//, '');
+}
+
+/** Labels reversed, trailing dot kept: 'admin.corp.internal.' sorts as 'internal.corp.admin.'. */
+function reversedLabels(name: string): string {
+  return `${name.slice(0, -1).split('.').reverse().join('.')}.`;
+}
+
+function compareAscii(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** The ListResourceRecordSets order: DNS name with labels reversed, then type. */
+export function compareRecordOrder(a: { name: string; type: string }, b: { name: string; type: string }): number {
+  return compareAscii(reversedLabels(a.name), reversedLabels(b.name)) || compareAscii(a.type, b.type);
+}
+
+export function isNameInZone(name: string, zoneName: string): boolean {
+  return name === zoneName || name.endsWith(`.${zoneName}`);
+}
+
+export function findZone(state: SandboxState, id: string): HostedZoneState | undefined {
+  const bare = normaliseZoneId(id);
+  return state.route53.hostedZones.find((zone) => zone.id === bare);
+}
+
+function zoneOrThrow(state: SandboxState, id: string | undefined): HostedZoneState {
+  const zoneId = required(id, 'InvalidInput', 'hostedZoneId');
+  const zone = findZone(state, zoneId);
+  if (!zone) throw awsError('NoSuchHostedZone', `No hosted zone found with ID: ${normaliseZoneId(zoneId)}`);
+  return zone;
+}
+
+/** The SOA and NS records Route 53 creates with every zone (private zones get these fixed servers). */
+export function apexRecords(zoneName: string): ResourceRecordState[] {
+  const nameServers = ['ns-1536.awsdns-00.co.uk.', 'ns-0.awsdns-00.com.', 'ns-1024.awsdns-00.org.', 'ns-512.awsdns-00.net.'];
+  return [
+    { name: zoneName, type: 'NS', ttl: 172800, values: nameServers },
+    {
+      name: zoneName,
+      type: 'SOA',
+      ttl: 900,
+      values: [`${nameServers[0]} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400`],
+    },
+  ];
+}
+
+function toHostedZone(zone: HostedZoneState): HostedZone {
+  return {
+    Id: `/hostedzone/${zone.id}`,
+    Name: zone.name,
+    CallerReference: zone.callerReference,
+    Config: { PrivateZone: zone.private, ...(zone.comment === undefined ? {} : { Comment: zone.comment }) },
+    ResourceRecordSetCount: zone.records.length,
+  };
+}
+
+function toResourceRecordSet(record: ResourceRecordState): ResourceRecordSet {
+  return {
+    Name: record.name,
+    Type: record.type as RRType,
+    TTL: record.ttl,
+    ResourceRecords: record.values.map((value) => ({ Value: value })),
+  };
+}
+
+function toChangeInfo(change: ChangeState): ChangeInfo {
+  return {
+    Id: `/change/${change.id}`,
+    Status: change.status,
+    SubmittedAt: new Date(change.submittedAt),
+    ...(change.comment === undefined ? {} : { Comment: change.comment }),
+  };
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const left = [...a].sort();
+  const right = [...b].sort();
+  return left.every((value, index) => value === right[index]);
+}
+
+/** Routing features the sandbox does not model: refused loudly instead of being half-simulated. */
+const unsupportedRecordMembers = [
+  'AliasTarget',
+  'SetIdentifier',
+  'Weight',
+  'Region',
+  'GeoLocation',
+  'Failover',
+  'MultiValueAnswer',
+  'HealthCheckId',
+  'TrafficPolicyInstanceId',
+  'CidrRoutingConfig',
+  'GeoProximityLocation',
+] as const;
+
+const changeActions = ['CREATE', 'DELETE', 'UPSERT'] as const;
+
+/** Checks of a record's own content, independent of the zone's records. */
+function contentProblems(record: ResourceRecordState, zone: HostedZoneState): string[] {
+  if (!isNameInZone(record.name, zone.name)) return [`RRSet with DNS name ${record.name} is not permitted in zone ${zone.name}`];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const value of record.values) {
+    if (seen.has(value)) problems.push(`Duplicate Resource Record: '${value}'`);
+    seen.add(value);
+    if (record.type === 'A' && !isIpv4(value)) {
+      problems.push(`ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '${value}'`);
+    }
+  }
+  return problems;
+}
+
+function cnameConflict(records: readonly ResourceRecordState[], record: ResourceRecordState, zone: HostedZoneState): string | undefined {
+  const others = records.filter((existing) => existing.name === record.name && existing.type !== record.type);
+  if (record.type === 'CNAME' && others.length > 0) {
+    return `RRSet of type CNAME with DNS name ${record.name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.name}`;
+  }
+  if (record.type !== 'CNAME' && others.some((existing) => existing.type === 'CNAME')) {
+    return `RRSet of type ${record.type} with DNS name ${record.name} is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone ${zone.name}`;
+  }
+  return undefined;
+}
+
+function recordLabel(record: ResourceRecordState): string {
+  return `[name='${record.name}', type='${record.type}']`;
+}
+
+/**
+ * Reads one Change into a record. Malformed requests are `InvalidInput` (the request itself is
+ * wrong); problems with what the change would do are collected as InvalidChangeBatch messages.
+ */
+function parseChange(change: unknown, position: number): { action: (typeof changeActions)[number]; record: ResourceRecordState } {
+  const { Action: action, ResourceRecordSet: set } = (change ?? {}) as { Action?: string; ResourceRecordSet?: ResourceRecordSet };
+  const path = `changeBatch.changes.${position}.member`;
+  required(action, 'InvalidInput', `${path}.action`);
+  const recordSet = required(set, 'InvalidInput', `${path}.resourceRecordSet`);
+  for (const member of unsupportedRecordMembers) {
+    if (recordSet[member] !== undefined) {
+      throw new SandboxUnsupportedOperation(`route53 ChangeResourceRecordSets: ${member} is not simulated by the sandbox (simple routing records only)`);
+    }
+  }
+  if (!changeActions.includes(action as (typeof changeActions)[number])) {
+    throw awsError('InvalidInput', `Invalid request: Value '${String(action)}' at '${path}.action' must be one of ${changeActions.join(', ')}`);
+  }
+  const name = required(recordSet.Name, 'InvalidInput', `${path}.resourceRecordSet.name`);
+  const type = required(recordSet.Type, 'InvalidInput', `${path}.resourceRecordSet.type`);
+  const values = (recordSet.ResourceRecords ?? []).map((record) => record.Value);
+  if (recordSet.TTL === undefined || values.length === 0) {
+    throw awsError(
+      'InvalidInput',
+      `Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in Change with [Action=${String(action)}, Name=${name}, Type=${type}, SetIdentifier=null]`,
+    );
+  }
+  if (!Number.isInteger(recordSet.TTL) || recordSet.TTL < 0 || recordSet.TTL > 2147483647) {
+    throw awsError('InvalidInput', `Invalid request: TTL ${String(recordSet.TTL)} in ${path}.resourceRecordSet must be an integer from 0 to 2147483647`);
+  }
+  const strings = values.map((value) => required(value, 'InvalidInput', `${path}.resourceRecordSet.resourceRecords.member.value`));
+  return {
+    action: action as (typeof changeActions)[number],
+    record: { name: normaliseDnsName(name), type, ttl: recordSet.TTL, values: strings },
+  };
+}
+
+/**
+ * Applies a batch to a copy of the zone's records, change by change (so DELETE then CREATE of the
+ * same record works, and a second DELETE of it fails), and returns the new records or every problem.
+ */
+export function applyChangeBatch(zone: HostedZoneState, changes: readonly unknown[]): { records: ResourceRecordState[] } | { problems: string[] } {
+  const records = zone.records.map((record) => ({ ...record, values: [...record.values] }));
+  const problems: string[] = [];
+  changes.forEach((change, index) => {
+    const { action, record } = parseChange(change, index + 1);
+    const ownProblems = contentProblems(record, zone);
+    if (ownProblems.length > 0) {
+      problems.push(...ownProblems);
+      return;
+    }
+    const existingIndex = records.findIndex((existing) => existing.name === record.name && existing.type === record.type);
+    const existing = records[existingIndex];
+    if (action === 'DELETE') {
+      if (!existing) problems.push(`Tried to delete resource record set ${recordLabel(record)} but it was not found`);
+      else if (existing.ttl !== record.ttl || !sameValues(existing.values, record.values)) {
+        problems.push(`Tried to delete resource record set ${recordLabel(record)} but the values provided do not match the current values`);
+      } else records.splice(existingIndex, 1);
+      return;
+    }
+    if (action === 'CREATE' && existing) {
+      problems.push(`Tried to create resource record set ${recordLabel(record)} but it already exists`);
+      return;
+    }
+    const conflict = cnameConflict(records, record, zone);
+    if (conflict) problems.push(conflict);
+    else if (existing) records[existingIndex] = record;
+    else records.push(record);
+  });
+  return problems.length > 0 ? { problems } : { records };
+}
+
+/** Route 53's MaxItems travels as a query string: Step Functions parameters may give it as "10". */
+function pageSize(requested: number | string | undefined, fallback: number): number {
+  if (requested === undefined) return fallback;
+  const size = Number(requested);
+  if (!Number.isInteger(size) || size < 1) throw awsError('InvalidInput', `Invalid request: MaxItems must be a positive integer, got ${String(requested)}`);
+  return size;
+}
+
+const changeIdAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+export const route53Service: SandboxService = {
+  key: 'route53',
+  clientName: 'Route53Client',
+  exceptions: sdkExceptions(route53Sdk, Route53ServiceException),
+  operations: {
+    GetHostedZone: operation<GetHostedZoneCommandInput, GetHostedZoneCommandOutput>(['Id'], (input, { state }) => {
+      const zone = zoneOrThrow(state, input.Id);
+      const location = zone.private
+        ? { VPCs: zone.vpcs.map((vpc) => ({ VPCId: vpc.vpcId, VPCRegion: vpc.vpcRegion as route53Sdk.VPCRegion })) }
+        : { DelegationSet: { NameServers: apexRecords(zone.name)[0]?.values ?? [] } };
+      return { HostedZone: toHostedZone(zone), ...location };
+    }),
+
+    ListHostedZones: operation<ListHostedZonesCommandInput, ListHostedZonesCommandOutput>(
+      ['Marker', 'MaxItems', 'HostedZoneType'],
+      (input, { state }) => {
+        const maxItems = Math.min(pageSize(input.MaxItems, 100), 100);
+        const zones = state.route53.hostedZones.filter((zone) => input.HostedZoneType !== 'PrivateHostedZone' || zone.private);
+        let start = 0;
+        if (input.Marker !== undefined) {
+          start = zones.findIndex((zone) => zone.id === normaliseZoneId(input.Marker ?? ''));
+          if (start < 0) throw awsError('InvalidInput', `Invalid request: marker ${input.Marker} does not name a hosted zone`);
+        }
+        const page = zones.slice(start, start + maxItems);
+        const next = zones[start + maxItems];
+        return {
+          HostedZones: page.map(toHostedZone),
+          Marker: input.Marker ?? '',
+          IsTruncated: next !== undefined,
+          ...(next ? { NextMarker: next.id } : {}),
+          MaxItems: maxItems,
+        };
+      },
+    ),
+
+    ListResourceRecordSets: operation<ListResourceRecordSetsCommandInput, ListResourceRecordSetsCommandOutput>(
+      ['HostedZoneId', 'StartRecordName', 'StartRecordType', 'MaxItems'],
+      (input, { state }) => {
+        const zone = zoneOrThrow(state, input.HostedZoneId);
+        if (input.StartRecordType !== undefined && input.StartRecordName === undefined) {
+          throw awsError('InvalidInput', 'Invalid request: StartRecordType was specified without StartRecordName');
+        }
+        const maxItems = pageSize(input.MaxItems, 300);
+        const itemsPerPage = Math.min(maxItems, 300);
+        const sorted = [...zone.records].sort(compareRecordOrder);
+        let start = 0;
+        if (input.StartRecordName !== undefined) {
+          const from = { name: normaliseDnsName(input.StartRecordName), type: input.StartRecordType ?? '' };
+          start = sorted.findIndex((record) => compareRecordOrder(record, from) >= 0);
+          if (start < 0) start = sorted.length;
+        }
+        const page = sorted.slice(start, start + itemsPerPage);
+        const next = sorted[start + itemsPerPage];
+        return {
+          ResourceRecordSets: page.map(toResourceRecordSet),
+          IsTruncated: next !== undefined,
+          ...(next ? { NextRecordName: next.name, NextRecordType: next.type as RRType } : {}),
+          MaxItems: maxItems,
+        };
+      },
+    ),
+
+    ChangeResourceRecordSets: operation<ChangeResourceRecordSetsCommandInput, ChangeResourceRecordSetsCommandOutput>(
+      ['HostedZoneId', 'ChangeBatch'],
+      (input, { state, ids, now }) => {
+        const zone = zoneOrThrow(state, input.HostedZoneId);
+        const changes = required(input.ChangeBatch?.Changes, 'InvalidInput', 'changeBatch.changes');
+        if (changes.length === 0 || changes.length > 1000) {
+          throw awsError('InvalidInput', `Invalid request: a change batch holds 1 to 1000 changes, got ${changes.length}`);
+        }
+        const outcome = applyChangeBatch(zone, changes);
+        if ('problems' in outcome) {
+          throw awsError('InvalidChangeBatch', `[${outcome.problems.join(', ')}]`, { messages: outcome.problems });
+        }
+        zone.records = outcome.records;
+        const comment = input.ChangeBatch?.Comment;
+        const change: ChangeState = {
+          id: `C${ids.chars(changeIdAlphabet, 20)}`,
+          hostedZoneId: zone.id,
+          status: 'PENDING',
+          submittedAt: now().toISOString(),
+          ...(comment === undefined ? {} : { comment }),
+          pendingPollsLeft: state.route53.pendingPolls,
+        };
+        state.route53.changes.push(change);
+        return { ChangeInfo: toChangeInfo(change) };
+      },
+    ),
+
+    GetChange: operation<GetChangeCommandInput, GetChangeCommandOutput>(['Id'], (input, { state }) => {
+      const id = normaliseChangeId(required(input.Id, 'InvalidInput', 'id'));
+      const change = state.route53.changes.find((candidate) => candidate.id === id);
+      if (!change) throw awsError('NoSuchChange', `A change with the specified change ID does not exist: ${id}`);
+      if (change.pendingPollsLeft > 0) change.pendingPollsLeft -= 1;
+      else change.status = 'INSYNC';
+      return { ChangeInfo: toChangeInfo(change) };
+    }),
+  },
+};

@@ -1,0 +1,158 @@
+/**
+ * The whole simulated account as plain JSON data: what `SandboxAccount#snapshot()` returns and what
+ * every simulated operation reads and changes. Times are ISO-8601 strings; the operations turn them
+ * into the `Date` objects the SDK returns.
+ */
+
+export const InstanceStateCode = {
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80,
+} as const;
+
+export type InstanceStateName = keyof typeof InstanceStateCode;
+
+export interface Ec2InstanceState {
+  instanceId: string;
+  reservationId: string;
+  state: InstanceStateName;
+  instanceType: string;
+  imageId: string;
+  availabilityZone: string;
+  /** Absent once the instance is terminated, as on AWS. */
+  privateIpAddress?: string;
+  publicIpAddress?: string;
+  subnetId?: string;
+  vpcId?: string;
+  launchTime: string;
+  tags: Record<string, string>;
+}
+
+export const LifecycleTransition = {
+  Launching: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+  Terminating: 'autoscaling:EC2_INSTANCE_TERMINATING',
+} as const;
+
+export type LifecycleTransitionName = typeof LifecycleTransition[keyof typeof LifecycleTransition];
+
+export const LifecycleActionResult = { Continue: 'CONTINUE', Abandon: 'ABANDON' } as const;
+
+export type LifecycleActionResultName = typeof LifecycleActionResult[keyof typeof LifecycleActionResult];
+
+/** The lifecycle states an instance can be seeded in or moved through by the sandbox. */
+export const GroupLifecycleState = {
+  Pending: 'Pending',
+  PendingWait: 'Pending:Wait',
+  PendingProceed: 'Pending:Proceed',
+  InService: 'InService',
+  Standby: 'Standby',
+  Terminating: 'Terminating',
+  TerminatingWait: 'Terminating:Wait',
+  TerminatingProceed: 'Terminating:Proceed',
+} as const;
+
+export type GroupLifecycleStateName = typeof GroupLifecycleState[keyof typeof GroupLifecycleState];
+
+export interface GroupInstanceState {
+  instanceId: string;
+  lifecycleState: GroupLifecycleStateName;
+  healthStatus: 'Healthy' | 'Unhealthy';
+  protectedFromScaleIn: boolean;
+}
+
+export interface LifecycleHookState {
+  name: string;
+  transition: LifecycleTransitionName;
+  defaultResult: LifecycleActionResultName;
+  heartbeatTimeout: number;
+  notificationMetadata?: string;
+  notificationTargetArn?: string;
+  roleArn?: string;
+}
+
+export interface LaunchTemplateState {
+  launchTemplateId?: string;
+  launchTemplateName?: string;
+  version?: string;
+}
+
+export interface AutoScalingGroupState {
+  name: string;
+  arn: string;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  availabilityZones: string[];
+  launchTemplate?: LaunchTemplateState;
+  createdTime: string;
+  instances: GroupInstanceState[];
+  lifecycleHooks: LifecycleHookState[];
+}
+
+/** A lifecycle action waiting for CompleteLifecycleAction (or its heartbeat). */
+export interface LifecycleActionState {
+  group: string;
+  hook: string;
+  instanceId: string;
+  token: string;
+  transition: LifecycleTransitionName;
+  startedAt: string;
+  heartbeats: number;
+}
+
+export interface ResourceRecordState {
+  name: string;
+  type: string;
+  ttl: number;
+  values: string[];
+}
+
+export interface HostedZoneState {
+  id: string;
+  name: string;
+  private: boolean;
+  comment?: string;
+  callerReference: string;
+  vpcs: { vpcId: string; vpcRegion: string }[];
+  records: ResourceRecordState[];
+}
+
+export interface ChangeState {
+  id: string;
+  hostedZoneId: string;
+  status: 'PENDING' | 'INSYNC';
+  submittedAt: string;
+  comment?: string;
+  /** GetChange calls that will still answer PENDING. */
+  pendingPollsLeft: number;
+}
+
+/** The EventBridge envelope, as targets and rules see an event. */
+export interface EventBridgeEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+export interface PublishedEventState {
+  eventBusName: string;
+  event: EventBridgeEvent;
+}
+
+export interface SandboxState {
+  accountId: string;
+  region: string;
+  ec2: { instances: Ec2InstanceState[] };
+  autoScaling: { groups: AutoScalingGroupState[]; lifecycleActions: LifecycleActionState[] };
+  route53: { pendingPolls: number; hostedZones: HostedZoneState[]; changes: ChangeState[] };
+  eventBridge: { published: PublishedEventState[] };
+}

@@ -1,0 +1,100 @@
+import { AutoScalingServiceException, CompleteLifecycleActionCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand, EC2ServiceException } from '@aws-sdk/client-ec2';
+import { ChangeResourceRecordSetsCommand, GetHostedZoneCommand, PriorRequestNotComplete, ThrottlingException } from '@aws-sdk/client-route-53';
+import { describe, expect, it } from 'vitest';
+import { InvalidSandboxOptions, type FaultRule, type SandboxOptions } from '../../../../engine/sandbox/index.ts';
+import { rejection, sandbox, weblogicInstance, zoneId } from './sandbox-clients.ts';
+
+const upsertAdmin = (address: string) =>
+  new ChangeResourceRecordSetsCommand({
+    HostedZoneId: zoneId,
+    ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'admin.weblogic.corp.internal.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: address }] } }] },
+  });
+
+const adminAddress = (fixture: ReturnType<typeof sandbox>) => fixture.account.record(zoneId, 'admin.weblogic.corp.internal.', 'A')?.values[0];
+
+/** Outcome of each of `count` GetHostedZone calls: true when it failed. */
+async function faultPattern(options: SandboxOptions, count: number): Promise<boolean[]> {
+  const { route53 } = sandbox(options);
+  const outcomes: boolean[] = [];
+  for (let call = 0; call < count; call += 1) {
+    outcomes.push(
+      await route53.send(new GetHostedZoneCommand({ Id: zoneId })).then(
+        () => false,
+        () => true,
+      ),
+    );
+  }
+  return outcomes;
+}
+
+describe('fault injection', () => {
+  it('fails the nth call with the SDK modeled exception and changes nothing', async () => {
+    const fixture = sandbox({ faults: [{ service: 'route53', operation: 'ChangeResourceRecordSets', error: 'ThrottlingException', nth: [2] }] });
+    await fixture.route53.send(upsertAdmin('10.20.1.21'));
+
+    const error = await rejection(fixture.route53.send(upsertAdmin('10.20.1.22')));
+    expect(error).toBeInstanceOf(ThrottlingException);
+    expect(error).toMatchObject({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded' });
+    expect((error.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(400);
+    expect(adminAddress(fixture)).toBe('10.20.1.21');
+    expect(fixture.account.snapshot().route53.changes).toHaveLength(1);
+
+    await fixture.route53.send(upsertAdmin('10.20.1.23'));
+    expect(adminAddress(fixture)).toBe('10.20.1.23');
+    expect(fixture.account.calls.map((call) => call.error)).toEqual([undefined, 'ThrottlingException', undefined]);
+  });
+
+  it('fails the first `times` calls, here with PriorRequestNotComplete', async () => {
+    const fixture = sandbox({ faults: [{ service: 'route53', operation: 'ChangeResourceRecordSets', error: 'PriorRequestNotComplete', times: 2 }] });
+    for (const attempt of [1, 2]) {
+      const error = await rejection(fixture.route53.send(upsertAdmin(`10.20.1.${attempt}`)));
+      expect(error).toBeInstanceOf(PriorRequestNotComplete);
+    }
+    expect(adminAddress(fixture)).toBe('10.20.1.15');
+    await fixture.route53.send(upsertAdmin('10.20.1.3'));
+    expect(adminAddress(fixture)).toBe('10.20.1.3');
+  });
+
+  it('fails a deterministic fraction of calls, fixed by randomSeed', async () => {
+    const rule: FaultRule = { service: 'route53', operation: 'GetHostedZone', error: 'ThrottlingException', fraction: 0.5 };
+    const first = await faultPattern({ faults: [rule], randomSeed: 7 }, 40);
+    const again = await faultPattern({ faults: [rule], randomSeed: 7 }, 40);
+    const otherSeed = await faultPattern({ faults: [rule], randomSeed: 8 }, 40);
+    const failures = first.filter(Boolean).length;
+    expect(failures).toBeGreaterThan(5);
+    expect(failures).toBeLessThan(35);
+    expect(again).toEqual(first);
+    expect(otherSeed).not.toEqual(first);
+  });
+
+  it('throws the service exception named by the AWS code when the SDK has no model for it', async () => {
+    const fixture = sandbox();
+    const { lifecycleActionToken } = fixture.account.launchInstance({ group: 'weblogic-admin', instanceId: 'i-0a3f5c2e9b7d41002', privateIpAddress: '10.20.2.30' });
+    fixture.account.injectFault({ service: 'autoscaling', operation: 'CompleteLifecycleAction', error: 'Throttling', times: 1 });
+    fixture.account.injectFault({ service: 'ec2', error: 'RequestLimitExceeded', nth: [1] });
+    const complete = new CompleteLifecycleActionCommand({
+      AutoScalingGroupName: 'weblogic-admin',
+      LifecycleHookName: 'opsflow-dns-launch',
+      LifecycleActionToken: lifecycleActionToken,
+      LifecycleActionResult: 'CONTINUE',
+    });
+
+    const throttled = await rejection(fixture.autoScaling.send(complete));
+    expect(throttled).toBeInstanceOf(AutoScalingServiceException);
+    expect(throttled).toMatchObject({ name: 'Throttling', $fault: 'client' });
+    expect(fixture.account.snapshot().autoScaling.lifecycleActions).toHaveLength(1);
+    await fixture.autoScaling.send(complete);
+    expect(fixture.account.snapshot().autoScaling.lifecycleActions).toHaveLength(0);
+
+    const limited = await rejection(fixture.ec2.send(new DescribeInstancesCommand({ InstanceIds: [weblogicInstance] })));
+    expect(limited).toBeInstanceOf(EC2ServiceException);
+    expect(limited.name).toBe('RequestLimitExceeded');
+  });
+
+  it('refuses malformed rules, naming the field', () => {
+    expect(() => sandbox({ faults: [{ service: 'sqs', error: 'Throttling' }] })).toThrow(new InvalidSandboxOptions('faults.0.service: sqs is not simulated (one of ec2, autoscaling, route53, eventbridge)'));
+    expect(() => sandbox({ faults: [{ service: 'route53', operation: 'ChangeRecords', error: 'Throttling' }] })).toThrow(/faults\.0\.operation: route53 has no simulated operation ChangeRecords/);
+    expect(() => sandbox({ faults: [{ service: 'route53', error: 'Throttling', fraction: 2 }] })).toThrow(/^faults\.0\.fraction: /);
+  });
+});
