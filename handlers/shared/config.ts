@@ -57,9 +57,57 @@ export const instanceDnsSchema = z.strictObject({
   ),
 });
 
+const severityLabel = z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
+
+export const findingEnrichmentSchema = z.strictObject({
+  /** The Detective behavior graph; without it the workflow uses the only graph ListGraphs returns. */
+  graphArn: z.optional(z.string().check(z.regex(/^arn:aws[a-z-]*:detective:[a-z0-9-]+:\d{12}:graph:[a-f0-9]{32}$/, 'must be a Detective behavior graph ARN'))),
+  triggers: z._default(
+    z.strictObject({
+      securityHubImported: z._default(z.boolean(), true),
+      customAction: z._default(z.boolean(), true),
+      guardDuty: z._default(z.boolean(), false),
+    }),
+    { securityHubImported: true, customAction: true, guardDuty: false },
+  ),
+  /** GuardDuty severity from which a finding event is investigated directly (4.0 = MEDIUM). */
+  minimumGuardDutySeverity: z._default(z.number().check(z.gte(0), z.lte(10)), 4),
+  /** Security Hub severities the automation rule flags for investigation. */
+  investigateSeverities: z._default(z.array(severityLabel).check(z.minLength(1)), ['MEDIUM', 'HIGH', 'CRITICAL']),
+  /** Id of the Security Hub custom action (ActionTarget) analysts pick: letters and digits, at most 20. */
+  customActionId: z._default(z.string().check(z.regex(/^[A-Za-z0-9]{1,20}$/, 'must be 1 to 20 letters or digits')), 'Investigate'),
+  /** How far before the first observation the investigation looks (the AWS example's 24 hours). */
+  scopeHoursBeforeFirstSeen: z._default(z.int().check(z.gte(1), z.lte(720)), 24),
+  polling: z._default(
+    z.strictObject({
+      firstWaitSeconds: z._default(z.int().check(z.gte(5), z.lte(3600)), 60),
+      maxWaitSeconds: z._default(z.int().check(z.gte(5), z.lte(3600)), 600),
+      /** Deadline for an investigation to finish; may well exceed Lambda's 15 minutes. */
+      deadlineMinutes: z._default(z.int().check(z.gte(1), z.lte(24 * 60)), 120),
+    }),
+    { firstWaitSeconds: 60, maxWaitSeconds: 600, deadlineMinutes: 120 },
+  ),
+  /** Raise the finding's severity label when Detective's is higher. */
+  raiseSeverity: z._default(z.boolean(), false),
+  /** Principals investigated at once within one execution. */
+  concurrency: z._default(z.int().check(z.gte(1), z.lte(40)), 5),
+  eventBusName: z._default(name, 'default'),
+});
+
 export const configSchema = z.strictObject({
   region: awsRegion,
   instanceDns: instanceDnsSchema,
+  findingEnrichment: z._default(findingEnrichmentSchema, {
+    triggers: { securityHubImported: true, customAction: true, guardDuty: false },
+    minimumGuardDutySeverity: 4,
+    investigateSeverities: ['MEDIUM', 'HIGH', 'CRITICAL'],
+    customActionId: 'Investigate',
+    scopeHoursBeforeFirstSeen: 24,
+    polling: { firstWaitSeconds: 60, maxWaitSeconds: 600, deadlineMinutes: 120 },
+    raiseSeverity: false,
+    concurrency: 5,
+    eventBusName: 'default',
+  }),
   alarms: z._default(
     z.strictObject({ email: z.optional(z.string().check(z.email())) }),
     {},
@@ -69,6 +117,7 @@ export const configSchema = z.strictObject({
 export type OpsflowConfig = z.infer<typeof configSchema>;
 export type InstanceDnsConfig = OpsflowConfig['instanceDns'];
 export type DnsGroupConfig = z.infer<typeof dnsGroupSchema>;
+export type FindingEnrichmentConfig = OpsflowConfig['findingEnrichment'];
 
 /** Parses a raw config; the error names the source and the first wrong field in one line. */
 export function parseConfig(raw: unknown, source: string): OpsflowConfig {
