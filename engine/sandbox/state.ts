@@ -1,3 +1,5 @@
+import type { Indicator } from '@aws-sdk/client-detective';
+
 /**
  * The whole simulated account as plain JSON data: what `SandboxAccount#snapshot()` returns and what
  * every simulated operation reads and changes. Times are ISO-8601 strings; the operations turn them
@@ -148,6 +150,91 @@ export interface PublishedEventState {
   event: EventBridgeEvent;
 }
 
+/** A finding in the AWS Security Finding Format, as JSON: the keys are ASFF attribute names. */
+export interface AsffFinding {
+  Id: string;
+  ProductArn: string;
+  [attribute: string]: unknown;
+}
+
+/** Error codes AWS documents for BatchUpdateFindings `UnprocessedFindings`. */
+export const FindingUpdateErrorCode = {
+  ConcurrentUpdateError: 'ConcurrentUpdateError',
+  DuplicatedFindingIdentifier: 'DuplicatedFindingIdentifier',
+  FindingNotFound: 'FindingNotFound',
+  FindingSizeExceeded: 'FindingSizeExceeded',
+  InternalFailure: 'InternalFailure',
+  InvalidInput: 'InvalidInput',
+} as const;
+
+export type FindingUpdateErrorCodeName = typeof FindingUpdateErrorCode[keyof typeof FindingUpdateErrorCode];
+
+export interface SecurityHubFindingState {
+  finding: AsffFinding;
+  /**
+   * Attributes last set by BatchUpdateFindings: a later BatchImportFindings of the finding keeps
+   * them, as Security Hub does.
+   */
+  customerUpdated: string[];
+}
+
+/** A finding that BatchUpdateFindings reports as unprocessed for its next `timesLeft` calls. */
+export interface FindingUpdateFailureState {
+  findingId: string;
+  /** Omitted: the finding of that Id whatever its product. */
+  productArn?: string;
+  errorCode: FindingUpdateErrorCodeName;
+  timesLeft: number;
+}
+
+export const InvestigationStatus = { Running: 'RUNNING', Failed: 'FAILED', Successful: 'SUCCESSFUL' } as const;
+export type InvestigationStatusName = typeof InvestigationStatus[keyof typeof InvestigationStatus];
+
+/** Detective's severity labels, lowest first (the order ListInvestigations sorts them in). */
+export const InvestigationSeverity = {
+  Informational: 'INFORMATIONAL',
+  Low: 'LOW',
+  Medium: 'MEDIUM',
+  High: 'HIGH',
+  Critical: 'CRITICAL',
+} as const;
+export type InvestigationSeverityName = typeof InvestigationSeverity[keyof typeof InvestigationSeverity];
+
+export type InvestigationEntityType = 'IAM_USER' | 'IAM_ROLE';
+
+export interface DetectiveGraphState {
+  arn: string;
+  createdTime: string;
+}
+
+/** How an investigation ends once its RUNNING polls are used up. */
+export interface InvestigationOutcomeState {
+  status: typeof InvestigationStatus.Successful | typeof InvestigationStatus.Failed;
+  severity: InvestigationSeverityName;
+  indicators: Indicator[];
+}
+
+export interface EntityOutcomeState extends InvestigationOutcomeState {
+  entityArn: string;
+}
+
+export interface DetectiveInvestigationState {
+  investigationId: string;
+  graphArn: string;
+  entityArn: string;
+  entityType: InvestigationEntityType;
+  createdTime: string;
+  scopeStartTime: string;
+  scopeEndTime: string;
+  status: InvestigationStatusName;
+  /** Absent while RUNNING: the severity comes with the result. */
+  severity?: InvestigationSeverityName;
+  state: 'ACTIVE' | 'ARCHIVED';
+  /** GetInvestigation calls that will still answer RUNNING. */
+  runningPollsLeft: number;
+  outcome: InvestigationOutcomeState;
+}
+
 export interface SandboxState {
   accountId: string;
   region: string;
@@ -155,4 +242,12 @@ export interface SandboxState {
   autoScaling: { groups: AutoScalingGroupState[]; lifecycleActions: LifecycleActionState[] };
   route53: { pendingPolls: number; hostedZones: HostedZoneState[]; changes: ChangeState[] };
   eventBridge: { published: PublishedEventState[] };
+  securityHub: { findings: SecurityHubFindingState[]; unprocessed: FindingUpdateFailureState[] };
+  detective: {
+    graphs: DetectiveGraphState[];
+    runningPolls: number;
+    outcomes: EntityOutcomeState[];
+    defaultOutcome: InvestigationOutcomeState;
+    investigations: DetectiveInvestigationState[];
+  };
 }

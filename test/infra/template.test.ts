@@ -52,7 +52,7 @@ describe('packaged template', () => {
     expect(patterns).toContainEqual({
       source: ['aws.autoscaling'],
       'detail-type': ['EC2 Instance-launch Lifecycle Action'],
-      detail: { $or: [{ AutoScalingGroupName: ['weblogic-admin'], LifecycleHookName: ['opsflow-dns-launch'] }] },
+      detail: { AutoScalingGroupName: ['weblogic-admin'], LifecycleHookName: ['opsflow-dns-launch'] },
     });
     expect(patterns).toContainEqual({ source: ['aws.autoscaling'], 'detail-type': ['EC2 Instance Launch Successful'], detail: { AutoScalingGroupName: ['reports-admin'] } });
   });

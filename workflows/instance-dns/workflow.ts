@@ -16,9 +16,13 @@ function instanceTrigger(
   hookOf?: (group: DnsGroupConfig) => string | undefined,
 ): EventTrigger[] {
   if (groups.length === 0) return [];
-  const detail: JsonObject = hookOf
-    ? { $or: groups.map((group) => ({ AutoScalingGroupName: [group.autoScalingGroupName], LifecycleHookName: [hookOf(group) ?? ''] })) }
-    : { AutoScalingGroupName: groups.map((group) => group.autoScalingGroupName) };
+  const pairs = groups.map((group): JsonObject => ({ AutoScalingGroupName: [group.autoScalingGroupName], LifecycleHookName: [hookOf?.(group) ?? ''] }));
+  // EventBridge accepts $or only with two or more alternatives.
+  const detail: JsonObject = !hookOf
+    ? { AutoScalingGroupName: groups.map((group) => group.autoScalingGroupName) }
+    : pairs.length === 1 && pairs[0]
+      ? pairs[0]
+      : { $or: pairs };
   return [{ kind: 'event', id, description, pattern: { source: [AUTOSCALING_SOURCE], 'detail-type': [detailType], detail } }];
 }
 

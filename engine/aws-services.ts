@@ -1,0 +1,64 @@
+/**
+ * The AWS SDK integrations the bridge can run, by the service name Step Functions uses in
+ * `arn:aws:states:::aws-sdk:<service>:<action>`. Packages load on first use, so a service whose
+ * client package is not installed yet only fails when a task actually needs it.
+ */
+export interface AwsService {
+  readonly packageName: string;
+  readonly clientClass: string;
+  /** The package's base class of every error the service returns. */
+  readonly serviceExceptionClass: string;
+  /** How Step Functions prefixes the service's error names: `<errorPrefix>.<Name>Exception`. */
+  readonly errorPrefix: string;
+  /** The SDK's members are camelCase where Step Functions writes PascalCase. */
+  readonly camelCaseMembers: boolean;
+}
+
+function service(packageName: string, clientStem: string, errorPrefix: string, camelCaseMembers = false): AwsService {
+  return {
+    packageName,
+    clientClass: `${clientStem}Client`,
+    serviceExceptionClass: `${clientStem}ServiceException`,
+    errorPrefix,
+    camelCaseMembers,
+  };
+}
+
+export const awsServices: Readonly<Record<string, AwsService>> = {
+  route53: service('@aws-sdk/client-route-53', 'Route53', 'Route53'),
+  ec2: service('@aws-sdk/client-ec2', 'EC2', 'Ec2'),
+  autoscaling: service('@aws-sdk/client-auto-scaling', 'AutoScaling', 'AutoScaling'),
+  eventbridge: service('@aws-sdk/client-eventbridge', 'EventBridge', 'EventBridge'),
+  sfn: service('@aws-sdk/client-sfn', 'SFN', 'Sfn', true),
+  securityhub: service('@aws-sdk/client-securityhub', 'SecurityHub', 'SecurityHub'),
+  detective: service('@aws-sdk/client-detective', 'Detective', 'Detective'),
+  quicksight: service('@aws-sdk/client-quicksight', 'QuickSight', 'QuickSight'),
+  identitystore: service('@aws-sdk/client-identitystore', 'Identitystore', 'Identitystore'),
+  opensearch: service('@aws-sdk/client-opensearch', 'OpenSearch', 'OpenSearch'),
+  sts: service('@aws-sdk/client-sts', 'STS', 'Sts'),
+};
+
+export type ServicePackage = Readonly<Record<string, unknown>>;
+
+/** Loads a service's client package; undefined when it is not installed. */
+export async function loadServicePackage(entry: AwsService): Promise<ServicePackage | undefined> {
+  try {
+    return (await import(entry.packageName)) as ServicePackage;
+  } catch (error) {
+    if (isModuleNotFound(error, entry.packageName)) return undefined;
+    throw error;
+  }
+}
+
+function isModuleNotFound(error: unknown, packageName: string): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' &&
+    error.message.includes(packageName)
+  );
+}
+
+/** `changeResourceRecordSets` → `ChangeResourceRecordSetsCommand`. */
+export function commandClassName(action: string): string {
+  return `${action.charAt(0).toUpperCase()}${action.slice(1)}Command`;
+}

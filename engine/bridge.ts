@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import type { DeploymentEnvironment, JsonObject, JsonValue } from '../workflows/types.ts';
+import { isJsonObject, passesTaskToken, simulatedWaitResource, type StateSite } from './asl.ts';
+import { ExecutionAlreadyExists, StatesRuntime, TaskFailure, UnknownFunction, UnsupportedTaskResource } from './errors.ts';
+import { invokeResponse, sdkHttpMetadata, type LambdaInvoker } from './lambda-invoker.ts';
+import { functionKeyOf } from './naming.ts';
+import type { SdkClients } from './sdk-calls.ts';
+import { TaskTokens } from './task-tokens.ts';
+
+/**
+ * The resource bridge: each Task state's Resource, run as Step Functions runs it. A binding is
+ * made once per state when the engine is built (so an unknown resource, service, action or
+ * function fails the build, not an execution) and invoked with the state's effective input.
+ */
+
+/** The execution a task runs in, as the bridge needs it. */
+export interface CallingExecution {
+  readonly executionArn: string;
+  readonly workflow: string;
+  readonly stateMachineArn: string;
+  addSimulatedSeconds(seconds: number): void;
+}
+
+export interface TaskCall {
+  readonly execution: CallingExecution;
+  /** The token `$$.Task.Token` gave this attempt, if its parameters asked for one. */
+  readonly token: string | undefined;
+}
+
+export interface TaskBinding {
+  readonly stateName: string;
+  readonly resource: string;
+  invoke(input: JsonValue, call: TaskCall): Promise<JsonValue>;
+}
+
+export interface ChildExecution {
+  readonly executionArn: string;
+  readonly startDate: string;
+  readonly done: Promise<ChildOutcome>;
+}
+
+export interface ChildOutcome {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly stateMachineArn: string;
+  readonly status: string;
+  readonly input: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly startDate: string;
+  readonly stopDate?: string;
+}
+
+export interface BridgeServices {
+  readonly env: DeploymentEnvironment;
+  readonly lambda: LambdaInvoker;
+  readonly sdk: SdkClients;
+  readonly tokens: TaskTokens;
+  /** The workflow deployed as this state machine ARN, if the engine runs it. */
+  workflowOf(stateMachineArn: string): string | undefined;
+  /** Starts an execution of the engine's own as the child of the calling one. */
+  startChild(workflow: string, input: JsonValue, name: string | undefined, parent: CallingExecution): ChildExecution;
+  warn(message: string): void;
+}
+
+type Pattern = 'request' | 'waitForTaskToken' | 'sync' | 'sync2';
+type Send = (input: JsonValue, call: TaskCall) => Promise<JsonValue>;
+
+const integrationPatterns: Record<string, readonly Pattern[]> = {
+  'lambda:invoke': ['request', 'waitForTaskToken'],
+  'aws-sdk': ['request', 'waitForTaskToken'],
+  'states:startExecution': ['request', 'sync', 'sync2', 'waitForTaskToken'],
+  'events:putEvents': ['request', 'waitForTaskToken'],
+};
+
+export async function bindTask(site: StateSite, services: BridgeServices, workflow: string): Promise<TaskBinding> {
+  const { name: stateName, state } = site;
+  const resource = String(state.Resource);
+  const where = `${workflow}: state ${stateName}`;
+  const unsupported = (why: string): UnsupportedTaskResource => new UnsupportedTaskResource(`${where}: ${why} (Resource ${resource})`);
+
+  if (state.HeartbeatSecondsPath !== undefined) throw unsupported('HeartbeatSecondsPath is not supported locally');
+  if (resource === simulatedWaitResource) return { stateName, resource, invoke: simulatedWait };
+
+  const legacyFunction = /^arn:[^:]+:lambda:[^:]+:[^:]+:function:[^:]+(?::[^:]+)?$/.test(resource);
+  if (legacyFunction) {
+    const functionKey = functionKeyOf(services.env, resource);
+    if (functionKey === undefined || !services.lambda.has(functionKey)) throw new UnknownFunction(`${where}: no registry function is deployed as ${resource}`);
+    return { stateName, resource, invoke: (input) => services.lambda.invoke(functionKey, input) };
+  }
+
+  const integration = /^arn:[^:]+:states:::([a-z0-9-]+):([A-Za-z0-9]+)(?::([A-Za-z0-9]+))?(?:\.(waitForTaskToken|sync:2|sync))?$/.exec(resource);
+  if (!integration) throw unsupported('no local bridge for this resource');
+  const [, service = '', first = '', second, suffix] = integration;
+  const pattern: Pattern = suffix === 'sync:2' ? 'sync2' : ((suffix ?? 'request') as Pattern);
+  const key = service === 'aws-sdk' ? 'aws-sdk' : `${service}:${first}`;
+  const allowed = integrationPatterns[key];
+  if (!allowed || (service === 'aws-sdk') !== (second !== undefined)) throw unsupported('no local bridge for this resource');
+  if (!allowed.includes(pattern)) throw unsupported(`the ${pattern} integration pattern is not available for ${key}`);
+  if (pattern === 'waitForTaskToken' && !passesTaskToken(state.Parameters)) {
+    services.warn(`${where}: waits for a task token its Parameters never pass ($$.Task.Token); it can only time out`);
+  }
+
+  let send: Send;
+  if (service === 'aws-sdk') {
+    const sdkService = first;
+    const action = second ?? '';
+    if ((await services.sdk.check(sdkService, action, where)) === 'packageMissing') {
+      services.warn(`${where}: the client package for '${sdkService}' is not installed; the task fails when it runs`);
+    }
+    send = (input) => services.sdk.call(sdkService, action, input);
+  } else if (key === 'lambda:invoke') {
+    checkStaticFunction(state, services, where);
+    send = (input) => invokeLambda(input, services);
+  } else if (key === 'events:putEvents') {
+    send = (input, call) => putEvents(input, call, services);
+  } else {
+    send = (input, call) => startExecution(input, call, services, pattern);
+  }
+
+  if (pattern !== 'waitForTaskToken') return { stateName, resource, invoke: send };
+  const limits = {
+    timeoutSeconds: typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined,
+    heartbeatSeconds: typeof state.HeartbeatSeconds === 'number' ? state.HeartbeatSeconds : undefined,
+  };
+  return {
+    stateName,
+    resource,
+    invoke: async (input, call) => {
+      const token = call.token ?? TaskTokens.mint();
+      const answer = services.tokens.wait({
+        token,
+        executionArn: call.execution.executionArn,
+        workflow: call.execution.workflow,
+        stateName,
+        resource,
+        request: input,
+        openedAt: new Date().toISOString(),
+        ...limits,
+      });
+      // A heartbeat timeout may reject the answer while the request is still being sent.
+      answer.catch(() => undefined);
+      try {
+        await send(input, call);
+      } catch (error) {
+        services.tokens.discard(token);
+        throw error;
+      }
+      return answer;
+    },
+  };
+}
+
+function checkStaticFunction(state: JsonObject, services: BridgeServices, where: string): void {
+  const parameters = state.Parameters;
+  if (!isJsonObject(parameters)) throw new UnsupportedTaskResource(`${where}: lambda:invoke needs Parameters with FunctionName`);
+  const invocationType = parameters.InvocationType;
+  if (invocationType !== undefined && invocationType !== 'RequestResponse') {
+    throw new UnsupportedTaskResource(`${where}: only the RequestResponse InvocationType runs locally`);
+  }
+  const functionName = parameters.FunctionName;
+  if (typeof functionName !== 'string') return;
+  const functionKey = functionKeyOf(services.env, functionName);
+  if (functionKey === undefined || !services.lambda.has(functionKey)) {
+    throw new UnknownFunction(`${where}: no registry function is deployed as ${functionName}`);
+  }
+}
+
+async function invokeLambda(input: JsonValue, services: BridgeServices): Promise<JsonValue> {
+  const parameters = isJsonObject(input) ? input : {};
+  const functionName = String(parameters.FunctionName);
+  const functionKey = functionKeyOf(services.env, functionName);
+  if (functionKey === undefined || !services.lambda.has(functionKey)) {
+    throw new TaskFailure('Lambda.ResourceNotFoundException', `Function not found: ${functionName}`);
+  }
+  const result = await services.lambda.invoke(functionKey, lambdaPayload(parameters.Payload));
+  return invokeResponse(result);
+}
+
+/** Lambda receives the Payload's bytes: a string holding JSON is that JSON, any other string a JSON string. */
+function lambdaPayload(payload: JsonValue | undefined): JsonValue {
+  if (payload === undefined || payload === null) return {};
+  if (typeof payload !== 'string') return payload;
+  try {
+    return JSON.parse(payload) as JsonValue;
+  } catch {
+    return payload;
+  }
+}
+
+/**
+ * The optimized EventBridge integration: Detail objects are serialized, the state machine and
+ * execution ARNs are appended to each entry's Resources, and a failed entry fails the task.
+ */
+async function putEvents(input: JsonValue, call: TaskCall, services: BridgeServices): Promise<JsonValue> {
+  const entries = isJsonObject(input) && Array.isArray(input.Entries) ? input.Entries : [];
+  const request = {
+    Entries: entries.map((entry) => {
+      const fields = isJsonObject(entry) ? entry : {};
+      const resources = Array.isArray(fields.Resources) ? fields.Resources : [];
+      return {
+        ...fields,
+        ...(fields.Detail !== undefined && typeof fields.Detail !== 'string' ? { Detail: JSON.stringify(fields.Detail) } : {}),
+        Resources: [...resources, call.execution.stateMachineArn, call.execution.executionArn],
+      };
+    }),
+  };
+  const output = await services.sdk.call('eventbridge', 'putEvents', request);
+  const response = isJsonObject(output) ? output : {};
+  if (typeof response.FailedEntryCount === 'number' && response.FailedEntryCount > 0) {
+    throw new TaskFailure('EventBridge.FailedEntry', JSON.stringify(response));
+  }
+  return { Entries: response.Entries ?? [], FailedEntryCount: response.FailedEntryCount ?? 0 };
+}
+
+async function startExecution(input: JsonValue, call: TaskCall, services: BridgeServices, pattern: Pattern): Promise<JsonValue> {
+  const parameters = isJsonObject(input) ? input : {};
+  const arn = String(parameters.StateMachineArn);
+  const workflow = services.workflowOf(arn);
+  if (workflow === undefined) throw new TaskFailure('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
+  const childInput = executionInput(parameters.Input);
+  const name = typeof parameters.Name === 'string' ? parameters.Name : undefined;
+  let child: ChildExecution;
+  try {
+    child = services.startChild(workflow, childInput, name, call.execution);
+  } catch (error) {
+    if (error instanceof ExecutionAlreadyExists) throw new TaskFailure('StepFunctions.ExecutionAlreadyExistsException', error.message);
+    throw error;
+  }
+  if (pattern === 'request' || pattern === 'waitForTaskToken') {
+    const requestId = randomUUID();
+    return {
+      ExecutionArn: child.executionArn,
+      StartDate: Date.parse(child.startDate),
+      SdkHttpMetadata: sdkHttpMetadata(requestId, { 'Content-Type': 'application/x-amz-json-1.0' }),
+      SdkResponseMetadata: { RequestId: requestId },
+    };
+  }
+  const outcome = await child.done;
+  const description = describeExecution(outcome, pattern === 'sync2');
+  if (outcome.status !== 'SUCCEEDED') throw new TaskFailure('States.TaskFailed', JSON.stringify(description));
+  return description;
+}
+
+/** StartExecution's Input is a JSON string; Step Functions also accepts a JSON value there. */
+function executionInput(input: JsonValue | undefined): JsonValue {
+  if (input === undefined || input === null) return {};
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input) as JsonValue;
+  } catch {
+    throw new TaskFailure('StepFunctions.InvalidExecutionInputException', `Invalid State Machine Execution Input: '${input}'`);
+  }
+}
+
+/** DescribeExecution as `.sync` returns it (Input and Output JSON strings) or `.sync:2` (parsed). */
+function describeExecution(outcome: ChildOutcome, parsed: boolean): JsonObject {
+  const data = (value: unknown): JsonValue => (parsed ? ((value ?? null) as JsonValue) : JSON.stringify(value ?? null));
+  return {
+    ExecutionArn: outcome.executionArn,
+    Input: data(outcome.input),
+    InputDetails: { Included: true },
+    Name: outcome.name,
+    ...(outcome.status === 'SUCCEEDED' ? { Output: data(outcome.output), OutputDetails: { Included: true } } : {}),
+    ...(outcome.error !== undefined ? { Error: outcome.error } : {}),
+    ...(outcome.cause !== undefined ? { Cause: outcome.cause } : {}),
+    StartDate: Date.parse(outcome.startDate),
+    StateMachineArn: outcome.stateMachineArn,
+    Status: outcome.status,
+    ...(outcome.stopDate !== undefined ? { StopDate: Date.parse(outcome.stopDate) } : {}),
+  };
+}
+
+/**
+ * A Wait state run without waiting: its Seconds/Timestamp fields, evaluated by the executor
+ * as Parameters, are checked as Step Functions checks them and recorded as simulated time.
+ */
+async function simulatedWait(input: JsonValue, call: TaskCall): Promise<JsonValue> {
+  const fields = isJsonObject(input) ? input : {};
+  if (fields.Seconds !== undefined) {
+    const seconds = fields.Seconds;
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+      throw new StatesRuntime(`Wait seconds evaluated to ${JSON.stringify(seconds)}, but expected an integer >= 0`);
+    }
+    call.execution.addSimulatedSeconds(seconds);
+  } else if (fields.Timestamp !== undefined) {
+    const timestamp = fields.Timestamp;
+    if (typeof timestamp !== 'string' || !rfc3339.test(timestamp)) {
+      throw new StatesRuntime(`Wait timestamp evaluated to ${JSON.stringify(timestamp)}, but expected an RFC 3339 timestamp`);
+    }
+    call.execution.addSimulatedSeconds(Math.max(0, (Date.parse(timestamp) - Date.now()) / 1000));
+  }
+  return fields.Input ?? null;
+}
+
+const rfc3339 = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;

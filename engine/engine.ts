@@ -1,0 +1,333 @@
+import { randomUUID } from 'node:crypto';
+import { functionRegistry, type FunctionSpec } from '../handlers/registry.ts';
+import type { OpsflowConfig } from '../handlers/shared/config.ts';
+import { loadDefinition as loadWorkflowDefinition, substitutePlaceholders } from '../workflows/definition.ts';
+import { workflows as allWorkflows } from '../workflows/index.ts';
+import type { DeploymentEnvironment, JsonValue, WorkflowModule } from '../workflows/types.ts';
+import { isJsonObject } from './asl.ts';
+import { bindTask, type BridgeServices, type CallingExecution, type ChildExecution } from './bridge.ts';
+import { ExecutionChain, maxEventHops, routableWorkflow, routeEvent, type RoutableWorkflow, type Route } from './bus.ts';
+import { ExecutionAlreadyExists, UnknownTrigger, UnknownWorkflow, UnresolvedPlaceholder } from './errors.ts';
+import { currentExecution, Executor, type Cause, type CompiledWorkflow } from './executor.ts';
+import { LambdaInvoker } from './lambda-invoker.ts';
+import * as naming from './naming.ts';
+import type { ExecutionRecord, StateEvent } from './records.ts';
+import { SdkClients } from './sdk-calls.ts';
+import type { AccountTarget, BusEvent } from './target.ts';
+import { TaskTokens, type PendingTask } from './task-tokens.ts';
+
+export type { ExecutionRecord, ExecutionStatus, StateEvent, StateRecord, StateStatus } from './records.ts';
+export type { PendingTask } from './task-tokens.ts';
+
+export type StateMachineDefinitionJson = JsonValue;
+
+export interface EngineOptions {
+  config: OpsflowConfig;
+  target: AccountTarget;
+  /** Default 'local'. */
+  stage?: string;
+  /** Default: `workflows` from workflows/index.ts. */
+  workflows?: readonly WorkflowModule[];
+  /** Default: workflows/definition.ts loadDefinition. */
+  loadDefinition?: (module: WorkflowModule) => Promise<StateMachineDefinitionJson>;
+  /** Default: functionRegistry. */
+  functions?: Readonly<Record<string, FunctionSpec>>;
+  /** Live progress for the CLI. */
+  onStateEvent?: (execution: ExecutionRecord, event: StateEvent) => void;
+  /** Wait states and Retry intervals take real time instead of being recorded as simulated. */
+  realTime?: boolean;
+}
+
+export interface StartOptions {
+  name?: string;
+}
+
+export interface StartedExecution {
+  readonly executionArn: string;
+  readonly done: Promise<ExecutionRecord>;
+}
+
+export interface EngineWarning {
+  readonly message: string;
+  readonly at: string;
+}
+
+interface LaunchOptions {
+  readonly name?: string;
+  readonly cause: Cause;
+  readonly parentExecutionArn?: string;
+  readonly triggeredBy?: ExecutionRecord['triggeredBy'];
+}
+
+/**
+ * The local engine: every workflow's definition, substituted for this target and built once,
+ * run on demand, on events (its triggers, evaluated on the local bus) and on schedules, with
+ * every execution recorded.
+ */
+export class Engine {
+  private readonly records: ExecutionRecord[] = [];
+  private readonly warningList: EngineWarning[] = [];
+  private readonly compiled = new Map<string, CompiledWorkflow>();
+  private readonly routable: RoutableWorkflow[] = [];
+  private readonly workflowByArn = new Map<string, string>();
+  private readonly executionNames = new Map<string, Set<string>>();
+  private readonly unfinished = new Set<Promise<ExecutionRecord>>();
+  private readonly tokens = new TaskTokens();
+  private readonly executor: Executor;
+  private readonly env: DeploymentEnvironment;
+
+  private constructor(private readonly options: EngineOptions) {
+    const { target } = options;
+    this.env = {
+      partition: naming.partitionOf(target.region),
+      region: target.region,
+      accountId: target.accountId,
+      stage: options.stage ?? 'local',
+    };
+    this.executor = new Executor({
+      realTime: options.realTime ?? false,
+      tokens: this.tokens,
+      onStateEvent: options.onStateEvent,
+      warn: (message) => this.warn(message),
+    });
+  }
+
+  /** Substitutes every definition's placeholders and builds every state machine once. */
+  static async create(options: EngineOptions): Promise<Engine> {
+    const engine = new Engine(options);
+    await engine.build();
+    return engine;
+  }
+
+  get executions(): readonly ExecutionRecord[] {
+    return this.records;
+  }
+
+  get warnings(): readonly EngineWarning[] {
+    return this.warningList;
+  }
+
+  /** StateMachine constructions: one per workflow, whatever the number of executions. */
+  get machineBuilds(): number {
+    return this.executor.machineBuilds;
+  }
+
+  workflowNames(): string[] {
+    return [...this.compiled.keys()];
+  }
+
+  /** The triggers (event rules and schedules) an event matches. */
+  routes(event: unknown): { workflow: string; trigger: string }[] {
+    return this.matchRoutes(event).map((route) => ({ workflow: route.workflow, trigger: route.trigger.id }));
+  }
+
+  /** Runs one execution, and waits for everything it caused (children, events it emitted) too. */
+  async run(workflow: string, input: unknown, options: StartOptions = {}): Promise<ExecutionRecord> {
+    const chain = new ExecutionChain<ExecutionRecord>();
+    const started = this.launch(workflow, input, { ...options, cause: { chain, depth: 0 } });
+    const record = await started.done;
+    await chain.settled();
+    return record;
+  }
+
+  start(workflow: string, input: unknown, options: StartOptions = {}): StartedExecution {
+    const chain = new ExecutionChain<ExecutionRecord>();
+    const { record, done } = this.launch(workflow, input, { ...options, cause: { chain, depth: 0 } });
+    return { executionArn: record.executionArn, done };
+  }
+
+  /** Starts every workflow the event matches and waits for them and all they caused; returns them all. */
+  async send(event: unknown): Promise<ExecutionRecord[]> {
+    const chain = new ExecutionChain<ExecutionRecord>();
+    for (const route of this.matchRoutes(event)) this.launchRoute(route, event, { chain, depth: 0 });
+    return chain.settled();
+  }
+
+  /** Runs a schedule trigger (the first of the workflow's if none is named) with its input. */
+  async runSchedule(workflow: string, triggerId?: string): Promise<ExecutionRecord> {
+    const routable = this.routable.find((candidate) => candidate.module.name === workflow);
+    if (!routable) throw new UnknownWorkflow(`no workflow named ${workflow}`);
+    const trigger = routable.triggers.find((candidate) => candidate.kind === 'schedule' && (triggerId === undefined || candidate.id === triggerId));
+    if (trigger?.kind !== 'schedule') throw new UnknownTrigger(`${workflow} has no schedule trigger${triggerId ? ` named ${triggerId}` : ''}`);
+    const chain = new ExecutionChain<ExecutionRecord>();
+    const started = this.launch(workflow, trigger.input, { cause: { chain, depth: 0 }, triggeredBy: { trigger: trigger.id } });
+    const record = await started.done;
+    await chain.settled();
+    return record;
+  }
+
+  sendTaskSuccess(token: string, output: unknown): void {
+    this.tokens.succeed(token, JSON.parse(JSON.stringify(output ?? null)) as JsonValue);
+  }
+
+  sendTaskFailure(token: string, error: string, cause = ''): void {
+    this.tokens.fail(token, error, cause);
+  }
+
+  sendTaskHeartbeat(token: string): void {
+    this.tokens.heartbeat(token);
+  }
+
+  pendingTaskTokens(): PendingTask[] {
+    return this.tokens.list();
+  }
+
+  /** Resolves when every execution started so far (and every one they started) has finished. */
+  async idle(): Promise<void> {
+    while (this.unfinished.size > 0) await Promise.all(this.unfinished);
+  }
+
+  private async build(): Promise<void> {
+    const { config, target } = this.options;
+    const modules = this.options.workflows ?? allWorkflows;
+    const functions = this.options.functions ?? (functionRegistry as Readonly<Record<string, FunctionSpec>>);
+    const load = this.options.loadDefinition ?? loadWorkflowDefinition;
+    const services = this.bridgeServices(functions);
+    const machineArns = new Map(modules.map((module) => [`${module.stateMachineName}StateMachineArn`, naming.stateMachineArn(this.env, module)]));
+
+    for (const module of modules) {
+      const stateMachineArn = naming.stateMachineArn(this.env, module);
+      this.workflowByArn.set(stateMachineArn, module.name);
+      this.executionNames.set(module.name, new Set());
+      this.routable.push(routableWorkflow(module, config));
+      const resolve = this.placeholderResolver(module, functions, machineArns);
+      const definition = substitutePlaceholders(await load(module), resolve);
+      this.compiled.set(
+        module.name,
+        await this.executor.compile({
+          module,
+          definition,
+          stateMachineArn,
+          deployedName: naming.deployedStateMachineName(this.env, module),
+          roleArn: naming.stateMachineRoleArn(this.env, module),
+          bind: (site) => bindTask(site, services, module.name),
+        }),
+      );
+    }
+    target.subscribe?.((event) => this.receive(event));
+  }
+
+  /**
+   * `${Name}` in a definition: a function key → its function ARN, `<Name>StateMachineArn` → that
+   * machine's ARN, the pseudo-parameters, then the workflow's own substitutions.
+   */
+  private placeholderResolver(
+    module: WorkflowModule,
+    functions: Readonly<Record<string, FunctionSpec>>,
+    machineArns: ReadonlyMap<string, string>,
+  ): (name: string) => JsonValue {
+    const pseudo: Record<string, string> = {
+      Region: this.env.region,
+      AccountId: this.env.accountId,
+      Stage: this.env.stage,
+      Partition: this.env.partition,
+    };
+    let substitutions: Record<string, JsonValue> | undefined;
+    return (name) => {
+      if (Object.hasOwn(functions, name)) return naming.functionArn(this.env, name);
+      const machineArn = machineArns.get(name);
+      if (machineArn !== undefined) return machineArn;
+      if (Object.hasOwn(pseudo, name)) return pseudo[name] ?? null;
+      substitutions ??= module.substitutions?.(this.options.config, this.env) ?? {};
+      if (Object.hasOwn(substitutions, name)) return substitutions[name] ?? null;
+      throw new UnresolvedPlaceholder(`${module.name}: nothing resolves the placeholder \${${name}}`);
+    };
+  }
+
+  private bridgeServices(functions: Readonly<Record<string, FunctionSpec>>): BridgeServices {
+    const { config, target } = this.options;
+    return {
+      env: this.env,
+      lambda: new LambdaInvoker(this.env, functions, { config, region: target.region, sdkPlugins: target.sdkPlugins }),
+      sdk: new SdkClients(target.region, target.sdkPlugins),
+      tokens: this.tokens,
+      workflowOf: (arn) => this.workflowByArn.get(arn),
+      startChild: (workflow, input, name, parent) => this.startChild(workflow, input, name, parent),
+      warn: (message) => this.warn(message),
+    };
+  }
+
+  private startChild(workflow: string, input: JsonValue, name: string | undefined, parent: CallingExecution): ChildExecution {
+    // The bridge calls this from the parent's task, so the current execution is the parent.
+    const cause = currentExecution()?.cause ?? { chain: new ExecutionChain<ExecutionRecord>(), depth: 0 };
+    const { record, done } = this.launch(workflow, input, { name, cause, parentExecutionArn: parent.executionArn });
+    return { executionArn: record.executionArn, startDate: record.startDate, done };
+  }
+
+  /**
+   * An event the account emitted: started one hop deeper than the execution that caused it,
+   * in its chain (an event with no execution behind it starts a chain of its own).
+   */
+  private receive(event: BusEvent): void {
+    const routes = this.matchRoutes(event);
+    if (routes.length === 0) return;
+    const current = currentExecution();
+    // Another engine on the same account may be the one running now.
+    const causing = current && this.compiled.get(current.workflow) === current.compiled ? current.cause : undefined;
+    const depth = causing ? causing.depth + 1 : 0;
+    const described = `${event['detail-type']} from ${event.source}`;
+    if (depth > maxEventHops) {
+      const targets = routes.map((route) => `${route.workflow}/${route.trigger.id}`).join(', ');
+      this.warn(`dropped ${described} (event id ${event.id}): ${depth} event hops exceed the bound of ${maxEventHops}; it would start ${targets}`);
+      return;
+    }
+    const cause = { chain: causing?.chain ?? new ExecutionChain<ExecutionRecord>(), depth };
+    for (const route of routes) {
+      try {
+        this.launchRoute(route, event, cause);
+      } catch (error) {
+        this.warn(`${described} could not start ${route.workflow}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  private matchRoutes(event: unknown): Route[] {
+    return routeEvent(this.routable, event, this.env);
+  }
+
+  private launchRoute(route: Route, event: unknown, cause: Cause): void {
+    const input = route.trigger.kind === 'schedule' ? route.trigger.input : event;
+    const eventId = isJsonObject(event) && typeof event.id === 'string' ? event.id : undefined;
+    this.launch(route.workflow, input, { cause, triggeredBy: { trigger: route.trigger.id, ...(eventId ? { eventId } : {}) } });
+  }
+
+  private launch(workflow: string, input: unknown, options: LaunchOptions): { record: ExecutionRecord; done: Promise<ExecutionRecord> } {
+    const compiled = this.compiled.get(workflow);
+    if (!compiled) throw new UnknownWorkflow(`no workflow named ${workflow} (known: ${this.workflowNames().join(', ')})`);
+    const name = options.name ?? randomUUID();
+    const names = this.executionNames.get(workflow) ?? new Set<string>();
+    if (names.has(name)) throw new ExecutionAlreadyExists(`Execution Already Exists: '${naming.executionArn(this.env, compiled.module, name)}'`);
+    names.add(name);
+    const record: ExecutionRecord = {
+      executionArn: naming.executionArn(this.env, compiled.module, name),
+      name,
+      workflow,
+      stateMachineArn: compiled.stateMachineArn,
+      status: 'RUNNING',
+      // Step Functions receives its input as a JSON string.
+      input: JSON.parse(JSON.stringify(input ?? {})) as unknown,
+      transitions: 0,
+      states: [],
+      simulatedSeconds: 0,
+      startDate: new Date().toISOString(),
+      ...(options.parentExecutionArn ? { parentExecutionArn: options.parentExecutionArn } : {}),
+      ...(options.triggeredBy ? { triggeredBy: options.triggeredBy } : {}),
+    };
+    this.records.push(record);
+    const done = this.executor.execute(compiled, record, options.cause).catch((error: unknown) => {
+      record.status = 'FAILED';
+      record.error = error instanceof Error ? error.name : 'Error';
+      record.cause = error instanceof Error ? error.message : String(error);
+      record.stopDate ??= new Date().toISOString();
+      return record;
+    });
+    options.cause.chain.track(done);
+    this.unfinished.add(done);
+    void done.finally(() => this.unfinished.delete(done));
+    return { record, done };
+  }
+
+  private warn(message: string): void {
+    this.warningList.push({ message, at: new Date().toISOString() });
+  }
+}

@@ -1,0 +1,93 @@
+import { OpsflowError } from '../handlers/shared/errors.ts';
+
+/**
+ * Errors of the local engine. Build errors (a definition the engine cannot run as AWS would)
+ * are thrown by Engine.create; API errors by the Engine methods, named as Step Functions'
+ * own API names them where it has one (TaskDoesNotExist, TaskTimedOut, ExecutionAlreadyExists).
+ */
+
+export class UnknownWorkflow extends OpsflowError {
+  override readonly name = 'UnknownWorkflow';
+}
+
+export class UnknownTrigger extends OpsflowError {
+  override readonly name = 'UnknownTrigger';
+}
+
+/** A Task state's Resource (or its service, action or integration pattern) has no local bridge. */
+export class UnsupportedTaskResource extends OpsflowError {
+  override readonly name = 'UnsupportedTaskResource';
+}
+
+/** A `${Name}` in a definition that neither the engine nor the workflow module resolves. */
+export class UnresolvedPlaceholder extends OpsflowError {
+  override readonly name = 'UnresolvedPlaceholder';
+}
+
+/** Two Task states share a name but not their Resource and Parameters. */
+export class DuplicateTaskState extends OpsflowError {
+  override readonly name = 'DuplicateTaskState';
+}
+
+/** The definition is not valid ASL (the executor's validator refused it). */
+export class InvalidDefinition extends OpsflowError {
+  override readonly name = 'InvalidDefinition';
+}
+
+/** A static FunctionName that maps to no function of the registry. */
+export class UnknownFunction extends OpsflowError {
+  override readonly name = 'UnknownFunction';
+}
+
+/** The token was never issued, or its task already finished. */
+export class TaskDoesNotExist extends OpsflowError {
+  override readonly name = 'TaskDoesNotExist';
+}
+
+/** The token's task timed out (TimeoutSeconds or HeartbeatSeconds) before the answer came. */
+export class TaskTimedOut extends OpsflowError {
+  override readonly name = 'TaskTimedOut';
+}
+
+export class ExecutionAlreadyExists extends OpsflowError {
+  override readonly name = 'ExecutionAlreadyExists';
+}
+
+/** A task handler ran without the execution it belongs to in scope (an engine defect). */
+export class ExecutionContextLost extends OpsflowError {
+  override readonly name = 'ExecutionContextLost';
+}
+
+/**
+ * A task failure as Step Functions reports it. Its name is the ASL error name that Retry and
+ * Catch match (`Route53.PriorRequestNotCompleteException`, a Lambda's errorType, the error of
+ * SendTaskFailure...), so unlike every other error here it is given, not literal.
+ */
+export class TaskFailure extends OpsflowError {
+  override readonly name: string;
+
+  constructor(errorName: string, cause: string) {
+    super(cause);
+    this.name = errorName;
+  }
+}
+
+/**
+ * Raised inside an execution for a fault of the local setup rather than of the workflow. The
+ * executor treats it like States.Runtime: neither Retry nor Catch (not even States.ALL) sees it,
+ * so it cannot be mistaken for a task failure.
+ */
+abstract class UncatchableFailure extends OpsflowError {
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+}
+
+/** The AWS SDK client package a task needs is not installed. */
+export class ServicePackageMissing extends UncatchableFailure {
+  override readonly name = 'ServicePackageMissing';
+}
+
+/** A path or value that Step Functions rejects at run time (same name and handling as AWS). */
+export class StatesRuntime extends UncatchableFailure {
+  override readonly name = 'States.Runtime';
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import type { FunctionSpec } from '../handlers/registry.ts';
+import type { LambdaHandler } from '../handlers/shared/lambda.ts';
+import { withRuntime, type Runtime } from '../handlers/shared/runtime.ts';
+import type { DeploymentEnvironment, JsonValue } from '../workflows/types.ts';
+import { TaskFailure } from './errors.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { functionArn, functionName } from './naming.ts';
+
+/**
+ * Runs registry handlers in-process as Lambda would: the payload and the result cross a JSON
+ * boundary, the handler gets a Lambda context and the engine's runtime (config, Region, SDK
+ * plugins), the function's timeout is enforced, and a thrown error is reported the way the
+ * Lambda runtime reports it (errorType = the error's name).
+ */
+export class LambdaInvoker {
+  private readonly handlers = new Map<string, Promise<LambdaHandler>>();
+
+  constructor(
+    private readonly env: DeploymentEnvironment,
+    private readonly functions: Readonly<Record<string, FunctionSpec>>,
+    private readonly runtime: Runtime,
+  ) {}
+
+  has(functionKey: string): boolean {
+    return Object.hasOwn(this.functions, functionKey);
+  }
+
+  /** The handler's result; a TaskFailure named as Step Functions names it when it fails. */
+  async invoke(functionKey: string, payload: JsonValue): Promise<JsonValue> {
+    const spec = this.functions[functionKey];
+    if (!spec) throw new TaskFailure('Lambda.ResourceNotFoundException', `Function not found: ${functionArn(this.env, functionKey)}`);
+    const handler = await this.handler(functionKey, spec);
+    const context = lambdaContext({
+      functionName: functionName(this.env, functionKey),
+      invokedFunctionArn: functionArn(this.env, functionKey),
+      memoryLimitInMB: spec.memorySize,
+      timeoutSeconds: spec.timeoutSeconds,
+    });
+    const event = jsonRoundTrip(payload);
+    let timer: NodeJS.Timeout | undefined;
+    let timeout: TaskFailure | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject((timeout = lambdaTimeout(spec.timeoutSeconds))), spec.timeoutSeconds * 1000);
+      timer.unref();
+    });
+    try {
+      const result = await Promise.race([withRuntime(this.runtime, () => handler(event, context)), timedOut]);
+      return jsonRoundTrip(result ?? null);
+    } catch (error) {
+      throw error === timeout ? error : lambdaFailure(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private handler(functionKey: string, spec: FunctionSpec): Promise<LambdaHandler> {
+    let loading = this.handlers.get(functionKey);
+    if (!loading) {
+      loading = spec.load().then((module) => module.handler);
+      this.handlers.set(functionKey, loading);
+    }
+    return loading;
+  }
+}
+
+/** The envelope `arn:aws:states:::lambda:invoke` returns around the function's result. */
+export function invokeResponse(payload: JsonValue): JsonValue {
+  const requestId = randomUUID();
+  return {
+    ExecutedVersion: '$LATEST',
+    Payload: payload,
+    SdkHttpMetadata: sdkHttpMetadata(requestId, { 'X-Amz-Executed-Version': '$LATEST', 'Content-Type': 'application/json' }),
+    SdkResponseMetadata: { RequestId: requestId },
+    StatusCode: 200,
+  };
+}
+
+/** The HTTP metadata optimized integrations (lambda:invoke, states:startExecution) include. */
+export function sdkHttpMetadata(requestId: string, headers: Record<string, string>): JsonValue {
+  const all: Record<string, string> = { ...headers, 'x-amzn-RequestId': requestId, Connection: 'keep-alive', Date: new Date().toUTCString() };
+  return {
+    AllHttpHeaders: Object.fromEntries(Object.entries(all).map(([name, value]) => [name, [value]])),
+    HttpHeaders: all,
+    HttpStatusCode: 200,
+  };
+}
+
+function jsonRoundTrip(value: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+}
+
+function lambdaFailure(error: unknown): TaskFailure {
+  const errorType = error instanceof Error ? error.name : 'Error';
+  const errorMessage = error instanceof Error ? error.message : String(error);
+  const trace = error instanceof Error && error.stack ? error.stack.split('\n') : [];
+  return new TaskFailure(errorType, JSON.stringify({ errorMessage, errorType, trace }));
+}
+
+function lambdaTimeout(seconds: number): TaskFailure {
+  const errorMessage = `${new Date().toISOString()} Task timed out after ${seconds.toFixed(2)} seconds`;
+  return new TaskFailure('Sandbox.Timedout', JSON.stringify({ errorMessage }));
+}
