@@ -104,10 +104,10 @@ function planUpsert(target: DnsTarget, instance: Instance | undefined, current: 
     Action: 'CREATE',
     ResourceRecordSet: { Name: target.recordName, Type: 'A', TTL: target.ttl, ResourceRecords: [{ Value: address }] },
   });
-  const from = currentView ? currentView.values.join(',') || 'an alias' : 'nothing';
+  const from = currentView ? `${currentView.values.join(',') || 'an alias'} (TTL ${currentView.ttl ?? 'none'})` : 'nothing';
   return {
     verdict: Verdict.Change,
-    reason: `${target.recordName} points at ${from}; set it to ${address} (${instance.InstanceId})`,
+    reason: `${target.recordName} points at ${from}; set it to ${address} (TTL ${target.ttl}) for ${instance.InstanceId}`,
     desired: address,
     current: currentView,
     changeBatch: { Comment: comment(target), Changes: changes },

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { recordValues, REPORTS_RECORD, WEBLOGIC_RECORD, world, ZONE } from './harness.ts';
+
+type Report = { report: { dryRun: boolean; counts: Record<string, number>; groups: { autoScalingGroupName: string; outcome: string; reason: string }[]; summary: string } };
+
+describe('dns-reconcile', () => {
+  it('repairs a record that drifted, through an instance-dns child execution', async () => {
+    const { sandbox, engine } = await world();
+    sandbox.setRecord(ZONE, { name: WEBLOGIC_RECORD, type: 'A', ttl: 60, values: ['10.20.9.99'] });
+
+    const execution = await engine.runSchedule('dns-reconcile');
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
+    const { report } = execution.output as Report;
+    expect(report.groups).toEqual([
+      expect.objectContaining({ autoScalingGroupName: 'weblogic-admin', outcome: 'changed' }),
+      expect.objectContaining({ autoScalingGroupName: 'reports-admin', outcome: 'in-sync' }),
+    ]);
+    const children = engine.executions.filter((child) => child.parentExecutionArn === execution.executionArn);
+    expect(children.map((child) => [child.workflow, child.status])).toEqual([
+      ['instance-dns', 'SUCCEEDED'],
+      ['instance-dns', 'SUCCEEDED'],
+    ]);
+  });
+
+  it('reports what it would change in a dry run and changes nothing', async () => {
+    const { sandbox, engine } = await world();
+    sandbox.setRecord(ZONE, { name: WEBLOGIC_RECORD, type: 'A', ttl: 60, values: ['10.20.9.99'] });
+
+    const execution = await engine.run('dns-reconcile', { dryRun: true });
+
+    const { report } = execution.output as Report;
+    expect(report.counts).toMatchObject({ 'would-change': 1, 'in-sync': 1, changed: 0 });
+    expect(report.summary).toBe('dry run: 2 group(s): 1 in-sync, 1 would-change');
+    expect(recordValues(sandbox)).toEqual(['10.20.9.99']);
+    expect(sandbox.callCount('route53', 'ChangeResourceRecordSets')).toBe(0);
+  });
+
+  it('removes the record of a group left with no instance, and refuses to guess between two', async () => {
+    const { sandbox, engine } = await world({
+      changeSeed: (seed) => {
+        const groups = (seed.autoScaling as { groups: { name: string; instances: unknown[] }[] }).groups;
+        const reports = groups.find((group) => group.name === 'reports-admin');
+        if (reports) reports.instances = [];
+      },
+    });
+    sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.1.88', withLifecycleAction: false });
+
+    const execution = await engine.run('dns-reconcile', { dryRun: false });
+
+    const { report } = execution.output as Report;
+    expect(report.groups).toEqual([
+      expect.objectContaining({ autoScalingGroupName: 'weblogic-admin', outcome: 'refused', reason: expect.stringContaining('2 InService instances') }),
+      expect.objectContaining({ autoScalingGroupName: 'reports-admin', outcome: 'changed' }),
+    ]);
+    expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
+    expect(recordValues(sandbox, REPORTS_RECORD)).toBeUndefined();
+  });
+
+  it('reports a group whose repair fails a guard without stopping the others', async () => {
+    const { sandbox, engine } = await world({
+      changeSeed: (seed) => {
+        const groups = (seed.autoScaling as { groups: { name: string; instances: unknown[] }[] }).groups;
+        const weblogic = groups.find((group) => group.name === 'weblogic-admin');
+        if (weblogic) weblogic.instances = [];
+      },
+    });
+    sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.99.0.1', withLifecycleAction: false });
+    sandbox.setRecord(ZONE, { name: REPORTS_RECORD, type: 'A', ttl: 60, values: ['10.30.7.7'] });
+
+    const execution = await engine.run('dns-reconcile', { groups: ['weblogic-admin', 'reports-admin'] });
+
+    expect(execution.status).toBe('SUCCEEDED');
+    const { report } = execution.output as Report;
+    expect(report.groups).toEqual([
+      expect.objectContaining({ autoScalingGroupName: 'weblogic-admin', outcome: 'failed', reason: expect.stringContaining('AddressNotAllowed') }),
+      expect.objectContaining({ autoScalingGroupName: 'reports-admin', outcome: 'changed' }),
+    ]);
+    expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
+    expect(recordValues(sandbox, REPORTS_RECORD)).toEqual(['10.30.2.25']);
+  });
+
+  it('names an unknown group in its input and changes nothing', async () => {
+    const { sandbox, engine } = await world();
+
+    const execution = await engine.run('dns-reconcile', { groups: ['nope'] });
+
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'InvalidInput' });
+    expect(execution.cause).toContain('groups: nope not configured');
+    expect(sandbox.calls).toHaveLength(0);
+  });
+});
