@@ -37,6 +37,7 @@ describe('instance-dns: launch with a lifecycle hook', () => {
     expect(execution?.transitions).toBeLessThanOrEqual(12);
     expect(callNames(sandbox)).toEqual([
       'ec2.DescribeInstances',
+      'autoscaling.DescribeAutoScalingInstances',
       'route53.ListResourceRecordSets',
       'route53.ChangeResourceRecordSets',
       'route53.GetChange',
@@ -78,6 +79,27 @@ describe('instance-dns: launch with a lifecycle hook', () => {
 
     expect(stale?.status).toBe('SUCCEEDED');
     expect(stale?.output).toMatchObject({ plan: { verdict: 'skip' } });
+    expect(recordValues(sandbox)).toEqual(['10.20.1.77']);
+  });
+
+  it('ignores a late launch event of an instance Auto Scaling is terminating', async () => {
+    const { sandbox, engine, event } = await launched();
+    await engine.send(event);
+    sandbox.terminateInstance({ instanceId: OLD_WEBLOGIC, withLifecycleAction: true });
+
+    const [stale] = await engine.send(launchLifecycleEvent(OLD_WEBLOGIC, 'old-token'));
+
+    expect(stale?.output).toMatchObject({ plan: { verdict: 'skip', reason: expect.stringContaining('Terminating:Wait') } });
+    expect(recordValues(sandbox)).toEqual(['10.20.1.77']);
+  });
+
+  it('ignores a late launch event of an older instance still in service', async () => {
+    const { sandbox, engine, event } = await launched();
+    await engine.send(event);
+
+    const [late] = await engine.send(launchLifecycleEvent(OLD_WEBLOGIC, 'old-token'));
+
+    expect(late?.output).toMatchObject({ plan: { verdict: 'skip', reason: expect.stringContaining('a late launch event') } });
     expect(recordValues(sandbox)).toEqual(['10.20.1.77']);
   });
 

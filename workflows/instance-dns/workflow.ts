@@ -59,8 +59,8 @@ export const instanceDns: WorkflowModule = {
     const zones = [...new Set(groups.map((group) => group.hostedZoneId))];
     const hooked = groups.filter((group) => group.launchHookName || group.terminateHookName);
     const statements: IamStatement[] = [
-      // DescribeInstances supports no resource-level permissions.
-      { Sid: 'ReadInstances', Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: '*' },
+      // DescribeInstances and DescribeAutoScalingInstances support no resource-level permissions.
+      { Sid: 'ReadInstances', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'autoscaling:DescribeAutoScalingInstances'], Resource: '*' },
       { Sid: 'ReadRecords', Effect: 'Allow', Action: ['route53:ListResourceRecordSets'], Resource: zones.map((zone) => hostedZoneArn(env, zone)) },
       { Sid: 'WatchChanges', Effect: 'Allow', Action: ['route53:GetChange'], Resource: `arn:${env.partition}:route53:::change/*` },
       ...groups.map((group, index): IamStatement => ({

@@ -6,6 +6,8 @@ import {
   type CompleteLifecycleActionCommandOutput,
   type DescribeAutoScalingGroupsCommandInput,
   type DescribeAutoScalingGroupsCommandOutput,
+  type DescribeAutoScalingInstancesCommandInput,
+  type DescribeAutoScalingInstancesCommandOutput,
   type DescribeLifecycleHooksCommandInput,
   type DescribeLifecycleHooksCommandOutput,
   type LaunchTemplateSpecification,
@@ -263,6 +265,44 @@ export const autoScalingService: SandboxService = {
         return {
           AutoScalingGroups: groups.slice(start, end).map((group) => toGroup(group, state, input.IncludeInstances !== false)),
           ...(end < groups.length ? { NextToken: Buffer.from(String(end)).toString('base64url') } : {}),
+        };
+      },
+    ),
+
+    // Instances that belong to no group are simply absent from the answer, as on AWS.
+    DescribeAutoScalingInstances: operation<DescribeAutoScalingInstancesCommandInput, DescribeAutoScalingInstancesCommandOutput>(
+      ['InstanceIds', 'MaxRecords', 'NextToken'],
+      (input, { state }) => {
+        const maxRecords = input.MaxRecords ?? 50;
+        if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 50) {
+          throw awsError(
+            'ValidationError',
+            `1 validation error detected: Value '${String(maxRecords)}' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal to 50`,
+          );
+        }
+        const ids = input.InstanceIds;
+        const members = state.autoScaling.groups.flatMap((group) =>
+          group.instances.filter((member) => ids === undefined || ids.length === 0 || ids.includes(member.instanceId)).map((member) => ({ group, member })),
+        );
+        const start = pageStart(input.NextToken);
+        const end = start + maxRecords;
+        return {
+          AutoScalingInstances: members.slice(start, end).map(({ group, member }) => {
+            const instance = findInstance(state, member.instanceId);
+            const launchTemplate = toLaunchTemplate(group);
+            return {
+              InstanceId: member.instanceId,
+              ...(instance ? { InstanceType: instance.instanceType } : {}),
+              AutoScalingGroupName: group.name,
+              AvailabilityZone: instance?.availabilityZone ?? group.availabilityZones[0] ?? `${state.region}a`,
+              LifecycleState: member.lifecycleState,
+              // This API spells health in capitals, unlike DescribeAutoScalingGroups.
+              HealthStatus: member.healthStatus.toUpperCase(),
+              ...(launchTemplate ? { LaunchTemplate: launchTemplate } : {}),
+              ProtectedFromScaleIn: member.protectedFromScaleIn,
+            };
+          }),
+          ...(end < members.length ? { NextToken: Buffer.from(String(end)).toString('base64url') } : {}),
         };
       },
     ),

@@ -1,7 +1,7 @@
 import { z } from '../../shared/zod.ts';
 import { cidrContains, isPrivateIpv4 } from '../../shared/cidr.ts';
 import { AddressNotAllowed, InstanceNotInGroup } from '../errors.ts';
-import { DnsAction, dnsTargetSchema, type DnsTarget } from '../target.ts';
+import { DnsAction, DnsTrigger, dnsTargetSchema, type DnsTarget } from '../target.ts';
 
 /** The fields of EC2 DescribeInstances and Route 53 ListResourceRecordSets this task reads. */
 const instanceSchema = z.looseObject({
@@ -20,16 +20,25 @@ const recordSetSchema = z.looseObject({
   AliasTarget: z.optional(z.looseObject({})),
 });
 
+/** Auto Scaling DescribeAutoScalingInstances: the group and lifecycle state of the instance, if in a group. */
+const membershipSchema = z.looseObject({
+  InstanceId: z.string(),
+  AutoScalingGroupName: z.string(),
+  LifecycleState: z.string(),
+});
+
 export const planDnsChangeInput = z.looseObject({
   target: dnsTargetSchema,
   instance: z.optional(
     z.looseObject({ Reservations: z.array(z.looseObject({ Instances: z.optional(z.array(instanceSchema)) })) }),
   ),
+  membership: z.optional(z.looseObject({ Instances: z.array(membershipSchema) })),
   current: z.looseObject({ RecordSets: z.array(recordSetSchema) }),
 });
 
 export type PlanDnsChangeInput = z.infer<typeof planDnsChangeInput>;
 type Instance = z.infer<typeof instanceSchema>;
+type Membership = z.infer<typeof membershipSchema>;
 type RecordSet = z.infer<typeof recordSetSchema>;
 
 export const Verdict = { InSync: 'in-sync', Change: 'change', Skip: 'skip' } as const;
@@ -54,6 +63,8 @@ export interface DnsPlan {
 
 const GROUP_TAG = 'aws:autoscaling:groupName';
 const LIVE_STATES = new Set(['pending', 'running']);
+/** Auto Scaling lifecycle states in which an instance is entering or in service. */
+const JOINING_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
 
 /**
  * Decides what, if anything, to change in the record. Guards raise named errors (a foreign or
@@ -73,14 +84,21 @@ export function planDnsChange(input: PlanDnsChangeInput): DnsPlan {
   if (target.instanceId !== null && !instance) {
     return { verdict: Verdict.Skip, reason: `instance ${target.instanceId} no longer exists`, desired: null, current: currentView, changeBatch: null };
   }
-  if (instance) assertInGroup(instance, target);
+  const membership = input.membership?.Instances.find((member) => member.InstanceId === target.instanceId);
+  if (instance) assertInGroup(instance, membership, target);
 
   return target.action === DnsAction.Upsert
-    ? planUpsert(target, instance, current, currentView)
+    ? planUpsert(target, instance, membership, current, currentView)
     : planRemove(target, instance, current, currentView);
 }
 
-function planUpsert(target: DnsTarget, instance: Instance | undefined, current: RecordSet | undefined, currentView: DnsPlan['current']): DnsPlan {
+function planUpsert(
+  target: DnsTarget,
+  instance: Instance | undefined,
+  membership: Membership | undefined,
+  current: RecordSet | undefined,
+  currentView: DnsPlan['current'],
+): DnsPlan {
   if (!instance) {
     return { verdict: Verdict.Skip, reason: 'no instance to point the record at', desired: null, current: currentView, changeBatch: null };
   }
@@ -98,6 +116,8 @@ function planUpsert(target: DnsTarget, instance: Instance | undefined, current: 
   if (current && isExactly(current, address, target.ttl)) {
     return { verdict: Verdict.InSync, reason: `${target.recordName} already points at ${address}`, desired: address, current: currentView, changeBatch: null };
   }
+  const stale = staleness(target, instance, membership, current);
+  if (stale) return { verdict: Verdict.Skip, reason: stale, desired: null, current: currentView, changeBatch: null };
   const changes: RecordChange[] = [];
   if (current) changes.push({ Action: 'DELETE', ResourceRecordSet: current });
   changes.push({
@@ -155,8 +175,25 @@ function firstInstance(input: PlanDnsChangeInput): Instance | undefined {
   return instances.find((instance) => instance.InstanceId === input.target.instanceId);
 }
 
-function assertInGroup(instance: Instance, target: DnsTarget): void {
-  const group = instance.Tags?.find((tag) => tag.Key === GROUP_TAG)?.Value;
+/**
+ * Why an event for a running instance must not take the record: the instance is leaving the
+ * group (Terminating, Detaching, Standby, a warm pool), or its launch lifecycle action was
+ * handled long ago and the record now points at another instance (a late event).
+ */
+function staleness(target: DnsTarget, instance: Instance, membership: Membership | undefined, current: RecordSet | undefined): string | undefined {
+  if (!membership) return `instance ${instance.InstanceId} is no longer in group ${target.autoScalingGroupName}`;
+  if (!JOINING_STATES.has(membership.LifecycleState)) {
+    return `instance ${instance.InstanceId} is ${membership.LifecycleState}: the event is stale and the record is left to the live instance`;
+  }
+  if (target.trigger === DnsTrigger.LaunchLifecycle && membership.LifecycleState === 'InService' && current) {
+    return `instance ${instance.InstanceId} went InService long ago and ${target.recordName} now points at ${recordValues(current).join(',') || 'an alias'}: a late launch event`;
+  }
+  return undefined;
+}
+
+/** The group Auto Scaling reports is authoritative; the tag stays on instances that left their group. */
+function assertInGroup(instance: Instance, membership: Membership | undefined, target: DnsTarget): void {
+  const group = membership?.AutoScalingGroupName ?? instance.Tags?.find((tag) => tag.Key === GROUP_TAG)?.Value;
   if (group !== target.autoScalingGroupName) {
     throw new InstanceNotInGroup(
       `instance ${instance.InstanceId} belongs to ${group ? `group ${group}` : 'no Auto Scaling group'}, not ${target.autoScalingGroupName}`,

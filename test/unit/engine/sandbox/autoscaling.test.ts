@@ -2,6 +2,7 @@ import {
   AutoScalingServiceException,
   CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingInstancesCommand,
   DescribeLifecycleHooksCommand,
   RecordLifecycleActionHeartbeatCommand,
 } from '@aws-sdk/client-auto-scaling';
@@ -34,6 +35,15 @@ describe('Auto Scaling DescribeAutoScalingGroups and DescribeLifecycleHooks', ()
       Instances: [{ InstanceId: weblogicInstance, LifecycleState: 'InService', HealthStatus: 'Healthy', AvailabilityZone: 'eu-west-1a', ProtectedFromScaleIn: false }],
     });
     expect(AutoScalingGroups?.[0]?.AutoScalingGroupARN).toMatch(/^arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:[0-9a-f-]{36}:autoScalingGroupName\/weblogic-admin$/);
+  });
+
+  it('describes the group membership of instances, leaving out those in no group', async () => {
+    const { autoScaling } = sandbox();
+    const { AutoScalingInstances } = await autoScaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [weblogicInstance, 'i-0c9d8e7f6a5b43001', 'i-00000000000000000'] }));
+    expect(AutoScalingInstances?.map((instance) => [instance.InstanceId, instance.AutoScalingGroupName, instance.LifecycleState, instance.HealthStatus])).toEqual([
+      [weblogicInstance, 'weblogic-admin', 'InService', 'HEALTHY'],
+      ['i-0c9d8e7f6a5b43001', 'bastion', 'InService', 'HEALTHY'],
+    ]);
   });
 
   it('describes lifecycle hooks, and refuses an unknown group', async () => {

@@ -37,3 +37,7 @@ export const record = (value: string, ttl = 60, name = 'admin.weblogic.corp.inte
   TTL: ttl,
   ResourceRecords: [{ Value: value }],
 });
+
+export const membership = (lifecycleState = 'Pending:Wait', group = 'weblogic-admin', id = 'i-0new') => ({
+  Instances: [{ InstanceId: id, AutoScalingGroupName: group, LifecycleState: lifecycleState }],
+});

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { planDnsChange } from '../../../../handlers/dns/plan-dns-change/task.ts';
-import { instance, record, target } from './fixtures.ts';
+import { instance, membership, record, target } from './fixtures.ts';
 
 describe('planDnsChange for a launch', () => {
   it('creates the record when it does not exist', () => {
-    const plan = planDnsChange({ target: target(), instance: instance(), current: { RecordSets: [] } });
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership(), current: { RecordSets: [] } });
     expect(plan.verdict).toBe('change');
     expect(plan.changeBatch?.Changes).toEqual([
       { Action: 'CREATE', ResourceRecordSet: { Name: 'admin.weblogic.corp.internal.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.20.1.7' }] } },
@@ -13,7 +13,7 @@ describe('planDnsChange for a launch', () => {
 
   it('deletes exactly the value read and creates the new one in one batch', () => {
     const old = record('10.20.9.9', 300);
-    const plan = planDnsChange({ target: target(), instance: instance(), current: { RecordSets: [old] } });
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership(), current: { RecordSets: [old] } });
     expect(plan.changeBatch?.Changes.map((change) => change.Action)).toEqual(['DELETE', 'CREATE']);
     expect(plan.changeBatch?.Changes[0]?.ResourceRecordSet).toEqual(old);
     expect(plan.current).toEqual({ values: ['10.20.9.9'], ttl: 300 });
@@ -21,18 +21,18 @@ describe('planDnsChange for a launch', () => {
   });
 
   it('changes nothing when the record already points at the instance', () => {
-    const plan = planDnsChange({ target: target(), instance: instance(), current: { RecordSets: [record('10.20.1.7')] } });
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership(), current: { RecordSets: [record('10.20.1.7')] } });
     expect(plan).toMatchObject({ verdict: 'in-sync', changeBatch: null });
   });
 
   it('rewrites a record with the right address but another TTL', () => {
-    const plan = planDnsChange({ target: target(), instance: instance(), current: { RecordSets: [record('10.20.1.7', 5)] } });
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership(), current: { RecordSets: [record('10.20.1.7', 5)] } });
     expect(plan.verdict).toBe('change');
   });
 
   it('ignores the next record ListResourceRecordSets returns when its own is absent', () => {
     const other = record('10.20.3.3', 60, 'b.weblogic.corp.internal.');
-    const plan = planDnsChange({ target: target(), instance: instance(), current: { RecordSets: [other] } });
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership(), current: { RecordSets: [other] } });
     expect(plan.changeBatch?.Changes).toHaveLength(1);
     expect(plan.changeBatch?.Changes[0]?.Action).toBe('CREATE');
   });
@@ -70,6 +70,34 @@ describe('planDnsChange for a launch', () => {
   it('refuses a running instance with no private address', () => {
     expect(() => planDnsChange({ target: target(), instance: instance({ ip: '' }), current: { RecordSets: [] } })).toThrowError(
       expect.objectContaining({ name: 'AddressNotAllowed' }),
+    );
+  });
+});
+
+describe('planDnsChange against stale launch events', () => {
+  it('skips an instance that Auto Scaling is already terminating', () => {
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership('Terminating:Wait'), current: { RecordSets: [record('10.20.2.2')] } });
+    expect(plan).toMatchObject({ verdict: 'skip', reason: expect.stringContaining('is Terminating:Wait') });
+  });
+
+  it('skips a running instance that has left the group', () => {
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: { Instances: [] }, current: { RecordSets: [] } });
+    expect(plan).toMatchObject({ verdict: 'skip', reason: 'instance i-0new is no longer in group weblogic-admin' });
+  });
+
+  it('skips a late launch lifecycle event once the record points at another instance', () => {
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership('InService'), current: { RecordSets: [record('10.20.5.5')] } });
+    expect(plan).toMatchObject({ verdict: 'skip', reason: expect.stringContaining('a late launch event') });
+  });
+
+  it('still writes a missing record for an InService instance', () => {
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership('InService'), current: { RecordSets: [] } });
+    expect(plan.verdict).toBe('change');
+  });
+
+  it('takes the group Auto Scaling reports over the instance tag', () => {
+    expect(() => planDnsChange({ target: target(), instance: instance(), membership: membership('InService', 'bastion'), current: { RecordSets: [] } })).toThrowError(
+      expect.objectContaining({ name: 'InstanceNotInGroup', message: 'instance i-0new belongs to group bastion, not weblogic-admin' }),
     );
   });
 });
