@@ -15,7 +15,18 @@ import {
 import { defaultEventBus } from './services/eventbridge.ts';
 import { sandboxServices } from './services/index.ts';
 import { findZone, isNameInZone, normaliseDnsName } from './services/route53.ts';
-import type { EventBridgeEvent, HostedZoneState, PublishedEventState, ResourceRecordState, SandboxState } from './state.ts';
+import { asffProblem, findFinding, importFindings } from './services/securityhub.ts';
+import {
+  FindingUpdateErrorCode,
+  type AsffFinding,
+  type DetectiveInvestigationState,
+  type EventBridgeEvent,
+  type FindingUpdateErrorCodeName,
+  type HostedZoneState,
+  type PublishedEventState,
+  type ResourceRecordState,
+  type SandboxState,
+} from './state.ts';
 
 export interface SandboxOptions {
   /** Fault rules active from the first call; more can be added with `injectFault`. */
@@ -61,6 +72,16 @@ export interface RecordInput {
   readonly type: string;
   readonly ttl: number;
   readonly values: readonly string[];
+}
+
+/** Makes BatchUpdateFindings report a finding as unprocessed, as AWS does under contention. */
+export interface FindingUpdateFailure {
+  readonly findingId: string;
+  /** Omitted: the finding of that Id whatever its product. */
+  readonly productArn?: string;
+  readonly errorCode: FindingUpdateErrorCodeName;
+  /** How many BatchUpdateFindings calls that name the finding it fails. Default 1. */
+  readonly times?: number;
 }
 
 const responseMetadata = (httpStatusCode: number, requestId: string) => ({ httpStatusCode, requestId, attempts: 1, totalRetryDelay: 0 });
@@ -213,6 +234,45 @@ export class SandboxAccount {
     const zone = this.#zone(this.#state, zoneId, 'record');
     const found = zone.records.find((record) => record.name === normaliseDnsName(name) && record.type === type);
     return found ? structuredClone(found) : undefined;
+  }
+
+  /** A copy of the Security Hub finding, or undefined. Without productArn, the first finding with that Id. */
+  finding(id: string, productArn?: string): AsffFinding | undefined {
+    const stored = findFinding(this.#state, id, productArn);
+    return stored ? structuredClone(stored.finding) : undefined;
+  }
+
+  /**
+   * Findings arriving in Security Hub (a GuardDuty finding imported, say), with BatchImportFindings'
+   * semantics but no SDK call recorded. Returns the "Security Hub Findings - Imported" event, which
+   * listeners receive too. Every finding must be valid ASFF, or nothing is imported.
+   */
+  importFindings(findings: readonly unknown[]): EventBridgeEvent {
+    if (findings.length === 0) throw new InvalidSandboxRequest('importFindings: give at least one finding');
+    findings.forEach((finding, index) => {
+      const problem = asffProblem(finding);
+      if (problem !== undefined) throw new InvalidSandboxRequest(`importFindings: findings.${index}: ${problem}`);
+    });
+    const { result } = this.#transact((context) => importFindings(context, findings).event);
+    if (!result) throw new InvalidSandboxRequest('importFindings: nothing was imported');
+    return result;
+  }
+
+  /** The next `times` BatchUpdateFindings calls naming the finding report it in UnprocessedFindings with `errorCode`. */
+  failFindingUpdates({ findingId, productArn, errorCode, times = 1 }: FindingUpdateFailure): void {
+    if (!Object.values(FindingUpdateErrorCode).includes(errorCode)) {
+      throw new InvalidSandboxRequest(`failFindingUpdates: errorCode must be one of ${Object.values(FindingUpdateErrorCode).join(', ')}, got ${String(errorCode)}`);
+    }
+    if (!Number.isInteger(times) || times < 1) throw new InvalidSandboxRequest(`failFindingUpdates: times must be a positive integer, got ${times}`);
+    this.#transact(({ state }) => {
+      if (!findFinding(state, findingId, productArn)) throw new InvalidSandboxRequest(`failFindingUpdates: no Security Hub finding ${findingId}`);
+      state.securityHub.unprocessed.push({ findingId, ...(productArn === undefined ? {} : { productArn }), errorCode, timesLeft: times });
+    });
+  }
+
+  /** Every Detective investigation, started or seeded, in the order they were created (copies). */
+  investigations(): DetectiveInvestigationState[] {
+    return structuredClone(this.#state.detective.investigations);
   }
 
   #zone(state: SandboxState, zoneId: string, helper: string): HostedZoneState {

@@ -3,13 +3,20 @@ import { isIpv4 } from '../../handlers/shared/cidr.ts';
 import { InvalidSandboxSeed } from './errors.ts';
 import { stableUuid, type IdSource } from './ids.ts';
 import { groupNameTag } from './services/autoscaling.ts';
+import { graphArnPattern, iamEntityType, indicatorDetailMember, indicatorTypes } from './services/detective.ts';
 import { apexRecords, isNameInZone, normaliseDnsName, normaliseZoneId } from './services/route53.ts';
+import { asffProblem, storedFinding } from './services/securityhub.ts';
 import {
+  FindingUpdateErrorCode,
   GroupLifecycleState,
+  InvestigationSeverity,
+  InvestigationStatus,
   LifecycleTransition,
   type AutoScalingGroupState,
+  type DetectiveInvestigationState,
   type Ec2InstanceState,
   type HostedZoneState,
+  type InvestigationOutcomeState,
   type LifecycleActionState,
   type SandboxState,
 } from './state.ts';
@@ -98,6 +105,83 @@ const hostedZone = z.strictObject({
   records: z.array(resourceRecord).default([]),
 });
 
+/** A finding as ASFF JSON; `asffProblem` checks the rest of the format in checkReferences. */
+const asffFinding = z.looseObject({ Id: z.string().min(1).max(512), ProductArn: z.string().min(1) });
+
+const findingUpdateFailure = z.strictObject({
+  findingId: z.string().min(1),
+  productArn: z.string().min(1).optional(),
+  errorCode: z.enum(Object.values(FindingUpdateErrorCode)),
+  times: z.int().positive().default(1),
+});
+
+const securityHub = z
+  .strictObject({ findings: z.array(asffFinding).default([]), unprocessed: z.array(findingUpdateFailure).default([]) })
+  .prefault({});
+
+const graphArn = z.string().regex(graphArnPattern, 'must be a behavior graph ARN such as arn:aws:detective:eu-west-1:123456789012:graph:<32 lower-case hex digits>');
+const entityArn = z.string().refine((arn) => iamEntityType(arn) !== undefined, 'must be an IAM user or role ARN such as arn:aws:iam::123456789012:user/alice');
+const severity = z.enum(Object.values(InvestigationSeverity));
+const detailText = z.string().min(1).optional();
+const detailCount = z.int().nonnegative().optional();
+
+/** IndicatorDetail with exactly the members and fields of the Detective API reference. */
+const indicatorDetail = z.strictObject({
+  TTPsObservedDetail: z
+    .strictObject({ Tactic: detailText, Technique: detailText, Procedure: detailText, IpAddress: detailText, APIName: detailText, APISuccessCount: detailCount, APIFailureCount: detailCount })
+    .optional(),
+  ImpossibleTravelDetail: z
+    .strictObject({ StartingIpAddress: detailText, EndingIpAddress: detailText, StartingLocation: detailText, EndingLocation: detailText, HourlyTimeDelta: detailCount })
+    .optional(),
+  FlaggedIpAddressDetail: z.strictObject({ IpAddress: detailText, Reason: z.enum(['AWS_THREAT_INTELLIGENCE']).optional() }).optional(),
+  NewGeolocationDetail: z.strictObject({ Location: detailText, IpAddress: detailText, IsNewForEntireAccount: z.boolean().optional() }).optional(),
+  NewAsoDetail: z.strictObject({ Aso: detailText, IsNewForEntireAccount: z.boolean().optional() }).optional(),
+  NewUserAgentDetail: z.strictObject({ UserAgent: detailText, IsNewForEntireAccount: z.boolean().optional() }).optional(),
+  RelatedFindingDetail: z.strictObject({ Arn: z.string().regex(/^arn:.*/, 'must be an ARN').optional(), Type: detailText, IpAddress: detailText }).optional(),
+  RelatedFindingGroupDetail: z.strictObject({ Id: detailText }).optional(),
+});
+
+const indicator = z
+  .strictObject({ IndicatorType: z.enum(indicatorTypes), IndicatorDetail: indicatorDetail })
+  .superRefine((value, context) => {
+    const expected = indicatorDetailMember[value.IndicatorType];
+    const given = Object.keys(value.IndicatorDetail).filter((member) => value.IndicatorDetail[member as keyof typeof value.IndicatorDetail] !== undefined);
+    if (given.length !== 1 || given[0] !== expected) {
+      context.addIssue({ code: 'custom', path: ['IndicatorDetail'], message: `a ${value.IndicatorType} indicator has exactly one detail, ${expected}` });
+    }
+  });
+
+const outcomeFields = {
+  status: z.enum([InvestigationStatus.Successful, InvestigationStatus.Failed]).default(InvestigationStatus.Successful),
+  severity: severity.default(InvestigationSeverity.Informational),
+  indicators: z.array(indicator).default([]),
+};
+
+const seededInvestigation = z.strictObject({
+  investigationId: z.string().regex(/^[0-9]{21}$/, 'must be 21 digits').optional(),
+  graphArn: graphArn.optional(),
+  entityArn,
+  createdTime: isoTime.optional(),
+  scopeStartTime: isoTime,
+  scopeEndTime: isoTime,
+  status: z.enum(Object.values(InvestigationStatus)).default(InvestigationStatus.Successful),
+  severity: severity.optional(),
+  state: z.enum(['ACTIVE', 'ARCHIVED']).default('ACTIVE'),
+  indicators: z.array(indicator).default([]),
+  /** For a RUNNING investigation: GetInvestigation calls that still answer RUNNING (default detective.runningPolls). */
+  runningPolls: z.int().nonnegative().optional(),
+});
+
+const detective = z
+  .strictObject({
+    graphs: z.array(z.strictObject({ arn: graphArn, createdTime: isoTime.optional() })).default([]),
+    runningPolls: z.int().nonnegative().default(0),
+    outcomes: z.array(z.strictObject({ entityArn, ...outcomeFields })).default([]),
+    defaultOutcome: z.strictObject(outcomeFields).optional(),
+    investigations: z.array(seededInvestigation).default([]),
+  })
+  .prefault({});
+
 export const sandboxSeedSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -109,6 +193,8 @@ export const sandboxSeedSchema = z
       .strictObject({ groups: z.array(autoScalingGroup).default([]), pendingLifecycleActions: z.array(pendingLifecycleAction).default([]) })
       .prefault({}),
     route53: z.strictObject({ pendingPolls: z.int().nonnegative().default(0), hostedZones: z.array(hostedZone).default([]) }).prefault({}),
+    securityHub,
+    detective,
   })
   .superRefine(checkReferences);
 
@@ -201,6 +287,71 @@ function checkReferences(seed: ParsedSeed, context: z.RefinementCtx): void {
       issue({ path: [...path, index], message: `record ${value} appears twice` }),
     );
   });
+
+  checkSecurityHub(seed, issue);
+  checkDetective(seed, issue);
+}
+
+function checkSecurityHub(seed: ParsedSeed, issue: (issue: Issue) => void): void {
+  const path = ['securityHub', 'findings'];
+  seed.securityHub.findings.forEach((finding, index) => {
+    const problem = asffProblem(finding);
+    if (problem !== undefined) issue({ path: [...path, index], message: problem });
+  });
+  duplicates(seed.securityHub.findings, (finding) => `${finding.ProductArn} ${finding.Id}`, (index, value) =>
+    issue({ path: [...path, index, 'Id'], message: `finding ${value} appears twice` }),
+  );
+  seed.securityHub.unprocessed.forEach((rule, index) => {
+    const exists = seed.securityHub.findings.some((finding) => finding.Id === rule.findingId && (rule.productArn === undefined || finding.ProductArn === rule.productArn));
+    if (!exists) issue({ path: ['securityHub', 'unprocessed', index, 'findingId'], message: `no finding ${rule.findingId} in securityHub.findings` });
+  });
+}
+
+function checkDetective(seed: ParsedSeed, issue: (issue: Issue) => void): void {
+  const { detective } = seed;
+  detective.graphs.forEach((graph, index) => {
+    const [, , , region, account] = graph.arn.split(':');
+    if (region !== seed.region || account !== seed.accountId) {
+      issue({ path: ['detective', 'graphs', index, 'arn'], message: `must be in the seed's account ${seed.accountId} and Region ${seed.region}` });
+    }
+  });
+  duplicates(detective.graphs, (graph) => graph.arn, (index, value) => issue({ path: ['detective', 'graphs', index, 'arn'], message: `${value} appears twice` }));
+  duplicates(detective.outcomes, (outcome) => outcome.entityArn, (index, value) =>
+    issue({ path: ['detective', 'outcomes', index, 'entityArn'], message: `${value} has two outcomes` }),
+  );
+  const outcomes = detective.outcomes.map((outcome, index) => ({ outcome, path: ['detective', 'outcomes', index] as (string | number)[] }));
+  if (detective.defaultOutcome) outcomes.push({ outcome: { entityArn: '', ...detective.defaultOutcome }, path: ['detective', 'defaultOutcome'] });
+  for (const { outcome, path } of outcomes) {
+    if (outcome.status === InvestigationStatus.Failed && outcome.indicators.length > 0) issue({ path: [...path, 'indicators'], message: 'a FAILED investigation has no indicators' });
+  }
+  detective.investigations.forEach((investigation, index) => {
+    const path = ['detective', 'investigations', index];
+    if (investigation.graphArn === undefined && detective.graphs.length !== 1) {
+      issue({ path: [...path, 'graphArn'], message: 'required unless detective.graphs has exactly one graph' });
+    }
+    if (investigation.graphArn !== undefined && !detective.graphs.some((graph) => graph.arn === investigation.graphArn)) {
+      issue({ path: [...path, 'graphArn'], message: `${investigation.graphArn} is not in detective.graphs` });
+    }
+    if (new Date(investigation.scopeStartTime).getTime() >= new Date(investigation.scopeEndTime).getTime()) {
+      issue({ path: [...path, 'scopeEndTime'], message: 'must be after scopeStartTime' });
+    }
+    if (investigation.status === InvestigationStatus.Running) {
+      for (const field of ['severity', 'indicators'] as const) {
+        const given = field === 'indicators' ? investigation.indicators.length > 0 : investigation.severity !== undefined;
+        if (given) issue({ path: [...path, field], message: 'a RUNNING investigation takes its result from detective.outcomes or defaultOutcome' });
+      }
+    } else if (investigation.runningPolls !== undefined) {
+      issue({ path: [...path, 'runningPolls'], message: `only for a RUNNING investigation, this one is ${investigation.status}` });
+    }
+    if (investigation.status === InvestigationStatus.Failed && investigation.indicators.length > 0) {
+      issue({ path: [...path, 'indicators'], message: 'a FAILED investigation has no indicators' });
+    }
+  });
+  duplicates(
+    detective.investigations.filter((investigation) => investigation.investigationId !== undefined),
+    (investigation) => investigation.investigationId ?? '',
+    (_index, value) => issue({ path: ['detective', 'investigations'], message: `investigation id ${value} appears twice` }),
+  );
 }
 
 /** Parses a seed; the error names the source and the first wrong field, in one line. */
@@ -294,5 +445,62 @@ function toState(seed: ParsedSeed, now: Date, ids: IdSource): SandboxState {
     autoScaling: { groups, lifecycleActions },
     route53: { pendingPolls: seed.route53.pendingPolls, hostedZones, changes: [] },
     eventBridge: { published: [] },
+    securityHub: {
+      findings: seed.securityHub.findings.map((finding) => storedFinding(finding)),
+      unprocessed: seed.securityHub.unprocessed.map(({ findingId, productArn, errorCode, times }) => ({
+        findingId,
+        ...(productArn === undefined ? {} : { productArn }),
+        errorCode,
+        timesLeft: times,
+      })),
+    },
+    detective: detectiveState(seed, now, ids),
+  };
+}
+
+function detectiveState(seed: ParsedSeed, now: Date, ids: IdSource): SandboxState['detective'] {
+  const { detective } = seed;
+  const defaultOutcome: InvestigationOutcomeState = detective.defaultOutcome ?? {
+    status: InvestigationStatus.Successful,
+    severity: InvestigationSeverity.Informational,
+    indicators: [],
+  };
+  const outcomeOf = (entityArn: string): InvestigationOutcomeState => {
+    const { status, severity, indicators } = detective.outcomes.find((outcome) => outcome.entityArn === entityArn) ?? defaultOutcome;
+    return { status, severity, indicators: structuredClone(indicators) };
+  };
+  const taken = new Set(detective.investigations.map((investigation) => investigation.investigationId).filter((id) => id !== undefined));
+  const freshId = (): string => {
+    let id = ids.chars('0123456789', 21);
+    while (taken.has(id)) id = ids.chars('0123456789', 21);
+    taken.add(id);
+    return id;
+  };
+  const investigations = detective.investigations.map((seeded): DetectiveInvestigationState => {
+    const running = seeded.status === InvestigationStatus.Running;
+    const outcome: InvestigationOutcomeState = running
+      ? outcomeOf(seeded.entityArn)
+      : { status: seeded.status as InvestigationOutcomeState['status'], severity: seeded.severity ?? InvestigationSeverity.Informational, indicators: seeded.indicators };
+    return {
+      investigationId: seeded.investigationId ?? freshId(),
+      graphArn: seeded.graphArn ?? detective.graphs[0]?.arn ?? '',
+      entityArn: seeded.entityArn,
+      entityType: iamEntityType(seeded.entityArn) ?? 'IAM_USER',
+      createdTime: new Date(seeded.createdTime ?? now).toISOString(),
+      scopeStartTime: new Date(seeded.scopeStartTime).toISOString(),
+      scopeEndTime: new Date(seeded.scopeEndTime).toISOString(),
+      status: seeded.status,
+      ...(running ? {} : { severity: outcome.severity }),
+      state: seeded.state,
+      runningPollsLeft: running ? (seeded.runningPolls ?? detective.runningPolls) : 0,
+      outcome,
+    };
+  });
+  return {
+    graphs: detective.graphs.map((graph) => ({ arn: graph.arn, createdTime: new Date(graph.createdTime ?? now).toISOString() })),
+    runningPolls: detective.runningPolls,
+    outcomes: detective.outcomes.map(({ entityArn, status, severity, indicators }) => ({ entityArn, status, severity, indicators: structuredClone(indicators) })),
+    defaultOutcome: structuredClone(defaultOutcome),
+    investigations,
   };
 }

@@ -1,10 +1,19 @@
 import type { SandboxService } from '../service.ts';
 import { autoScalingService } from './autoscaling.ts';
+import { detectiveService } from './detective.ts';
 import { ec2Service } from './ec2.ts';
 import { eventBridgeService } from './eventbridge.ts';
 import { route53Service } from './route53.ts';
+import { securityHubService } from './securityhub.ts';
 
 /** Every simulated service. Adding one is a module exporting a `SandboxService` and a line here. */
-export const sandboxServices: readonly SandboxService[] = [ec2Service, autoScalingService, route53Service, eventBridgeService];
+export const sandboxServices: readonly SandboxService[] = [
+  ec2Service,
+  autoScalingService,
+  route53Service,
+  eventBridgeService,
+  securityHubService,
+  detectiveService,
+];
 
 export const serviceKeys = sandboxServices.map((service) => service.key);

@@ -166,6 +166,14 @@ describe('SandboxAccount seed', () => {
       autoScaling: { groups: [], lifecycleActions: [] },
       route53: { pendingPolls: 0, hostedZones: [], changes: [] },
       eventBridge: { published: [] },
+      securityHub: { findings: [], unprocessed: [] },
+      detective: {
+        graphs: [],
+        runningPolls: 0,
+        outcomes: [],
+        defaultOutcome: { status: 'SUCCESSFUL', severity: 'INFORMATIONAL', indicators: [] },
+        investigations: [],
+      },
     });
   });
 
