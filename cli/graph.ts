@@ -21,6 +21,11 @@ export class DiagramMarkersMissing extends OpsflowError {
 export const diagramStartMarker = '<!-- diagram:start -->';
 export const diagramEndMarker = '<!-- diagram:end -->';
 
+/** Markers of one named diagram, for a document holding several (the top-level README). */
+export function diagramMarkers(name?: string): { start: string; end: string } {
+  return name === undefined ? { start: diagramStartMarker, end: diagramEndMarker } : { start: `<!-- diagram:${name}:start -->`, end: `<!-- diagram:${name}:end -->` };
+}
+
 /** Step Functions' default when a retrier leaves MaxAttempts out. */
 const defaultMaxAttempts = 3;
 
@@ -293,12 +298,13 @@ function occurrences(text: string, marker: string): number {
  * Replaces whatever sits between the diagram markers of a README (the generated ```mermaid
  * block) with the given diagram. Applying it twice gives the same text.
  */
-export function replaceDiagram(markdown: string, mermaid: string): string {
-  const start = markdown.indexOf(diagramStartMarker);
-  const end = markdown.indexOf(diagramEndMarker);
-  if (occurrences(markdown, diagramStartMarker) !== 1 || occurrences(markdown, diagramEndMarker) !== 1 || end < start) {
-    throw new DiagramMarkersMissing(`expected one ${diagramStartMarker} followed by one ${diagramEndMarker}`);
+export function replaceDiagram(markdown: string, mermaid: string, name?: string): string {
+  const markers = diagramMarkers(name);
+  const start = markdown.indexOf(markers.start);
+  const end = markdown.indexOf(markers.end);
+  if (occurrences(markdown, markers.start) !== 1 || occurrences(markdown, markers.end) !== 1 || end < start) {
+    throw new DiagramMarkersMissing(`expected one ${markers.start} followed by one ${markers.end}`);
   }
   const block = `\n\n\`\`\`mermaid\n${mermaid.trimEnd()}\n\`\`\`\n\n`;
-  return markdown.slice(0, start + diagramStartMarker.length) + block + markdown.slice(end);
+  return markdown.slice(0, start + markers.start.length) + block + markdown.slice(end);
 }

@@ -16,6 +16,7 @@ import { replaceDiagram, toMermaid } from './graph.ts';
 import { formatReport, validateWorkflows } from './validate.ts';
 
 export const DEFAULT_SANDBOX = 'config/sandbox.json';
+const TOP_README = 'README.md';
 
 const USAGE = `usage: opsflow <command> [options]
 
@@ -220,7 +221,8 @@ async function graphCommand(args: readonly string[], flags: Flags, output: Outpu
   }
   const readme = definitionPath(name).replace(/definition\.asl\.json$/, 'README.md');
   await writeFile(readme, replaceDiagram(await readFile(readme, 'utf8'), mermaid));
-  output.out(`updated ${readme}`);
+  await writeFile(TOP_README, replaceDiagram(await readFile(TOP_README, 'utf8'), mermaid, name));
+  output.out(`updated ${readme} and ${TOP_README}`);
   return EXIT.ok;
 }
 

@@ -16,4 +16,10 @@ describe.each(workflows.map((workflow) => workflow.name))('%s', (name) => {
     const mermaid = toMermaid((await loadDefinition({ name })) as object, { title: name });
     expect(replaceDiagram(readme, mermaid)).toBe(readme);
   });
+
+  it('has the same diagram in the top-level README', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const mermaid = toMermaid((await loadDefinition({ name })) as object, { title: name });
+    expect(replaceDiagram(readme, mermaid, name)).toBe(readme);
+  });
 });
