@@ -1,4 +1,4 @@
-import { z } from '../handlers/shared/zod.ts';
+import * as z from 'zod/mini';
 
 /**
  * The envelope EventBridge puts around every event. `time` stays a plain string: AWS's own

@@ -1,4 +1,4 @@
-import { z } from '../handlers/shared/zod.ts';
+import * as z from 'zod/mini';
 import { eventBridgeEventSchema } from './eventbridge.ts';
 
 /** The event an EventBridge schedule rule sends (sample: events/samples/schedule/). */

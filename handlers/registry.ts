@@ -46,6 +46,30 @@ export const functionRegistry = {
     ...SMALL_TASK,
     load: () => import('./dns/summarize-dns-reconcile/handler.ts'),
   },
+  normalizeFindings: {
+    handler: 'handlers/findings/normalize-findings/handler.handler',
+    description: 'finding-enrichment: read every finding of the event and plan one investigation per IAM principal',
+    ...SMALL_TASK,
+    load: () => import('./findings/normalize-findings/handler.ts'),
+  },
+  planInvestigation: {
+    handler: 'handlers/findings/plan-investigation/handler.handler',
+    description: 'finding-enrichment: reuse a covering Detective investigation or start one',
+    ...SMALL_TASK,
+    load: () => import('./findings/plan-investigation/handler.ts'),
+  },
+  summarizeIndicators: {
+    handler: 'handlers/findings/summarize-indicators/handler.handler',
+    description: 'finding-enrichment: fold one ListIndicators page into a bounded summary',
+    ...SMALL_TASK,
+    load: () => import('./findings/summarize-indicators/handler.ts'),
+  },
+  composeFindingUpdates: {
+    handler: 'handlers/findings/compose-finding-updates/handler.handler',
+    description: 'finding-enrichment: compose BatchUpdateFindings requests and Finding Enriched events',
+    ...SMALL_TASK,
+    load: () => import('./findings/compose-finding-updates/handler.ts'),
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof functionRegistry;

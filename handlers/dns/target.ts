@@ -1,4 +1,4 @@
-import { z } from '../shared/zod.ts';
+import * as z from 'zod/mini';
 
 /**
  * What ParseDnsEvent decides from an event and config, carried through the state machine as

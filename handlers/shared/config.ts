@@ -1,4 +1,5 @@
-import { z } from './zod.ts';
+import * as z from 'zod/mini';
+import './zod.ts';
 import { InvalidConfig } from './errors.ts';
 import { isIpv4Cidr } from './cidr.ts';
 

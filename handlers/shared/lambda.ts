@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { InvalidInput } from './errors.ts';
+import './zod.ts';
 import { logger } from './logger.ts';
 import { currentRuntime, type Runtime } from './runtime.ts';
 

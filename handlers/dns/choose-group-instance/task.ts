@@ -1,4 +1,4 @@
-import { z } from '../../shared/zod.ts';
+import * as z from 'zod/mini';
 
 /** The fields of Auto Scaling DescribeAutoScalingGroups this task reads. */
 export const chooseGroupInstanceInput = z.looseObject({

@@ -1,4 +1,4 @@
-import { z } from '../../shared/zod.ts';
+import * as z from 'zod/mini';
 import type { DnsGroupConfig, InstanceDnsConfig } from '../../shared/config.ts';
 import { GroupNotConfigured, LifecycleHookNotConfigured } from '../errors.ts';
 import { DnsAction, DnsTrigger, type DnsTarget } from '../target.ts';

@@ -1,4 +1,4 @@
-import { z } from '../../shared/zod.ts';
+import * as z from 'zod/mini';
 import { cidrContains, isPrivateIpv4 } from '../../shared/cidr.ts';
 import { AddressNotAllowed, InstanceNotInGroup } from '../errors.ts';
 import { DnsAction, DnsTrigger, dnsTargetSchema, type DnsTarget } from '../target.ts';

@@ -1,4 +1,4 @@
-import { z } from '../../shared/zod.ts';
+import * as z from 'zod/mini';
 import { InvalidInput } from '../../shared/errors.ts';
 import type { InstanceDnsConfig } from '../../shared/config.ts';
 

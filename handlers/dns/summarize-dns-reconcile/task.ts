@@ -1,4 +1,4 @@
-import { z } from '../../shared/zod.ts';
+import * as z from 'zod/mini';
 
 export const Outcome = {
   InSync: 'in-sync',

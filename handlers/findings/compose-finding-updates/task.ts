@@ -1,0 +1,330 @@
+import * as z from 'zod/mini';
+import type { FindingEnrichmentConfig } from '../../shared/config.ts';
+import { InvalidInput } from '../../shared/errors.ts';
+import { investigationReportUrl } from '../detective.ts';
+import { IndicatorType, indicatorSummarySchema, type IndicatorSummary } from '../indicators.ts';
+import { entityLabel } from '../principals.ts';
+import {
+  INVESTIGATE_FIELD,
+  InvestigateValue,
+  isMoreSevere,
+  isWrittenBack,
+  severityLabelSchema,
+  workSchema,
+  type Investigation,
+  type SeverityLabel,
+  type WorkFinding,
+} from '../work.ts';
+import { composeNote, describeIndicators, noteLabel, shortTime, skippedNote, truncate, type NoteLine } from './note.ts';
+
+/** How one principal's investigation ended, as the workflow's Map reports it. */
+export const PrincipalStatus = {
+  Successful: 'SUCCESSFUL',
+  Failed: 'FAILED',
+  TimedOut: 'TIMED_OUT',
+  Error: 'ERROR',
+} as const;
+export type PrincipalStatus = (typeof PrincipalStatus)[keyof typeof PrincipalStatus];
+const STATUS_ORDER: readonly PrincipalStatus[] = Object.values(PrincipalStatus);
+
+const principalResultSchema = z.object({
+  entityArn: z.string().check(z.minLength(1)),
+  investigationId: z.nullable(z.string().check(z.minLength(1))),
+  reused: z.boolean(),
+  status: z.enum(PrincipalStatus),
+  severity: z.nullable(severityLabelSchema),
+  summary: z.nullable(indicatorSummarySchema),
+  error: z.nullable(z.looseObject({ Error: z.string(), Cause: z.optional(z.string()) })),
+});
+type PrincipalResult = z.infer<typeof principalResultSchema>;
+
+export const composeFindingUpdatesInput = z.looseObject({
+  work: z.extend(workSchema, {
+    graphArn: z.string().check(z.regex(/^arn:aws[a-z-]*:detective:[a-z0-9-]+:\d{12}:graph:[a-f0-9]{32}$/, 'must be a Detective behavior graph ARN')),
+  }),
+  principals: z.array(principalResultSchema),
+});
+export type ComposeFindingUpdatesInput = z.infer<typeof composeFindingUpdatesInput>;
+
+export const UPDATED_BY = 'opsflow';
+export const EVENT_SOURCE = 'opsflow.findings';
+export const EVENT_DETAIL_TYPE = 'Finding Enriched';
+/** BatchUpdateFindings updates at most 100 findings per request. */
+export const FINDINGS_PER_REQUEST = 100;
+/** PutEvents takes at most 10 entries per call. */
+export const EVENTS_PER_CALL = 10;
+/** Security Hub's limit on one UserDefinedFields value. */
+const FIELD_VALUE_LIMIT = 1024;
+/** A caught error's Cause can be long (a stack, a whole response); the event keeps its start. */
+const EVENT_CAUSE_LIMIT = 256;
+
+/** The UserDefinedFields key of each indicator count. */
+const COUNT_FIELD_OF_TYPE = {
+  [IndicatorType.TtpObserved]: 'detective_ttps',
+  [IndicatorType.ImpossibleTravel]: 'detective_impossible_travel',
+  [IndicatorType.FlaggedIpAddress]: 'detective_flagged_ips',
+  [IndicatorType.NewGeolocation]: 'detective_new_geolocations',
+  [IndicatorType.NewAso]: 'detective_new_asos',
+  [IndicatorType.NewUserAgent]: 'detective_new_user_agents',
+  [IndicatorType.RelatedFinding]: 'detective_related_findings',
+  [IndicatorType.RelatedFindingGroup]: 'detective_related_finding_groups',
+} as const;
+
+export interface FindingIdentifier {
+  Id: string;
+  ProductArn: string;
+}
+
+export interface BatchUpdateFindingsRequest {
+  FindingIdentifiers: FindingIdentifier[];
+  Note: { Text: string; UpdatedBy: string };
+  UserDefinedFields: Record<string, string>;
+  Severity?: { Label: SeverityLabel };
+}
+
+export interface EnrichedPrincipal {
+  entityArn: string;
+  investigationId: string | null;
+  status: PrincipalStatus;
+  severity: SeverityLabel | null;
+  reused: boolean;
+  indicatorCounts: Record<string, number> | null;
+  reportUrl: string | null;
+  /** Why the investigation did not succeed, as the workflow caught it (the cause cut short). */
+  error: { Error: string; Cause?: string } | null;
+}
+
+export interface FindingEnrichedDetail {
+  findingId: string;
+  productArn: string;
+  awsAccountId: string;
+  region: string;
+  title: string;
+  /** The finding's severity label once this update is applied. */
+  severity: SeverityLabel;
+  principals: EnrichedPrincipal[];
+  note: string;
+}
+
+export interface FindingEnrichedEntry {
+  Source: typeof EVENT_SOURCE;
+  DetailType: typeof EVENT_DETAIL_TYPE;
+  Detail: FindingEnrichedDetail;
+  EventBusName: string;
+}
+
+export interface FindingUpdates {
+  requests: BatchUpdateFindingsRequest[];
+  /** PutEvents calls, each with at most 10 entries. */
+  events: FindingEnrichedEntry[][];
+  summary: {
+    findings: number;
+    investigated: number;
+    skipped: number;
+    investigationsStarted: number;
+    investigationsReused: number;
+    failed: number;
+  };
+}
+
+interface FindingUpdate {
+  identifier: FindingIdentifier;
+  note: string;
+  fields: Record<string, string>;
+  severity: SeverityLabel | undefined;
+}
+
+/**
+ * Writes each investigation's outcome back to every finding it covers: one Security Hub update per
+ * finding (failures included, written as such), identical updates grouped into BatchUpdateFindings
+ * requests of at most 100 findings, and a "Finding Enriched" event per investigated finding.
+ * Skipped findings get an update too, so the automation rule does not flag them again, unless
+ * they were never ours to mark (not flagged, or already enriched).
+ */
+export function composeFindingUpdates(input: ComposeFindingUpdatesInput, config: FindingEnrichmentConfig): FindingUpdates {
+  const { work } = input;
+  const results = resultsByPrincipal(input);
+  const scopes = new Map(work.investigations.map((investigation) => [investigation.entityArn, investigation]));
+  const updates: FindingUpdate[] = [];
+  const entries: FindingEnrichedEntry[] = [];
+  let investigated = 0;
+  work.findings.forEach((finding, findingIndex) => {
+    const principals = finding.principals.map((entityArn) => {
+      const result = results.get(entityArn);
+      if (!result) throw new InvalidInput(`work.findings.${findingIndex}.principals: ${entityArn} has no result in principals`);
+      return result;
+    });
+    const update = enrichedUpdate(finding, principals, scopes, work.graphArn, config);
+    if (principals.every((principal) => principal.status === PrincipalStatus.Successful)) investigated += 1;
+    updates.push(update);
+    entries.push({
+      Source: EVENT_SOURCE,
+      DetailType: EVENT_DETAIL_TYPE,
+      EventBusName: config.eventBusName,
+      Detail: {
+        findingId: finding.id,
+        productArn: finding.productArn,
+        awsAccountId: finding.awsAccountId,
+        region: finding.region,
+        title: finding.title,
+        severity: update.severity ?? finding.severityLabel,
+        principals: principals.map((principal) => enrichedPrincipal(principal, work.graphArn)),
+        note: update.note,
+      },
+    });
+  });
+  for (const skipped of work.skipped.filter((finding) => isWrittenBack(finding.code))) {
+    updates.push({
+      identifier: { Id: skipped.id, ProductArn: skipped.productArn },
+      note: skippedNote(skipped.reason),
+      fields: { [INVESTIGATE_FIELD]: InvestigateValue.Skipped, investigate_reason: skipped.code },
+      severity: undefined,
+    });
+  }
+  return {
+    requests: groupedRequests(updates),
+    events: chunk(entries, EVENTS_PER_CALL),
+    summary: {
+      findings: work.findings.length + work.skipped.length,
+      investigated,
+      skipped: work.skipped.length,
+      investigationsStarted: input.principals.filter((principal) => principal.investigationId !== null && !principal.reused).length,
+      investigationsReused: input.principals.filter((principal) => principal.reused).length,
+      failed: work.findings.length - investigated,
+    },
+  };
+}
+
+/** One result per investigation, no more and no fewer: anything else means the workflow lost track. */
+function resultsByPrincipal(input: ComposeFindingUpdatesInput): Map<string, PrincipalResult> {
+  const expected = new Set(input.work.investigations.map((investigation) => investigation.entityArn));
+  const results = new Map<string, PrincipalResult>();
+  input.principals.forEach((principal, index) => {
+    if (!expected.has(principal.entityArn)) {
+      throw new InvalidInput(`principals.${index}.entityArn: ${principal.entityArn} is not one of work.investigations`);
+    }
+    if (results.has(principal.entityArn)) throw new InvalidInput(`principals.${index}.entityArn: ${principal.entityArn} has more than one result`);
+    results.set(principal.entityArn, principal);
+  });
+  return results;
+}
+
+function enrichedUpdate(
+  finding: WorkFinding,
+  principals: readonly PrincipalResult[],
+  scopes: ReadonlyMap<string, Investigation>,
+  graphArn: string,
+  config: FindingEnrichmentConfig,
+): FindingUpdate {
+  const detectiveSeverity = highestSeverity(principals);
+  const allSuccessful = principals.every((principal) => principal.status === PrincipalStatus.Successful);
+  const statuses = STATUS_ORDER.filter((status) => principals.some((principal) => principal.status === status));
+  const ids = [...new Set(principals.flatMap((principal) => (principal.investigationId === null ? [] : [principal.investigationId])))];
+  const fields: Record<string, string> = {
+    // A failure is not "complete": an analyst can run the custom action on it again.
+    [INVESTIGATE_FIELD]: allSuccessful ? InvestigateValue.Complete : InvestigateValue.Failed,
+    detective_status: statuses.join(','),
+    detective_severity: detectiveSeverity ?? 'NONE',
+    detective_investigation_ids: joinWithin(ids, FIELD_VALUE_LIMIT) || 'none',
+    ...indicatorCountFields(principals.flatMap((principal) => (principal.summary ? [principal.summary] : []))),
+  };
+  const raise = config.raiseSeverity && detectiveSeverity !== null && isMoreSevere(detectiveSeverity, finding.severityLabel);
+  return {
+    identifier: { Id: finding.id, ProductArn: finding.productArn },
+    note: composeNote(principals.map((principal) => noteLine(principal, scopes.get(principal.entityArn), graphArn))),
+    fields,
+    severity: raise ? detectiveSeverity : undefined,
+  };
+}
+
+function highestSeverity(principals: readonly PrincipalResult[]): SeverityLabel | null {
+  let highest: SeverityLabel | null = null;
+  for (const principal of principals) {
+    if (principal.status !== PrincipalStatus.Successful || principal.severity === null) continue;
+    if (highest === null || isMoreSevere(principal.severity, highest)) highest = principal.severity;
+  }
+  return highest;
+}
+
+function indicatorCountFields(summaries: readonly IndicatorSummary[]): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(COUNT_FIELD_OF_TYPE).map(([type, field]) => [field, String(summaries.reduce((total, summary) => total + (summary.counts[type] ?? 0), 0))]),
+  );
+}
+
+/** Whole ids, comma-separated, as many as fit in a field value. */
+function joinWithin(values: readonly string[], limit: number): string {
+  let joined = '';
+  for (const value of values) {
+    const next = joined ? `${joined},${value}` : value;
+    if (next.length > limit) break;
+    joined = next;
+  }
+  return joined;
+}
+
+function noteLine(principal: PrincipalResult, scope: Investigation | undefined, graphArn: string): NoteLine {
+  const label = noteLabel(entityLabel(principal.entityArn));
+  const reused = principal.reused ? ', reused' : '';
+  return {
+    head: `${label}: ${verdict(principal)}${reused}`,
+    // A reused investigation ran over its own window, which ListInvestigations does not return.
+    scope: scope && !principal.reused ? `, scope ${shortTime(scope.scopeStartTime)}/${shortTime(scope.scopeEndTime)}` : '',
+    indicators: principal.status === PrincipalStatus.Successful && principal.summary ? describeIndicators(principal.summary) : '',
+    link: principal.investigationId === null ? '' : investigationReportUrl(graphArn, principal.investigationId),
+  };
+}
+
+function verdict(principal: PrincipalResult): string {
+  switch (principal.status) {
+    case PrincipalStatus.Successful:
+      return `${principal.severity ?? 'no severity'} (SUCCESSFUL)`;
+    case PrincipalStatus.Failed:
+      return 'investigation FAILED';
+    case PrincipalStatus.TimedOut:
+      return 'TIMED_OUT (no result before the deadline)';
+    case PrincipalStatus.Error:
+      return `ERROR ${noteLabel(principal.error?.Error ?? 'unknown')}`;
+  }
+}
+
+function enrichedPrincipal(principal: PrincipalResult, graphArn: string): EnrichedPrincipal {
+  return {
+    entityArn: principal.entityArn,
+    investigationId: principal.investigationId,
+    status: principal.status,
+    severity: principal.severity,
+    reused: principal.reused,
+    indicatorCounts: principal.summary ? principal.summary.counts : null,
+    reportUrl: principal.investigationId === null ? null : investigationReportUrl(graphArn, principal.investigationId),
+    error: principal.error
+      ? { Error: principal.error.Error, ...(principal.error.Cause === undefined ? {} : { Cause: truncate(principal.error.Cause, EVENT_CAUSE_LIMIT) }) }
+      : null,
+  };
+}
+
+/** Findings whose updates are identical share requests; a raised severity is part of the update. */
+function groupedRequests(updates: readonly FindingUpdate[]): BatchUpdateFindingsRequest[] {
+  const groups = new Map<string, { update: FindingUpdate; identifiers: FindingIdentifier[] }>();
+  for (const update of updates) {
+    const key = JSON.stringify([update.note, Object.entries(update.fields).sort(), update.severity ?? null]);
+    const group = groups.get(key);
+    if (group) group.identifiers.push(update.identifier);
+    else groups.set(key, { update, identifiers: [update.identifier] });
+  }
+  return [...groups.values()].flatMap(({ update, identifiers }) =>
+    chunk(identifiers, FINDINGS_PER_REQUEST).map((FindingIdentifiers) => ({
+      FindingIdentifiers,
+      Note: { Text: update.note, UpdatedBy: UPDATED_BY },
+      UserDefinedFields: update.fields,
+      ...(update.severity ? { Severity: { Label: update.severity } } : {}),
+    })),
+  );
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+

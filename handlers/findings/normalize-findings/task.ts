@@ -1,0 +1,296 @@
+import * as z from 'zod/mini';
+import type { FindingEnrichmentConfig } from '../../shared/config.ts';
+import { eventBridgeEventSchema } from '../../../events/eventbridge.ts';
+import {
+  AsffFindingSchema,
+  AsffResourceSchema,
+  AsffResourceType,
+  AsffSeveritySchema,
+  AwsIamUserDetailsSchema,
+  FindingsCustomActionDetailSchema,
+  SECURITYHUB_SOURCE,
+  SecurityHubDetailType,
+} from '../../../events/securityhub.ts';
+import {
+  GUARDDUTY_SOURCE,
+  GuardDutyDetailType,
+  GuardDutyFindingDetailSchema,
+  GuardDutyServiceSchema,
+} from '../../../events/guardduty.ts';
+import {
+  entityTypeOf,
+  fromAwsIamAccessKey,
+  fromAwsIamRole,
+  fromAwsIamUser,
+  fromGuardDutyAccessKey,
+  partitionOf,
+  type IamResourceContext,
+  type PrincipalResolution,
+} from '../principals.ts';
+import {
+  FindingSource,
+  INVESTIGATE_FIELD,
+  InvestigateValue,
+  SkipCode,
+  severityLabelSchema,
+  type EntityType,
+  type FindingWork,
+  type Investigation,
+  type SeverityLabel,
+  type SkippedFinding,
+  type WorkFinding,
+} from '../work.ts';
+
+const timestamp = z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 timestamp'));
+
+/** ASFF AwsIamAccessKeyDetails (Security Hub API reference); every member is optional. */
+const awsIamAccessKeyDetailsSchema = z.looseObject({
+  AccessKeyId: z.optional(z.string()),
+  AccountId: z.optional(z.string()),
+  PrincipalId: z.optional(z.string()),
+  PrincipalName: z.optional(z.string()),
+  PrincipalType: z.optional(z.string()),
+  UserName: z.optional(z.string()),
+  SessionContext: z.optional(z.looseObject({
+    SessionIssuer: z.optional(z.looseObject({
+      AccountId: z.optional(z.string()),
+      Arn: z.optional(z.string()),
+      PrincipalId: z.optional(z.string()),
+      Type: z.optional(z.string()),
+      UserName: z.optional(z.string()),
+    })),
+  })),
+});
+
+/** ASFF AwsIamRoleDetails: the two members a role ARN is built from. */
+const awsIamRoleDetailsSchema = z.looseObject({
+  RoleName: z.optional(z.string()),
+  Path: z.optional(z.string()),
+});
+
+const resourceSchema = z.extend(AsffResourceSchema, {
+  Details: z.optional(z.looseObject({
+    AwsIamUser: z.optional(AwsIamUserDetailsSchema),
+    AwsIamAccessKey: z.optional(awsIamAccessKeyDetailsSchema),
+    AwsIamRole: z.optional(awsIamRoleDetailsSchema),
+  })),
+});
+
+const findingSchema = z.extend(AsffFindingSchema, {
+  Severity: z.extend(AsffSeveritySchema, { Label: severityLabelSchema }),
+  CreatedAt: timestamp,
+  FirstObservedAt: z.optional(timestamp),
+  Resources: z.array(resourceSchema),
+  UserDefinedFields: z.optional(z.record(z.string(), z.string())),
+});
+type Finding = z.infer<typeof findingSchema>;
+
+const findings = z.array(findingSchema).check(z.minLength(1));
+
+const importedEventSchema = eventBridgeEventSchema(
+  SECURITYHUB_SOURCE,
+  SecurityHubDetailType.FindingsImported,
+  z.looseObject({ findings }),
+);
+const customActionEventSchema = eventBridgeEventSchema(
+  SECURITYHUB_SOURCE,
+  SecurityHubDetailType.FindingsCustomAction,
+  z.extend(FindingsCustomActionDetailSchema, { findings }),
+);
+const guardDutyEventSchema = eventBridgeEventSchema(
+  GUARDDUTY_SOURCE,
+  GuardDutyDetailType.Finding,
+  z.extend(GuardDutyFindingDetailSchema, {
+    arn: z.string().check(z.regex(/^arn:aws[a-z-]*:guardduty:[a-z0-9-]+:\d{12}:detector\/[^/]+\/finding\/[^/]+$/, 'must be a GuardDuty finding ARN')),
+    createdAt: timestamp,
+    service: z.extend(GuardDutyServiceSchema, { eventFirstSeen: z.optional(timestamp) }),
+  }),
+);
+
+/** The three events that start finding enrichment; the detail type picks the schema, so errors name the real field. */
+export const normalizeFindingsInput = z.discriminatedUnion('detail-type', [importedEventSchema, customActionEventSchema, guardDutyEventSchema]);
+export type NormalizeFindingsInput = z.infer<typeof normalizeFindingsInput>;
+type SecurityHubEvent = z.infer<typeof importedEventSchema> | z.infer<typeof customActionEventSchema>;
+type GuardDutyEvent = z.infer<typeof guardDutyEventSchema>;
+
+const GUARDDUTY_PRODUCT_ARN = /^arn:aws[a-z-]*:securityhub:[a-z0-9-]+::product\/aws\/guardduty$/;
+const HOUR_MS = 3_600_000;
+
+type Triage = { readonly investigate: WorkFinding } | { readonly skip: SkippedFinding };
+
+/**
+ * Reads every finding of the event (not only the first): which to investigate, with the IAM
+ * principals each names, and why the others are skipped. One investigation per principal
+ * across the event, scoped from before its earliest finding was first seen until now.
+ */
+export function normalizeFindings(event: NormalizeFindingsInput, config: FindingEnrichmentConfig, now: () => Date = () => new Date()): FindingWork {
+  const { source, triaged } = isGuardDutyEvent(event)
+    ? { source: FindingSource.GuardDuty, triaged: [triageGuardDuty(event, config)] }
+    : { source: sourceOf(event), triaged: triageSecurityHub(event) };
+  const findingsToInvestigate = triaged.flatMap((item) => ('investigate' in item ? [item.investigate] : []));
+  return {
+    source,
+    graphArn: config.graphArn ?? null,
+    findings: findingsToInvestigate,
+    skipped: triaged.flatMap((item) => ('skip' in item ? [item.skip] : [])),
+    investigations: investigationsOf(findingsToInvestigate, config.scopeHoursBeforeFirstSeen, now()),
+    polling: {
+      wait: config.polling.firstWaitSeconds,
+      maxWait: config.polling.maxWaitSeconds,
+      deadlineSeconds: config.polling.deadlineMinutes * 60,
+      elapsed: 0,
+    },
+  };
+}
+
+function isGuardDutyEvent(event: NormalizeFindingsInput): event is GuardDutyEvent {
+  return event['detail-type'] === GuardDutyDetailType.Finding;
+}
+
+function sourceOf(event: SecurityHubEvent): FindingWork['source'] {
+  return event['detail-type'] === SecurityHubDetailType.FindingsImported ? FindingSource.SecurityHubImported : FindingSource.SecurityHubCustomAction;
+}
+
+function triageSecurityHub(event: SecurityHubEvent): Triage[] {
+  const source = sourceOf(event);
+  const seen = new Set<string>();
+  const triaged: Triage[] = [];
+  for (const finding of event.detail.findings) {
+    // BatchUpdateFindings rejects a request naming one finding twice.
+    const key = `${finding.ProductArn} ${finding.Id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    triaged.push(triageAsff(finding, source, event.region));
+  }
+  return triaged;
+}
+
+function triageAsff(finding: Finding, source: FindingWork['source'], eventRegion: string): Triage {
+  const skip = (code: SkipCode, reason: string): Triage => ({ skip: { id: finding.Id, productArn: finding.ProductArn, code, reason } });
+  const investigate = finding.UserDefinedFields?.[INVESTIGATE_FIELD];
+  // Loop protection in depth: opsflow's own update of a finding comes back as an Imported event.
+  if (investigate === InvestigateValue.Complete) {
+    return skip(SkipCode.AlreadyInvestigated, `already enriched by opsflow (UserDefinedFields.${INVESTIGATE_FIELD} = ${InvestigateValue.Complete})`);
+  }
+  // One Imported event can carry findings the automation rule did not flag beside one it did.
+  if (source === FindingSource.SecurityHubImported && investigate !== InvestigateValue.Requested) {
+    return skip(SkipCode.NotFlagged, `not flagged for investigation (UserDefinedFields.${INVESTIGATE_FIELD} is not "${InvestigateValue.Requested}")`);
+  }
+  if (!GUARDDUTY_PRODUCT_ARN.test(finding.ProductArn)) {
+    const product = finding.ProductName ?? finding.ProductFields?.['aws/securityhub/ProductName'] ?? finding.ProductArn;
+    return skip(SkipCode.NotGuardDuty, `not a GuardDuty finding (product ${product}): only GuardDuty findings are investigated`);
+  }
+  const partition = partitionOf(finding.ProductArn) ?? 'aws';
+  const resolutions = finding.Resources.flatMap((resource) => {
+    const context: IamResourceContext = { partition: resource.Partition ?? partition, account: finding.AwsAccountId };
+    switch (resource.Type) {
+      case AsffResourceType.AwsIamUser:
+        return [fromAwsIamUser(resource, context)];
+      case AsffResourceType.AwsIamRole:
+        return [fromAwsIamRole(resource, context)];
+      case AsffResourceType.AwsIamAccessKey:
+        return [fromAwsIamAccessKey(resource.Details?.AwsIamAccessKey, context)];
+      default:
+        return [];
+    }
+  });
+  const principals = principalsOf(resolutions);
+  if ('skip' in principals) return skip(principals.skip.code, principals.skip.reason);
+  return {
+    investigate: {
+      id: finding.Id,
+      productArn: finding.ProductArn,
+      awsAccountId: finding.AwsAccountId,
+      // ProductArn names the Region the finding was imported in: arn:aws:securityhub:<region>::product/...
+      region: finding.Region ?? (finding.ProductArn.split(':')[3] || eventRegion),
+      title: finding.Title,
+      severityLabel: finding.Severity.Label,
+      firstObservedAt: isoOf(finding.FirstObservedAt ?? finding.CreatedAt),
+      principals: principals.arns,
+    },
+  };
+}
+
+function triageGuardDuty(event: GuardDutyEvent, config: FindingEnrichmentConfig): Triage {
+  const detail = event.detail;
+  const partition = partitionOf(detail.arn) ?? detail.partition;
+  // Security Hub identifies a GuardDuty finding by its GuardDuty ARN under GuardDuty's product ARN.
+  const identity = { id: detail.arn, productArn: `arn:${partition}:securityhub:${detail.region}::product/aws/guardduty` };
+  const skip = (code: SkipCode, reason: string): Triage => ({ skip: { ...identity, code, reason } });
+  if (detail.severity < config.minimumGuardDutySeverity) {
+    return skip(SkipCode.BelowThreshold, `GuardDuty severity ${detail.severity} is below the configured minimum ${config.minimumGuardDutySeverity}`);
+  }
+  const accessKey = detail.resource.accessKeyDetails;
+  if (!accessKey) {
+    return skip(SkipCode.NoIamPrincipal, `GuardDuty ${detail.resource.resourceType} finding names no access key principal`);
+  }
+  const principals = principalsOf([fromGuardDutyAccessKey(accessKey, { partition, account: detail.accountId })]);
+  if ('skip' in principals) return skip(principals.skip.code, principals.skip.reason);
+  return {
+    investigate: {
+      ...identity,
+      awsAccountId: detail.accountId,
+      region: detail.region,
+      title: detail.title,
+      severityLabel: guardDutySeverityLabel(detail.severity),
+      firstObservedAt: isoOf(detail.service.eventFirstSeen ?? detail.createdAt),
+      principals: principals.arns,
+    },
+  };
+}
+
+/** GuardDuty's documented bands: Low 1.0-3.9, Medium 4.0-6.9, High 7.0-8.9, Critical 9.0-10.0. */
+export function guardDutySeverityLabel(severity: number): SeverityLabel {
+  if (severity >= 9) return 'CRITICAL';
+  if (severity >= 7) return 'HIGH';
+  if (severity >= 4) return 'MEDIUM';
+  return 'LOW';
+}
+
+function principalsOf(resolutions: PrincipalResolution[]): { arns: string[] } | { skip: { code: SkipCode; reason: string } } {
+  const arns: string[] = [];
+  const unsupported: string[] = [];
+  for (const resolution of resolutions) {
+    if ('unsupported' in resolution) unsupported.push(resolution.unsupported);
+    else if (entityTypeOf(resolution.arn) === null) unsupported.push(`${resolution.arn} is not an IAM user or role ARN`);
+    else if (!arns.includes(resolution.arn)) arns.push(resolution.arn);
+  }
+  if (arns.length > 0) return { arns };
+  if (unsupported.length > 0) {
+    return { skip: { code: SkipCode.UnsupportedPrincipal, reason: `no IAM user or role to investigate: ${[...new Set(unsupported)].join('; ')}` } };
+  }
+  return { skip: { code: SkipCode.NoIamPrincipal, reason: 'no IAM user, role or access key among the finding\'s resources' } };
+}
+
+function investigationsOf(findings: WorkFinding[], hoursBefore: number, now: Date): Investigation[] {
+  const byPrincipal = new Map<string, { entityType: EntityType; findingIds: string[]; earliest: number; latest: number }>();
+  for (const finding of findings) {
+    const observed = Date.parse(finding.firstObservedAt);
+    for (const entityArn of finding.principals) {
+      const entityType = entityTypeOf(entityArn);
+      if (entityType === null) continue;
+      const entry = byPrincipal.get(entityArn);
+      if (entry) {
+        entry.findingIds.push(finding.id);
+        entry.earliest = Math.min(entry.earliest, observed);
+        entry.latest = Math.max(entry.latest, observed);
+      } else {
+        byPrincipal.set(entityArn, { entityType, findingIds: [finding.id], earliest: observed, latest: observed });
+      }
+    }
+  }
+  const end = now.getTime();
+  return [...byPrincipal].map(([entityArn, entry]) => ({
+    entityArn,
+    entityType: entry.entityType,
+    // A first observation stamped after our clock still gets a window that ends after it starts.
+    scopeStartTime: new Date(Math.min(entry.earliest, end) - hoursBefore * HOUR_MS).toISOString(),
+    scopeEndTime: new Date(end).toISOString(),
+    latestFirstObservedAt: new Date(entry.latest).toISOString(),
+    findingIds: entry.findingIds,
+  }));
+}
+
+function isoOf(value: string): string {
+  return new Date(Date.parse(value)).toISOString();
+}

@@ -1,0 +1,62 @@
+import * as z from 'zod/mini';
+import { investigationSchema } from '../work.ts';
+
+const timestamp = z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 timestamp'));
+
+/** One InvestigationDetail of Detective ListInvestigations; every member is optional in the API reference. */
+const investigationDetailSchema = z.looseObject({
+  InvestigationId: z.optional(z.string()),
+  EntityArn: z.optional(z.string()),
+  EntityType: z.optional(z.string()),
+  Status: z.optional(z.string()),
+  State: z.optional(z.string()),
+  Severity: z.optional(z.string()),
+  CreatedTime: z.optional(timestamp),
+});
+
+export const planInvestigationInput = z.looseObject({
+  investigation: investigationSchema,
+  existing: z.looseObject({
+    InvestigationDetails: z.optional(z.array(investigationDetailSchema)),
+    NextToken: z.optional(z.string()),
+  }),
+});
+export type PlanInvestigationInput = z.infer<typeof planInvestigationInput>;
+
+export interface InvestigationPlan {
+  /** The investigation to read instead of starting one, or null to start one. */
+  reuseInvestigationId: string | null;
+  reason: string;
+}
+
+const FAILED = 'FAILED';
+
+/**
+ * Reuses the newest investigation of the same principal that did not fail and was created at or
+ * after the latest first observation among its findings. ListInvestigations returns no scope
+ * times, so the creation time is what shows an investigation can have seen the activity.
+ */
+export function planInvestigation(input: PlanInvestigationInput): InvestigationPlan {
+  const { entityArn, latestFirstObservedAt } = input.investigation;
+  const notBefore = Date.parse(latestFirstObservedAt);
+  const candidates = (input.existing.InvestigationDetails ?? []).flatMap((detail) => {
+    if (detail.EntityArn !== entityArn || detail.InvestigationId === undefined || detail.CreatedTime === undefined) return [];
+    if (detail.Status === undefined || detail.Status === FAILED) return [];
+    const created = Date.parse(detail.CreatedTime);
+    return created >= notBefore ? [{ id: detail.InvestigationId, created, status: detail.Status }] : [];
+  });
+  const newest = candidates.reduce<(typeof candidates)[number] | undefined>(
+    (best, next) => (best === undefined || next.created > best.created ? next : best),
+    undefined,
+  );
+  if (newest) {
+    return {
+      reuseInvestigationId: newest.id,
+      reason: `reuse investigation ${newest.id} of ${entityArn} (${newest.status}, created ${new Date(newest.created).toISOString()}, after the findings were first seen)`,
+    };
+  }
+  return {
+    reuseInvestigationId: null,
+    reason: `start an investigation: no investigation of ${entityArn} created since ${latestFirstObservedAt} that did not fail`,
+  };
+}

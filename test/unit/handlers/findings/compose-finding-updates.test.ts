@@ -1,0 +1,325 @@
+import { describe, expect, it } from 'vitest';
+import { loadSample } from '../../../../events/samples.ts';
+import { handler } from '../../../../handlers/findings/compose-finding-updates/handler.ts';
+import { composeFindingUpdates, type ComposeFindingUpdatesInput } from '../../../../handlers/findings/compose-finding-updates/task.ts';
+import type { IndicatorSummary } from '../../../../handlers/findings/indicators.ts';
+import { normalizeFindings, type NormalizeFindingsInput } from '../../../../handlers/findings/normalize-findings/task.ts';
+import { planInvestigation } from '../../../../handlers/findings/plan-investigation/task.ts';
+import { summarizeIndicators } from '../../../../handlers/findings/summarize-indicators/task.ts';
+import type { SkippedFinding, WorkFinding } from '../../../../handlers/findings/work.ts';
+import { GRAPH_ARN, GUARDDUTY_ACCESS_KEY, GUARDDUTY_PRODUCT, configWith, invoke, now } from './fixtures.ts';
+import { flaggedIp, impossibleTravel, newGeolocation, ttp } from './indicators.ts';
+
+// Security Hub's documented Note.Text maximum, written out so the tests check the code against it.
+const NOTE_LIMIT = 512;
+const ALICE = 'arn:aws:iam::111122223333:user/alice';
+const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
+const ID_1 = '000000000000000000001';
+const ID_2 = '000000000000000000002';
+const reportUrl = (id: string) => `https://console.aws.amazon.com/detective/home?region=us-east-1#investigations/${id}`;
+
+const config = configWith({ graphArn: GRAPH_ARN }).findingEnrichment;
+
+const finding = (id: string, principals: string[], severityLabel: WorkFinding['severityLabel'] = 'MEDIUM'): WorkFinding => ({
+  id,
+  productArn: GUARDDUTY_PRODUCT,
+  awsAccountId: '111122223333',
+  region: 'us-east-1',
+  title: `finding ${id}`,
+  severityLabel,
+  firstObservedAt: '2024-05-01T10:00:00.000Z',
+  principals,
+});
+
+const work = (findings: WorkFinding[], skipped: SkippedFinding[] = []): ComposeFindingUpdatesInput['work'] => {
+  const principals = [...new Set(findings.flatMap((item) => item.principals))];
+  return {
+    source: 'securityhub-imported',
+    graphArn: GRAPH_ARN,
+    findings,
+    skipped,
+    investigations: principals.map((entityArn) => ({
+      entityArn,
+      entityType: entityArn.includes(':role/') ? 'IAM_ROLE' : 'IAM_USER',
+      scopeStartTime: '2024-04-30T10:00:00.000Z',
+      scopeEndTime: '2024-05-02T12:00:00.000Z',
+      latestFirstObservedAt: '2024-05-01T10:00:00.000Z',
+      findingIds: findings.filter((item) => item.principals.includes(entityArn)).map((item) => item.id),
+    })),
+    polling: { wait: 60, maxWait: 600, deadlineSeconds: 7200, elapsed: 0 },
+  };
+};
+
+const summaryOf = (indicators: unknown[]): IndicatorSummary => summarizeIndicators({ summary: null, page: { Indicators: indicators as never } });
+
+const typicalSummary = () => summaryOf([ttp('Account Discovery', 'ListUsers'), ttp('Impair Defenses', 'StopLogging', '198.51.100.7', 'Defense Evasion'), flaggedIp('198.51.100.7')]);
+
+type Result = ComposeFindingUpdatesInput['principals'][number];
+
+const successful = (entityArn: string, investigationId: string, severity: Result['severity'] = 'HIGH', summary: IndicatorSummary | null = typicalSummary()): Result => ({
+  entityArn,
+  investigationId,
+  reused: false,
+  status: 'SUCCESSFUL',
+  severity,
+  summary,
+  error: null,
+});
+
+const compose = (input: ComposeFindingUpdatesInput, findingEnrichment = config) => composeFindingUpdates(input, findingEnrichment);
+
+describe('composeFindingUpdates', () => {
+  it('writes the verdict, scope, indicators and report link back to the finding and announces it', () => {
+    const updates = compose({ work: work([finding('f1', [ALICE])]), principals: [successful(ALICE, ID_1)] });
+    const note =
+      'Detective: user/alice: HIGH (SUCCESSFUL), scope 2024-04-30T10:00Z/2024-05-02T12:00Z. ' +
+      'TTP 2 (Account Discovery ListUsers, Impair Defenses StopLogging); flagged IP 1 (198.51.100.7). ' +
+      reportUrl(ID_1);
+    expect(updates.requests).toEqual([
+      {
+        FindingIdentifiers: [{ Id: 'f1', ProductArn: GUARDDUTY_PRODUCT }],
+        Note: { Text: note, UpdatedBy: 'opsflow' },
+        UserDefinedFields: {
+          investigate: 'complete',
+          detective_status: 'SUCCESSFUL',
+          detective_severity: 'HIGH',
+          detective_investigation_ids: ID_1,
+          detective_ttps: '2',
+          detective_impossible_travel: '0',
+          detective_flagged_ips: '1',
+          detective_new_geolocations: '0',
+          detective_new_asos: '0',
+          detective_new_user_agents: '0',
+          detective_related_findings: '0',
+          detective_related_finding_groups: '0',
+        },
+      },
+    ]);
+    expect(updates.events).toEqual([
+      [
+        {
+          Source: 'opsflow.findings',
+          DetailType: 'Finding Enriched',
+          EventBusName: 'default',
+          Detail: {
+            findingId: 'f1',
+            productArn: GUARDDUTY_PRODUCT,
+            awsAccountId: '111122223333',
+            region: 'us-east-1',
+            title: 'finding f1',
+            severity: 'MEDIUM',
+            principals: [
+              {
+                entityArn: ALICE,
+                investigationId: ID_1,
+                status: 'SUCCESSFUL',
+                severity: 'HIGH',
+                reused: false,
+                indicatorCounts: expect.objectContaining({ TTP_OBSERVED: 2, FLAGGED_IP_ADDRESS: 1 }),
+                reportUrl: reportUrl(ID_1),
+                error: null,
+              },
+            ],
+            note,
+          },
+        },
+      ],
+    ]);
+    expect(updates.summary).toEqual({ findings: 1, investigated: 1, skipped: 0, investigationsStarted: 1, investigationsReused: 0, failed: 0 });
+  });
+
+  it('gives a finding with two principals a line each and the highest severity', () => {
+    const updates = compose({
+      work: work([finding('f1', [ALICE, ADMIN])]),
+      principals: [successful(ALICE, ID_1, 'LOW', summaryOf([])), { ...successful(ADMIN, ID_2, 'CRITICAL', summaryOf([impossibleTravel('Paris, FR', 'Tokyo, JP')])), reused: true }],
+    });
+    const [request] = updates.requests;
+    expect(request?.Note.Text).toBe(
+      `Detective: user/alice: LOW (SUCCESSFUL), scope 2024-04-30T10:00Z/2024-05-02T12:00Z. No indicators. ${reportUrl(ID_1)}` +
+        ` | role/Admin: CRITICAL (SUCCESSFUL), reused. impossible travel 1 (Paris, FR→Tokyo, JP). ${reportUrl(ID_2)}`,
+    );
+    expect(request?.UserDefinedFields).toMatchObject({ detective_severity: 'CRITICAL', detective_investigation_ids: `${ID_1},${ID_2}`, detective_impossible_travel: '1' });
+    expect(updates.summary).toMatchObject({ investigationsStarted: 1, investigationsReused: 1 });
+  });
+
+  it('writes failed, timed-out and errored investigations back as such', () => {
+    const updates = compose({
+      work: work([finding('f1', [ALICE]), finding('f2', [ADMIN]), finding('f3', [ALICE, ADMIN])]),
+      principals: [
+        { entityArn: ALICE, investigationId: ID_1, reused: false, status: 'TIMED_OUT', severity: null, summary: null, error: null },
+        { entityArn: ADMIN, investigationId: null, reused: false, status: 'ERROR', severity: null, summary: null, error: { Error: 'Detective.ValidationException', Cause: 'bad scope' } },
+      ],
+    });
+    expect(updates.requests.map((request) => [request.FindingIdentifiers.map((identifier) => identifier.Id), request.Note.Text, request.UserDefinedFields])).toEqual([
+      [
+        ['f1'],
+        `Detective: user/alice: TIMED_OUT (no result before the deadline), scope 2024-04-30T10:00Z/2024-05-02T12:00Z. ${reportUrl(ID_1)}`,
+        expect.objectContaining({ investigate: 'failed', detective_status: 'TIMED_OUT', detective_severity: 'NONE', detective_investigation_ids: ID_1 }),
+      ],
+      [
+        ['f2'],
+        'Detective: role/Admin: ERROR Detective.ValidationException, scope 2024-04-30T10:00Z/2024-05-02T12:00Z.',
+        expect.objectContaining({ investigate: 'failed', detective_status: 'ERROR', detective_investigation_ids: 'none', detective_ttps: '0' }),
+      ],
+      [['f3'], expect.stringContaining(' | role/Admin: ERROR'), expect.objectContaining({ investigate: 'failed', detective_status: 'TIMED_OUT,ERROR' })],
+    ]);
+    expect(updates.events.flat().map((entry) => entry.Detail.findingId)).toEqual(['f1', 'f2', 'f3']);
+    expect(updates.events[0]?.[1]?.Detail.principals).toEqual([
+      expect.objectContaining({ status: 'ERROR', investigationId: null, reportUrl: null, error: { Error: 'Detective.ValidationException', Cause: 'bad scope' } }),
+    ]);
+    expect(updates.summary).toEqual({ findings: 3, investigated: 0, skipped: 0, investigationsStarted: 1, investigationsReused: 0, failed: 3 });
+  });
+
+  it('marks a FAILED investigation failed, not complete, so it can be run again', () => {
+    const updates = compose({
+      work: work([finding('f1', [ALICE])]),
+      principals: [{ entityArn: ALICE, investigationId: ID_1, reused: false, status: 'FAILED', severity: null, summary: null, error: null }],
+    });
+    expect(updates.requests[0]?.Note.Text).toContain('user/alice: investigation FAILED');
+    expect(updates.requests[0]?.UserDefinedFields).toMatchObject({ investigate: 'failed', detective_status: 'FAILED' });
+  });
+
+  it('writes skipped findings back as skipped, grouped by reason, except those that were never ours to mark', () => {
+    const skipped: SkippedFinding[] = [
+      { id: 's1', productArn: GUARDDUTY_PRODUCT, code: 'no-iam-principal', reason: 'no IAM user, role or access key among the finding\'s resources' },
+      { id: 's2', productArn: GUARDDUTY_PRODUCT, code: 'no-iam-principal', reason: 'no IAM user, role or access key among the finding\'s resources' },
+      { id: 's3', productArn: GUARDDUTY_PRODUCT, code: 'below-threshold', reason: 'GuardDuty severity 2 is below the configured minimum 4' },
+      { id: 's4', productArn: GUARDDUTY_PRODUCT, code: 'not-flagged', reason: 'not flagged' },
+      { id: 's5', productArn: GUARDDUTY_PRODUCT, code: 'already-investigated', reason: 'already enriched' },
+    ];
+    const updates = compose({ work: work([], skipped), principals: [] });
+    expect(updates.requests).toEqual([
+      {
+        FindingIdentifiers: [
+          { Id: 's1', ProductArn: GUARDDUTY_PRODUCT },
+          { Id: 's2', ProductArn: GUARDDUTY_PRODUCT },
+        ],
+        Note: { Text: 'opsflow did not investigate this finding with Detective: no IAM user, role or access key among the finding\'s resources', UpdatedBy: 'opsflow' },
+        UserDefinedFields: { investigate: 'skipped', investigate_reason: 'no-iam-principal' },
+      },
+      {
+        FindingIdentifiers: [{ Id: 's3', ProductArn: GUARDDUTY_PRODUCT }],
+        Note: { Text: 'opsflow did not investigate this finding with Detective: GuardDuty severity 2 is below the configured minimum 4', UpdatedBy: 'opsflow' },
+        UserDefinedFields: { investigate: 'skipped', investigate_reason: 'below-threshold' },
+      },
+    ]);
+    expect(updates.events).toEqual([]);
+    expect(updates.summary).toEqual({ findings: 5, investigated: 0, skipped: 5, investigationsStarted: 0, investigationsReused: 0, failed: 0 });
+  });
+
+  it('keeps the note within 512 characters, cutting indicators but never the link', () => {
+    const long = (word: string, index: number) => `${word} ${index} ${'with a very long descriptive name '.repeat(3)}`;
+    const summary = summaryOf([
+      ...Array.from({ length: 10 }, (_, index) => ttp(long('Technique', index), `VeryLongApiName${index}`)),
+      ...Array.from({ length: 10 }, (_, index) => flaggedIp(`2001:db8:85a3::8a2e:370:${index}`)),
+      ...Array.from({ length: 10 }, (_, index) => newGeolocation(long('Somewhere', index))),
+    ]);
+    const updates = compose({ work: work([finding('f1', [ALICE])]), principals: [successful(ALICE, ID_1, 'HIGH', summary)] });
+    const text = updates.requests[0]?.Note.Text ?? '';
+    expect(text.length).toBeLessThanOrEqual(NOTE_LIMIT);
+    expect(text.length).toBeGreaterThan(NOTE_LIMIT - 10);
+    expect(text.endsWith(` ${reportUrl(ID_1)}`)).toBe(true);
+    expect(text).toContain('scope 2024-04-30T10:00Z/2024-05-02T12:00Z. TTP 10 (');
+    expect(text).toContain('…');
+  });
+
+  it('shares the room between principals and keeps every link whole', () => {
+    const summary = summaryOf(Array.from({ length: 10 }, (_, index) => ttp(`Technique number ${index} with a long name`, `Api${index}`)));
+    const principals = [ALICE, ADMIN];
+    const updates = compose({ work: work([finding('f1', principals)]), principals: [successful(ALICE, ID_1, 'HIGH', summary), successful(ADMIN, ID_2, 'LOW', summary)] });
+    const text = updates.requests[0]?.Note.Text ?? '';
+    expect(text.length).toBeLessThanOrEqual(NOTE_LIMIT);
+    expect(text).toContain(`${reportUrl(ID_1)} | role/Admin: LOW (SUCCESSFUL)`);
+    expect(text.endsWith(reportUrl(ID_2))).toBe(true);
+    expect(text.match(/TTP 10 \(/g)).toHaveLength(2);
+  });
+
+  it('lists as many whole lines as fit when a finding names many principals', () => {
+    const arns = Array.from({ length: 8 }, (_, index) => `arn:aws:iam::111122223333:role/service-role-number-${index}`);
+    const ids = arns.map((_, index) => String(index + 1).padStart(21, '0'));
+    const updates = compose({ work: work([finding('f1', arns)]), principals: arns.map((arn, index) => successful(arn, ids[index] ?? '', 'MEDIUM')) });
+    const text = updates.requests[0]?.Note.Text ?? '';
+    expect(text.length).toBeLessThanOrEqual(NOTE_LIMIT);
+    const links = text.match(/https:\/\/\S+/g) ?? [];
+    expect(links.length).toBeGreaterThan(1);
+    expect(links).toEqual(ids.slice(0, links.length).map(reportUrl));
+    expect(text).toMatch(new RegExp(`\\+${8 - links.length} more: see UserDefinedFields\\.detective_investigation_ids$`));
+    expect(updates.requests[0]?.UserDefinedFields.detective_investigation_ids).toBe(ids.join(','));
+  });
+
+  it('splits 250 findings with the same update into requests of at most 100', () => {
+    const findings = Array.from({ length: 250 }, (_, index) => finding(`f${index}`, [ALICE]));
+    const updates = compose({ work: work(findings), principals: [successful(ALICE, ID_1)] });
+    expect(updates.requests.map((request) => request.FindingIdentifiers.length)).toEqual([100, 100, 50]);
+    expect(updates.requests.flatMap((request) => request.FindingIdentifiers.map((identifier) => identifier.Id))).toEqual(findings.map((item) => item.id));
+    expect(new Set(updates.requests.map((request) => request.Note.Text)).size).toBe(1);
+  });
+
+  it('sends one event per investigated finding, ten per PutEvents call', () => {
+    const findings = Array.from({ length: 23 }, (_, index) => finding(`f${index}`, [ALICE]));
+    const updates = compose({ work: work(findings), principals: [successful(ALICE, ID_1)] }, configWith({ graphArn: GRAPH_ARN, eventBusName: 'security' }).findingEnrichment);
+    expect(updates.events.map((call) => call.length)).toEqual([10, 10, 3]);
+    expect(updates.events.flat().map((entry) => entry.Detail.findingId)).toEqual(findings.map((item) => item.id));
+    expect(updates.events.flat().every((entry) => entry.EventBusName === 'security')).toBe(true);
+  });
+
+  it('raises a finding\'s severity to Detective\'s when configured, in a request of its own', () => {
+    const input = { work: work([finding('low', [ALICE], 'LOW'), finding('critical', [ALICE], 'CRITICAL')]), principals: [successful(ALICE, ID_1, 'HIGH')] };
+    const raised = compose(input, configWith({ graphArn: GRAPH_ARN, raiseSeverity: true }).findingEnrichment);
+    expect(raised.requests.map((request) => [request.FindingIdentifiers.map((identifier) => identifier.Id), request.Severity])).toEqual([
+      [['low'], { Label: 'HIGH' }],
+      [['critical'], undefined],
+    ]);
+    expect(raised.events.flat().map((entry) => entry.Detail.severity)).toEqual(['HIGH', 'CRITICAL']);
+
+    const unchanged = compose(input);
+    expect(unchanged.requests).toHaveLength(1);
+    expect(unchanged.requests[0]?.Severity).toBeUndefined();
+  });
+
+  it('refuses results that do not match the investigations', () => {
+    const input = { work: work([finding('f1', [ALICE, ADMIN])]), principals: [successful(ALICE, ID_1)] };
+    expect(() => compose(input)).toThrowError(expect.objectContaining({ name: 'InvalidInput', message: `work.findings.0.principals: ${ADMIN} has no result in principals` }));
+    expect(() => compose({ ...input, principals: [successful(ALICE, ID_1), successful(ALICE, ID_2)] })).toThrowError(
+      expect.objectContaining({ name: 'InvalidInput', message: `principals.1.entityArn: ${ALICE} has more than one result` }),
+    );
+    expect(() => compose({ ...input, principals: [successful('arn:aws:iam::111122223333:user/mallory', ID_1)] })).toThrowError(
+      expect.objectContaining({ name: 'InvalidInput', message: 'principals.0.entityArn: arn:aws:iam::111122223333:user/mallory is not one of work.investigations' }),
+    );
+  });
+});
+
+describe('finding enrichment tasks in sequence', () => {
+  it('carry the real GuardDuty finding from event to Security Hub update', () => {
+    const normalized = normalizeFindings(loadSample(GUARDDUTY_ACCESS_KEY) as NormalizeFindingsInput, config, now);
+    const [investigation] = normalized.investigations;
+    if (!investigation) throw new TypeError('normalize found no investigation');
+    expect(planInvestigation({ investigation, existing: { InvestigationDetails: [] } }).reuseInvestigationId).toBeNull();
+    const firstPage = summarizeIndicators({ summary: null, page: { Indicators: [flaggedIp('198.51.100.0')], NextToken: 'more' } });
+    const summary = summarizeIndicators({ summary: firstPage, page: { Indicators: [ttp('Account Discovery', 'GeneratedFindingAPIName', '198.51.100.0')] } });
+    const updates = compose({ work: { ...normalized, graphArn: GRAPH_ARN }, principals: [successful(investigation.entityArn, ID_1, 'MEDIUM', summary)] });
+    expect(updates.requests).toEqual([
+      expect.objectContaining({
+        FindingIdentifiers: [{ Id: 'arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/30bf285e52a1e405084ff6ec28e06e17', ProductArn: GUARDDUTY_PRODUCT }],
+        Note: {
+          Text: `Detective: user/GeneratedFindingUserName: MEDIUM (SUCCESSFUL), scope 2022-01-12T00:00Z/2024-05-02T12:00Z. TTP 1 (Account Discovery GeneratedFindingAPIName); flagged IP 1 (198.51.100.0). ${reportUrl(ID_1)}`,
+          UpdatedBy: 'opsflow',
+        },
+      }),
+    ]);
+  });
+});
+
+describe('compose-finding-updates handler', () => {
+  it('composes through middy with the runtime config', async () => {
+    const updates = await invoke(handler, { work: work([finding('f1', [ALICE])]), principals: [successful(ALICE, ID_1)] }, configWith({ eventBusName: 'security' }));
+    expect(updates.events[0]?.[0]?.EventBusName).toBe('security');
+  });
+
+  it('rejects work without a behavior graph, naming the field', async () => {
+    await expect(invoke(handler, { work: { ...work([]), graphArn: null }, principals: [] })).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: 'work.graphArn: Invalid input: expected string, received null',
+    });
+  });
+});

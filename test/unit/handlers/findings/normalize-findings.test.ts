@@ -1,0 +1,312 @@
+import { describe, expect, it } from 'vitest';
+import { loadSample, sampleWith } from '../../../../events/samples.ts';
+import { handler } from '../../../../handlers/findings/normalize-findings/handler.ts';
+import { guardDutySeverityLabel, normalizeFindings, type NormalizeFindingsInput } from '../../../../handlers/findings/normalize-findings/task.ts';
+import {
+  CUSTOM_ACTION_TWO,
+  GRAPH_ARN,
+  GUARDDUTY_ACCESS_KEY,
+  GUARDDUTY_PRODUCT,
+  IMPORTED_IAM_USER,
+  NOW,
+  SECURITYHUB_PRODUCT,
+  accessKeyResource,
+  configWith,
+  customActionWith,
+  guardDutyAsff,
+  guardDutyWith,
+  importedWith,
+  invoke,
+  now,
+  sampleFinding,
+  userResource,
+} from './fixtures.ts';
+
+const config = configWith().findingEnrichment;
+const normalize = (event: unknown, findingEnrichment = config) => normalizeFindings(event as NormalizeFindingsInput, findingEnrichment, now);
+
+const GD_FINDING_ARN = 'arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/30bf285e52a1e405084ff6ec28e06e17';
+
+describe('normalizeFindings: GuardDuty events', () => {
+  it('turns the real access-key finding into one investigation of the IAM user', () => {
+    const work = normalize(loadSample(GUARDDUTY_ACCESS_KEY));
+    expect(work).toEqual({
+      source: 'guardduty',
+      graphArn: null,
+      findings: [
+        {
+          id: GD_FINDING_ARN,
+          productArn: GUARDDUTY_PRODUCT,
+          awsAccountId: '123456789012',
+          region: 'us-east-1',
+          title: 'Reconnaissance API GeneratedFindingAPIName was invoked from an IP address on a custom threat list.',
+          severityLabel: 'MEDIUM',
+          firstObservedAt: '2022-01-13T00:00:47.000Z',
+          principals: ['arn:aws:iam::123456789012:user/GeneratedFindingUserName'],
+        },
+      ],
+      skipped: [],
+      investigations: [
+        {
+          entityArn: 'arn:aws:iam::123456789012:user/GeneratedFindingUserName',
+          entityType: 'IAM_USER',
+          scopeStartTime: '2022-01-12T00:00:47.000Z',
+          scopeEndTime: NOW.toISOString(),
+          latestFirstObservedAt: '2022-01-13T00:00:47.000Z',
+          findingIds: [GD_FINDING_ARN],
+        },
+      ],
+      polling: { wait: 60, maxWait: 600, deadlineSeconds: 7200, elapsed: 0 },
+    });
+  });
+
+  it('takes the behavior graph, scope and polling from config', () => {
+    const custom = configWith({
+      graphArn: GRAPH_ARN,
+      scopeHoursBeforeFirstSeen: 48,
+      polling: { firstWaitSeconds: 30, maxWaitSeconds: 300, deadlineMinutes: 45 },
+    }).findingEnrichment;
+    const work = normalize(loadSample(GUARDDUTY_ACCESS_KEY), custom);
+    expect(work.graphArn).toBe(GRAPH_ARN);
+    expect(work.investigations[0]?.scopeStartTime).toBe('2022-01-11T00:00:47.000Z');
+    expect(work.polling).toEqual({ wait: 30, maxWait: 300, deadlineSeconds: 2700, elapsed: 0 });
+  });
+
+  it('maps an assumed role to its role ARN', () => {
+    const work = normalize(guardDutyWith({ accessKeyId: 'ASIAEXAMPLE', principalId: 'AROAEXAMPLE:session', userType: 'AssumedRole', userName: 'app-server-role' }));
+    expect(work.findings[0]?.principals).toEqual(['arn:aws:iam::123456789012:role/app-server-role']);
+    expect(work.investigations[0]).toMatchObject({ entityArn: 'arn:aws:iam::123456789012:role/app-server-role', entityType: 'IAM_ROLE' });
+  });
+
+  it.each([
+    ['Root', /root user credentials/],
+    ['FederatedUser', /federated user session/],
+    ['AWSService', /user type AWSService: not an IAM user or role/],
+  ])('skips a %s principal with the reason', (userType, reason) => {
+    const work = normalize(guardDutyWith({ userType, userName: 'someone', principalId: 'X' }));
+    expect(work.findings).toEqual([]);
+    expect(work.investigations).toEqual([]);
+    expect(work.skipped).toEqual([{ id: GD_FINDING_ARN, productArn: GUARDDUTY_PRODUCT, code: 'unsupported-principal', reason: expect.stringMatching(reason) }]);
+  });
+
+  it('skips a finding without an access key principal', () => {
+    const work = normalize(guardDutyWith(undefined, { type: 'Recon:EC2/PortProbeUnprotectedPort' }));
+    expect(work.skipped).toEqual([{ id: GD_FINDING_ARN, productArn: GUARDDUTY_PRODUCT, code: 'no-iam-principal', reason: 'GuardDuty AccessKey finding names no access key principal' }]);
+  });
+
+  it('skips the whole event below the configured severity, without an error', () => {
+    const work = normalize(sampleWith(GUARDDUTY_ACCESS_KEY, { severity: 2 }));
+    expect(work.findings).toEqual([]);
+    expect(work.skipped).toEqual([
+      { id: GD_FINDING_ARN, productArn: GUARDDUTY_PRODUCT, code: 'below-threshold', reason: 'GuardDuty severity 2 is below the configured minimum 4' },
+    ]);
+  });
+
+  it('labels severities with GuardDuty\'s bands', () => {
+    expect([1, 3.9, 4, 6.9, 7, 8.9, 9, 10].map(guardDutySeverityLabel)).toEqual(['LOW', 'LOW', 'MEDIUM', 'MEDIUM', 'HIGH', 'HIGH', 'CRITICAL', 'CRITICAL']);
+    expect(normalize(sampleWith(GUARDDUTY_ACCESS_KEY, { severity: 8 })).findings[0]?.severityLabel).toBe('HIGH');
+  });
+
+  it('derives the Security Hub product ARN from the finding ARN\'s partition and the Region', () => {
+    const arn = 'arn:aws-us-gov:guardduty:us-gov-west-1:123456789012:detector/abc/finding/def';
+    const work = normalize(sampleWith(GUARDDUTY_ACCESS_KEY, { arn, region: 'us-gov-west-1', partition: 'aws-us-gov' }));
+    expect(work.findings[0]).toMatchObject({
+      id: arn,
+      productArn: 'arn:aws-us-gov:securityhub:us-gov-west-1::product/aws/guardduty',
+      principals: ['arn:aws-us-gov:iam::123456789012:user/GeneratedFindingUserName'],
+    });
+  });
+});
+
+describe('normalizeFindings: Security Hub events', () => {
+  it('leaves the real Imported IAM user finding alone: the automation rule did not flag it', () => {
+    const work = normalize(loadSample(IMPORTED_IAM_USER));
+    expect(work.source).toBe('securityhub-imported');
+    expect(work.findings).toEqual([]);
+    expect(work.skipped).toEqual([expect.objectContaining({ productArn: SECURITYHUB_PRODUCT, code: 'not-flagged' })]);
+  });
+
+  it('skips a flagged finding whose product is not GuardDuty', () => {
+    const finding: Record<string, unknown> = { ...sampleFinding(IMPORTED_IAM_USER), UserDefinedFields: { investigate: 'true' } };
+    const work = normalize(sampleWith(IMPORTED_IAM_USER, { findings: [finding] }));
+    expect(work.skipped).toEqual([
+      {
+        id: finding.Id,
+        productArn: SECURITYHUB_PRODUCT,
+        code: 'not-guardduty',
+        reason: 'not a GuardDuty finding (product Security Hub): only GuardDuty findings are investigated',
+      },
+    ]);
+  });
+
+  it('investigates the IAM user of a flagged GuardDuty finding in the Imported event', () => {
+    const finding: Record<string, unknown> = { ...sampleFinding(IMPORTED_IAM_USER), ProductArn: GUARDDUTY_PRODUCT, UserDefinedFields: { investigate: 'true' } };
+    const work = normalize(sampleWith(IMPORTED_IAM_USER, { findings: [finding] }));
+    expect(work.findings).toEqual([
+      expect.objectContaining({
+        id: finding.Id,
+        productArn: GUARDDUTY_PRODUCT,
+        region: 'us-east-1',
+        severityLabel: 'MEDIUM',
+        firstObservedAt: '2021-02-16T21:55:58.862Z',
+        principals: ['arn:aws:iam::111111111111:user/sharrtest'],
+      }),
+    ]);
+    expect(work.investigations).toEqual([expect.objectContaining({ entityArn: 'arn:aws:iam::111111111111:user/sharrtest', entityType: 'IAM_USER' })]);
+  });
+
+  it('reads every finding of a custom action, not only the first', () => {
+    const work = normalize(loadSample(CUSTOM_ACTION_TWO));
+    expect(work.source).toBe('securityhub-custom-action');
+    expect(work.skipped.map((skipped) => skipped.id)).toEqual([
+      'arn:aws:securityhub:us-east-1:111111111111:subscription/cis-aws-foundations-benchmark/v/1.2.0/1.6/finding/3fe13eb6-b093-48b2-ba3b-b975347c3183',
+      'arn:aws:securityhub:us-east-1:111111111111:subscription/cis-aws-foundations-benchmark/v/1.2.0/1.6/finding/524d1058-d8af-4549-80e6-e85872ea571e',
+    ]);
+    expect(work.skipped.every((skipped) => skipped.code === 'not-guardduty')).toBe(true);
+  });
+
+  it('does not need the investigate flag for a custom action, but never redoes a completed one', () => {
+    const work = normalize(
+      customActionWith([
+        guardDutyAsff({ Id: 'picked', UserDefinedFields: {}, Resources: [userResource('alice')] }),
+        guardDutyAsff({ Id: 'done', UserDefinedFields: { investigate: 'complete' }, Resources: [userResource('alice')] }),
+        guardDutyAsff({ Id: 'failed-before', UserDefinedFields: { investigate: 'failed' }, Resources: [userResource('alice')] }),
+      ]),
+    );
+    expect(work.findings.map((finding) => finding.id)).toEqual(['picked', 'failed-before']);
+    expect(work.skipped).toEqual([
+      { id: 'done', productArn: GUARDDUTY_PRODUCT, code: 'already-investigated', reason: 'already enriched by opsflow (UserDefinedFields.investigate = complete)' },
+    ]);
+  });
+
+  it('skips the loop: an Imported event of a finding opsflow completed', () => {
+    const work = normalize(importedWith([guardDutyAsff({ UserDefinedFields: { investigate: 'complete' }, Resources: [userResource('alice')] })]));
+    expect(work.skipped).toEqual([expect.objectContaining({ code: 'already-investigated' })]);
+    expect(work.investigations).toEqual([]);
+  });
+
+  it('skips the real GuardDuty SSH brute-force finding once flagged: an EC2 instance is no IAM principal', () => {
+    const work = normalize(importedWith([guardDutyAsff()]));
+    expect(work.skipped).toEqual([expect.objectContaining({ code: 'no-iam-principal', reason: 'no IAM user, role or access key among the finding\'s resources' })]);
+  });
+
+  it('maps an assumed-role access key to the role ARN its session issuer names, path included', () => {
+    const resource = accessKeyResource({
+      PrincipalType: 'AssumedRole',
+      PrincipalName: 'deploy',
+      PrincipalId: 'AROAEXAMPLE:ci',
+      SessionContext: { SessionIssuer: { Type: 'Role', Arn: 'arn:aws:iam::193043430472:role/ci/deploy', UserName: 'deploy', AccountId: '193043430472' } },
+    });
+    const work = normalize(importedWith([guardDutyAsff({ Resources: [resource] })]));
+    expect(work.investigations).toEqual([expect.objectContaining({ entityArn: 'arn:aws:iam::193043430472:role/ci/deploy', entityType: 'IAM_ROLE' })]);
+  });
+
+  it('builds the role ARN from the principal name when the session issuer is missing', () => {
+    const resource = accessKeyResource({ PrincipalType: 'AssumedRole', PrincipalName: 'deploy', AccountId: '444455556666' });
+    const work = normalize(importedWith([guardDutyAsff({ Resources: [resource] })]));
+    expect(work.findings[0]?.principals).toEqual(['arn:aws:iam::444455556666:role/deploy']);
+  });
+
+  it('maps an IAM user access key to the user, and one user named twice in a finding to one principal', () => {
+    const resources = [accessKeyResource({ PrincipalType: 'IAMUser', PrincipalName: 'alice' }), userResource('alice')];
+    const work = normalize(importedWith([guardDutyAsff({ Resources: resources })]));
+    expect(work.findings[0]?.principals).toEqual(['arn:aws:iam::193043430472:user/alice']);
+  });
+
+  it('takes an AwsIamRole resource by its ARN and builds an AwsIamUser ARN from its details', () => {
+    const role = { Type: 'AwsIamRole', Id: 'arn:aws:iam::193043430472:role/Admin', Partition: 'aws' };
+    const user = { Type: 'AwsIamUser', Id: 'AIDAEXAMPLE', Details: { AwsIamUser: { UserName: 'bob', Path: '/ops/' } } };
+    const work = normalize(importedWith([guardDutyAsff({ Resources: [role, user] })]));
+    expect(work.findings[0]?.principals).toEqual(['arn:aws:iam::193043430472:role/Admin', 'arn:aws:iam::193043430472:user/ops/bob']);
+  });
+
+  it.each([
+    ['Root', /root user credentials/],
+    ['FederatedUser', /federated user session/],
+  ])('skips a %s access key with the reason', (PrincipalType, reason) => {
+    const work = normalize(importedWith([guardDutyAsff({ Resources: [accessKeyResource({ PrincipalType, PrincipalName: 'x' })] })]));
+    expect(work.skipped).toEqual([expect.objectContaining({ code: 'unsupported-principal', reason: expect.stringMatching(reason) })]);
+  });
+
+  it('investigates the user and ignores the root key when a finding names both', () => {
+    const resources = [accessKeyResource({ PrincipalType: 'Root' }), userResource('alice')];
+    const work = normalize(importedWith([guardDutyAsff({ Resources: resources })]));
+    expect(work.findings[0]?.principals).toEqual(['arn:aws:iam::193043430472:user/alice']);
+    expect(work.skipped).toEqual([]);
+  });
+
+  it('groups a burst of findings about two principals into two investigations', () => {
+    const alice = userResource('alice');
+    const admin = accessKeyResource({ PrincipalType: 'AssumedRole', PrincipalName: 'Admin' });
+    const work = normalize(
+      importedWith([
+        guardDutyAsff({ Id: 'f1', FirstObservedAt: '2024-05-01T10:00:00Z', Resources: [alice] }),
+        guardDutyAsff({ Id: 'f2', FirstObservedAt: '2024-05-01T08:00:00Z', Resources: [admin] }),
+        guardDutyAsff({ Id: 'f3', FirstObservedAt: '2024-05-02T09:30:00Z', Resources: [alice, admin] }),
+        guardDutyAsff({ Id: 'f4', FirstObservedAt: '2024-04-30T23:00:00Z', Resources: [alice] }),
+        guardDutyAsff({ Id: 'f1', FirstObservedAt: '2024-05-01T10:00:00Z', Resources: [alice] }),
+      ]),
+    );
+    expect(work.findings.map((finding) => finding.id)).toEqual(['f1', 'f2', 'f3', 'f4']);
+    expect(work.investigations).toEqual([
+      {
+        entityArn: 'arn:aws:iam::193043430472:user/alice',
+        entityType: 'IAM_USER',
+        scopeStartTime: '2024-04-29T23:00:00.000Z',
+        scopeEndTime: NOW.toISOString(),
+        latestFirstObservedAt: '2024-05-02T09:30:00.000Z',
+        findingIds: ['f1', 'f3', 'f4'],
+      },
+      {
+        entityArn: 'arn:aws:iam::193043430472:role/Admin',
+        entityType: 'IAM_ROLE',
+        scopeStartTime: '2024-04-30T08:00:00.000Z',
+        scopeEndTime: NOW.toISOString(),
+        latestFirstObservedAt: '2024-05-02T09:30:00.000Z',
+        findingIds: ['f2', 'f3'],
+      },
+    ]);
+  });
+
+  it('falls back to CreatedAt when a finding has no FirstObservedAt', () => {
+    const finding = guardDutyAsff({ Resources: [userResource('alice')], CreatedAt: '2024-05-01T00:00:00.000Z' });
+    delete finding.FirstObservedAt;
+    expect(normalize(importedWith([finding])).findings[0]?.firstObservedAt).toBe('2024-05-01T00:00:00.000Z');
+  });
+});
+
+describe('normalize-findings handler', () => {
+  it('normalizes the real GuardDuty sample with the runtime config', async () => {
+    const work = await invoke(handler, loadSample(GUARDDUTY_ACCESS_KEY), configWith({ graphArn: GRAPH_ARN }));
+    expect(work).toMatchObject({ source: 'guardduty', graphArn: GRAPH_ARN, investigations: [{ entityType: 'IAM_USER' }] });
+  });
+
+  it('rejects a truncated Security Hub event, naming the missing field', async () => {
+    const finding = guardDutyAsff();
+    delete finding.Resources;
+    await expect(invoke(handler, importedWith([finding]))).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: 'detail.findings.0.Resources: Invalid input: expected array, received undefined',
+    });
+  });
+
+  it('rejects a truncated GuardDuty event, naming the missing field', async () => {
+    const event = loadSample(GUARDDUTY_ACCESS_KEY) as { detail: Record<string, unknown> };
+    delete event.detail.severity;
+    await expect(invoke(handler, event)).rejects.toMatchObject({ name: 'InvalidInput', message: 'detail.severity: Invalid input: expected number, received undefined' });
+  });
+
+  it('rejects an event of another type, naming the detail type', async () => {
+    await expect(invoke(handler, loadSample('schedule/scheduled-event.json'))).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringMatching(/^detail-type: Invalid discriminator value/),
+    });
+  });
+
+  it('rejects a finding with an unparseable first observation', async () => {
+    await expect(invoke(handler, importedWith([guardDutyAsff({ FirstObservedAt: 'yyyy-mm-ddThh:mm:ssZ' })]))).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: 'detail.findings.0.FirstObservedAt: must be an ISO 8601 timestamp',
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { handler } from '../../../../handlers/findings/plan-investigation/handler.ts';
+import { planInvestigation } from '../../../../handlers/findings/plan-investigation/task.ts';
+import type { Investigation } from '../../../../handlers/findings/work.ts';
+import { invoke } from './fixtures.ts';
+
+const ALICE = 'arn:aws:iam::111122223333:user/alice';
+
+const investigation: Investigation = {
+  entityArn: ALICE,
+  entityType: 'IAM_USER',
+  scopeStartTime: '2024-04-30T10:00:00.000Z',
+  scopeEndTime: '2024-05-02T12:00:00.000Z',
+  latestFirstObservedAt: '2024-05-01T10:00:00.000Z',
+  findingIds: ['f1'],
+};
+
+const detail = (InvestigationId: string, CreatedTime: string, Status = 'SUCCESSFUL', EntityArn = ALICE) => ({
+  InvestigationId,
+  CreatedTime,
+  Status,
+  EntityArn,
+  EntityType: 'IAM_USER',
+  Severity: 'HIGH',
+  State: 'ACTIVE',
+});
+
+const plan = (details: unknown[]) => planInvestigation({ investigation, existing: { InvestigationDetails: details as never } });
+
+describe('planInvestigation', () => {
+  it('starts an investigation when the principal has none', () => {
+    expect(plan([])).toEqual({
+      reuseInvestigationId: null,
+      reason: `start an investigation: no investigation of ${ALICE} created since 2024-05-01T10:00:00.000Z that did not fail`,
+    });
+    expect(planInvestigation({ investigation, existing: {} }).reuseInvestigationId).toBeNull();
+  });
+
+  it('reuses the newest investigation created after the findings were first seen', () => {
+    const result = plan([
+      detail('000000000000000000001', '2024-05-01T11:00:00.000Z'),
+      detail('000000000000000000003', '2024-05-02T08:00:00.000Z', 'RUNNING'),
+      detail('000000000000000000002', '2024-05-01T12:00:00.000Z'),
+    ]);
+    expect(result.reuseInvestigationId).toBe('000000000000000000003');
+    expect(result.reason).toMatch(/^reuse investigation 000000000000000000003 .*RUNNING, created 2024-05-02T08:00:00.000Z/);
+  });
+
+  it('reuses one created exactly at the latest first observation', () => {
+    expect(plan([detail('000000000000000000001', '2024-05-01T10:00:00.000Z')]).reuseInvestigationId).toBe('000000000000000000001');
+  });
+
+  it('does not reuse one created before the latest first observation: it cannot cover it', () => {
+    expect(plan([detail('000000000000000000001', '2024-05-01T09:59:59.000Z')]).reuseInvestigationId).toBeNull();
+  });
+
+  it('does not reuse a failed investigation, nor one of another principal', () => {
+    const result = plan([
+      detail('000000000000000000001', '2024-05-02T08:00:00.000Z', 'FAILED'),
+      detail('000000000000000000002', '2024-05-02T09:00:00.000Z', 'SUCCESSFUL', 'arn:aws:iam::111122223333:user/bob'),
+    ]);
+    expect(result.reuseInvestigationId).toBeNull();
+  });
+
+  it('falls back to an older good investigation when the newest failed', () => {
+    const result = plan([
+      detail('000000000000000000001', '2024-05-01T11:00:00.000Z'),
+      detail('000000000000000000002', '2024-05-02T09:00:00.000Z', 'FAILED'),
+    ]);
+    expect(result.reuseInvestigationId).toBe('000000000000000000001');
+  });
+});
+
+describe('plan-investigation handler', () => {
+  it('plans through middy', async () => {
+    await expect(invoke(handler, { investigation, existing: { InvestigationDetails: [detail('000000000000000000001', '2024-05-02T08:00:00Z')] } })).resolves.toMatchObject({
+      reuseInvestigationId: '000000000000000000001',
+    });
+  });
+
+  it('rejects an input without the investigation, naming it', async () => {
+    await expect(invoke(handler, { existing: { InvestigationDetails: [] } })).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: 'investigation: Invalid input: expected object, received undefined',
+    });
+  });
+
+  it('rejects an unreadable CreatedTime, naming it', async () => {
+    await expect(invoke(handler, { investigation, existing: { InvestigationDetails: [detail('1', 'yesterday')] } })).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: 'existing.InvestigationDetails.0.CreatedTime: must be an ISO 8601 timestamp',
+    });
+  });
+});
