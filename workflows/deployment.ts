@@ -257,6 +257,7 @@ export async function renderResources(stage: string): Promise<JsonObject> {
     },
     ...scheduleResources(config, stage),
     ...Object.fromEntries(workflows.map((module) => [roleLogicalId(module), stateMachineRole(module, config, stage)])),
+    ...Object.assign({}, ...workflows.map((module) => withPseudoParameters(module.resources?.(config, cloudFormationEnvironment(stage)) ?? {}) as JsonObject)),
   };
   return { Resources: resources, Outputs: { AlarmTopicArn: { Value: { Ref: ALARM_TOPIC } }, DeadLetterQueueUrl: { Value: { Ref: DEAD_LETTER_QUEUE } } } };
 }

@@ -53,6 +53,8 @@ export interface WorkflowModule {
   iamStatements(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[];
   /** Other ${Name} placeholders of the definition and their values. */
   substitutions?(config: OpsflowConfig, env: DeploymentEnvironment): Record<string, JsonValue>;
+  /** CloudFormation resources the workflow needs besides its state machine (deployment only). */
+  resources?(config: OpsflowConfig, env: DeploymentEnvironment): JsonObject;
 }
 
 /** Where a definition runs: pseudo-parameters on AWS, fixed values in the local engine. */

@@ -40,7 +40,8 @@ type PrincipalResult = z.infer<typeof principalResultSchema>;
 
 export const composeFindingUpdatesInput = z.looseObject({
   work: z.extend(workSchema, {
-    graphArn: z.string().check(z.regex(/^arn:aws[a-z-]*:detective:[a-z0-9-]+:\d{12}:graph:[a-f0-9]{32}$/, 'must be a Detective behavior graph ARN')),
+    // Null only when nothing was investigated: the workflow resolves no graph then.
+    graphArn: z.nullable(z.string().check(z.regex(/^arn:aws[a-z-]*:detective:[a-z0-9-]+:\d{12}:graph:[a-f0-9]{32}$/, 'must be a Detective behavior graph ARN'))),
   }),
   principals: z.array(principalResultSchema),
 });
@@ -143,6 +144,8 @@ interface FindingUpdate {
  */
 export function composeFindingUpdates(input: ComposeFindingUpdatesInput, config: FindingEnrichmentConfig): FindingUpdates {
   const { work } = input;
+  if (work.graphArn === null && work.investigations.length > 0) throw new InvalidInput('work.graphArn: required when there are investigations');
+  const graphArn = work.graphArn ?? '';
   const results = resultsByPrincipal(input);
   const scopes = new Map(work.investigations.map((investigation) => [investigation.entityArn, investigation]));
   const updates: FindingUpdate[] = [];
@@ -154,7 +157,7 @@ export function composeFindingUpdates(input: ComposeFindingUpdatesInput, config:
       if (!result) throw new InvalidInput(`work.findings.${findingIndex}.principals: ${entityArn} has no result in principals`);
       return result;
     });
-    const update = enrichedUpdate(finding, principals, scopes, work.graphArn, config);
+    const update = enrichedUpdate(finding, principals, scopes, graphArn, config);
     if (principals.every((principal) => principal.status === PrincipalStatus.Successful)) investigated += 1;
     updates.push(update);
     entries.push({
@@ -168,7 +171,7 @@ export function composeFindingUpdates(input: ComposeFindingUpdatesInput, config:
         region: finding.region,
         title: finding.title,
         severity: update.severity ?? finding.severityLabel,
-        principals: principals.map((principal) => enrichedPrincipal(principal, work.graphArn)),
+        principals: principals.map((principal) => enrichedPrincipal(principal, graphArn)),
         note: update.note,
       },
     });
