@@ -28,16 +28,16 @@ const policyStatements = (roleId: string): Statement[] => {
 const actions = (statement: Statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
 
 describe('packaged template', () => {
-  it('has both state machines, each on its own role', () => {
+  it('has every state machine, each on its own role', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
-    expect(Object.keys(machines).sort()).toEqual(['DnsReconcileStateMachine', 'InstanceDnsStateMachine']);
+    expect(Object.keys(machines).sort()).toEqual(['DnsReconcileStateMachine', 'FindingEnrichmentStateMachine', 'InstanceDnsStateMachine']);
     expect(machines.InstanceDnsStateMachine?.Properties.StateMachineName).toBe('opsflow-dev-InstanceDns');
     expect(machines.InstanceDnsStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['InstanceDnsRole', 'Arn'] });
   });
 
   it('gives every rule target a retry policy and the dead-letter queue', () => {
     const rules = ofType('AWS::Events::Rule');
-    expect(rules.length).toBe(5);
+    expect(rules.length).toBe(7);
     for (const [, rule] of rules) {
       const targets = rule.Properties.Targets as { RetryPolicy?: unknown; DeadLetterConfig?: unknown }[];
       for (const target of targets) {
@@ -64,7 +64,7 @@ describe('packaged template', () => {
   });
 
   it('alarms on failed executions of every state machine, to the alarm topic', () => {
-    for (const machine of ['InstanceDns', 'DnsReconcile']) {
+    for (const machine of ['InstanceDns', 'DnsReconcile', 'FindingEnrichment']) {
       const alarm = resources[`${machine}StateMachineExecutionsFailedAlarm`];
       expect(alarm?.Properties.MetricName).toBe('ExecutionsFailed');
       expect(alarm?.Properties.AlarmActions).toEqual([{ Ref: 'OpsflowAlarmTopic' }]);
@@ -102,11 +102,36 @@ describe('packaged template', () => {
     const required: Record<string, string[]> = {
       InstanceDnsRole: ['ec2:DescribeInstances', 'route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets', 'route53:GetChange', 'autoscaling:CompleteLifecycleAction', 'lambda:InvokeFunction'],
       DnsReconcileRole: ['autoscaling:DescribeAutoScalingGroups', 'states:StartExecution', 'states:DescribeExecution', 'lambda:InvokeFunction'],
+      FindingEnrichmentRole: [
+        'detective:ListGraphs',
+        'detective:ListInvestigations',
+        'detective:StartInvestigation',
+        'detective:GetInvestigation',
+        'detective:ListIndicators',
+        'securityhub:BatchUpdateFindings',
+        'events:PutEvents',
+        'lambda:InvokeFunction',
+      ],
     };
     for (const [role, needed] of Object.entries(required)) {
       const granted = policyStatements(role).flatMap(actions);
       expect(granted.sort()).toEqual(expect.arrayContaining(needed));
     }
+  });
+
+  it('lets finding-enrichment publish only its own Finding Enriched events', () => {
+    const publish = policyStatements('FindingEnrichmentRole').find((statement) => actions(statement).includes('events:PutEvents'));
+    expect(publish?.Condition).toEqual({ StringEquals: { 'events:source': ['opsflow.findings'], 'events:detail-type': ['Finding Enriched'] } });
+  });
+
+  it('flags GuardDuty IAM findings for investigation with a Security Hub automation rule that skips handled ones', () => {
+    const rule = resources.FlagFindingsForInvestigationRule;
+    expect(rule?.Type).toBe('AWS::SecurityHub::AutomationRule');
+    expect(rule?.Properties.Actions).toEqual([{ Type: 'FINDING_FIELDS_UPDATE', FindingFieldsUpdate: { UserDefinedFields: { investigate: 'true' } } }]);
+    expect((rule?.Properties.Criteria as { UserDefinedFields: unknown }).UserDefinedFields).toContainEqual({ Comparison: 'NOT_EQUALS', Key: 'investigate', Value: 'complete' });
+    expect(resources.InvestigateActionTarget?.Properties).toMatchObject({ Id: 'Investigate', Name: 'Investigate' });
+    const patterns = ofType('AWS::Events::Rule').map(([, candidate]) => JSON.stringify(candidate.Properties.EventPattern ?? {}));
+    expect(patterns).toContain(JSON.stringify({ source: ['aws.securityhub'], 'detail-type': ['Security Hub Findings - Custom Action'], resources: [{ suffix: ':action/custom/Investigate' }] }));
   });
 
   it('hands the Lambdas the parsed stage config and the Node 22 runtime', () => {
