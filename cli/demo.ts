@@ -6,6 +6,7 @@ import { sampleWith } from '../events/samples.ts';
 import type { DnsPlan } from '../handlers/dns/plan-dns-change/task.ts';
 import { parseConfig } from '../handlers/shared/config.ts';
 import { causeMessage } from './format.ts';
+import { runSecurityStory } from './demo-security.ts';
 
 /**
  * The main job on the local engine and the sandbox (`npm start`): the instance-DNS story told
@@ -19,7 +20,7 @@ const ZONE = 'Z0OPSFLOWINTERNAL01';
 const RECORD = 'admin.weblogic.corp.internal.';
 const GROUP = 'weblogic-admin';
 
-interface Output {
+export interface Output {
   out(line: string): void;
 }
 
@@ -33,10 +34,24 @@ async function readJson(path: string): Promise<unknown> {
   return JSON.parse(await readFile(path, 'utf8')) as unknown;
 }
 
+/** Both stories, each on a fresh sandbox; exit 0 only when every step came out as expected. */
 export async function runDemo(output: Output): Promise<number> {
   const config = parseConfig(await readJson(CONFIG), CONFIG);
-  const sandbox = SandboxAccount.fromSeed(await readJson(SEED), { source: SEED });
-  const engine = await Engine.create({ config, target: sandboxTarget(sandbox) });
+  const seed = await readJson(SEED);
+  const world = async () => {
+    const sandbox = SandboxAccount.fromSeed(seed, { source: SEED });
+    return { sandbox, engine: await Engine.create({ config, target: sandboxTarget(sandbox) }) };
+  };
+  const failures = (await runDnsStory(await world(), output)) + (await runSecurityStory(await world(), output));
+  return failures === 0 ? 0 : 1;
+}
+
+export interface World {
+  sandbox: SandboxAccount;
+  engine: Engine;
+}
+
+async function runDnsStory({ sandbox, engine }: World, output: Output): Promise<number> {
   const recordValue = () => sandbox.record(ZONE, RECORD, 'A')?.values.join(',') ?? null;
   const groupState = () =>
     sandbox
@@ -135,6 +150,6 @@ export async function runDemo(output: Output): Promise<number> {
     output.out('');
   }
   const executions = engine.executions.length;
-  output.out(`${steps.length - failures} of ${steps.length} steps as expected; ${executions} executions, ${sandbox.calls.length} AWS API calls to the sandbox`);
-  return failures === 0 ? 0 : 1;
+  output.out(`${steps.length - failures} of ${steps.length} steps as expected; ${executions} executions, ${sandbox.calls.length} AWS API calls to the sandbox\n`);
+  return failures;
 }
