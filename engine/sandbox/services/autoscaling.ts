@@ -243,6 +243,18 @@ function pageStart(nextToken: string | undefined): number {
   return start;
 }
 
+/** MaxRecords as Auto Scaling checks it: 50 when absent, at most `limit`. */
+function pageSize(maxRecords: number | undefined, limit: number): number {
+  const size = maxRecords ?? 50;
+  if (!Number.isInteger(size) || size < 1 || size > limit) {
+    throw awsError(
+      'ValidationError',
+      `1 validation error detected: Value '${String(size)}' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal to ${limit}`,
+    );
+  }
+  return size;
+}
+
 export const autoScalingService: SandboxService = {
   key: 'autoscaling',
   clientName: 'AutoScalingClient',
@@ -251,13 +263,7 @@ export const autoScalingService: SandboxService = {
     DescribeAutoScalingGroups: operation<DescribeAutoScalingGroupsCommandInput, DescribeAutoScalingGroupsCommandOutput>(
       ['AutoScalingGroupNames', 'MaxRecords', 'NextToken', 'IncludeInstances'],
       (input, { state }) => {
-        const maxRecords = input.MaxRecords ?? 50;
-        if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 100) {
-          throw awsError(
-            'ValidationError',
-            `1 validation error detected: Value '${String(maxRecords)}' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal to 100`,
-          );
-        }
+        const maxRecords = pageSize(input.MaxRecords, 100);
         const names = input.AutoScalingGroupNames;
         const groups = names === undefined || names.length === 0 ? state.autoScaling.groups : state.autoScaling.groups.filter((group) => names.includes(group.name));
         const start = pageStart(input.NextToken);
@@ -273,13 +279,7 @@ export const autoScalingService: SandboxService = {
     DescribeAutoScalingInstances: operation<DescribeAutoScalingInstancesCommandInput, DescribeAutoScalingInstancesCommandOutput>(
       ['InstanceIds', 'MaxRecords', 'NextToken'],
       (input, { state }) => {
-        const maxRecords = input.MaxRecords ?? 50;
-        if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 50) {
-          throw awsError(
-            'ValidationError',
-            `1 validation error detected: Value '${String(maxRecords)}' at 'maxRecords' failed to satisfy constraint: Member must have value less than or equal to 50`,
-          );
-        }
+        const maxRecords = pageSize(input.MaxRecords, 50);
         const ids = input.InstanceIds;
         const members = state.autoScaling.groups.flatMap((group) =>
           group.instances.filter((member) => ids === undefined || ids.length === 0 || ids.includes(member.instanceId)).map((member) => ({ group, member })),
