@@ -59,8 +59,23 @@ const serverFaultCodes = new Set([
   'Unavailable',
 ]);
 
+/** Status codes the service models give these errors; everything else is a 400 or a 500. */
+const statusOfCode: Readonly<Record<string, number>> = {
+  AccessDeniedException: 403,
+  InvalidAccessException: 401,
+  ResourceNotFoundException: 404,
+  ConflictException: 409,
+  TooManyRequestsException: 429,
+  LimitExceededException: 429,
+  InternalServerException: 500,
+  ServiceUnavailable: 503,
+  ServiceUnavailableException: 503,
+  Unavailable: 503,
+};
+
 export function httpStatusFor(code: string): number {
-  if (code === 'ServiceUnavailable' || code === 'ServiceUnavailableException' || code === 'Unavailable') return 503;
+  const modelled = statusOfCode[code];
+  if (modelled !== undefined) return modelled;
   return serverFaultCodes.has(code) ? 500 : 400;
 }
 
