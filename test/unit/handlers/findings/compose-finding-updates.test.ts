@@ -316,10 +316,15 @@ describe('compose-finding-updates handler', () => {
     expect(updates.events[0]?.[0]?.EventBusName).toBe('security');
   });
 
-  it('rejects work without a behavior graph, naming the field', async () => {
-    await expect(invoke(handler, { work: { ...work([]), graphArn: null }, principals: [] })).rejects.toMatchObject({
+  it('rejects investigated work without a behavior graph, naming the field', async () => {
+    await expect(invoke(handler, { work: { ...work([finding('f1', [ALICE])]), graphArn: null }, principals: [successful(ALICE, ID_1)] })).rejects.toMatchObject({
       name: 'InvalidInput',
-      message: 'work.graphArn: Invalid input: expected string, received null',
+      message: 'work.graphArn: required when there are investigations',
     });
+  });
+
+  it('marks skipped findings without a behavior graph: none was needed', async () => {
+    const skipped = [{ id: 'f9', productArn: GUARDDUTY_PRODUCT, reason: 'no IAM user, role or access key', code: 'no-iam-principal' as const }];
+    await expect(invoke(handler, { work: { ...work([], skipped), graphArn: null }, principals: [] })).resolves.toMatchObject({ requests: [expect.objectContaining({ FindingIdentifiers: [{ Id: 'f9', ProductArn: GUARDDUTY_PRODUCT }] })] });
   });
 });
