@@ -70,6 +70,7 @@ describe('finding-enrichment: investigations', () => {
 
     expect(sandbox.investigations()).toHaveLength(1);
     expect((second?.output as Report).principals).toEqual([expect.objectContaining({ entityArn: ALICE, reused: true, status: 'SUCCESSFUL' })]);
+    expect(second?.states.map((state) => state.name)).not.toContain('GetInvestigation');
     expect(stored(sandbox, later).UserDefinedFields?.investigate).toBe('complete');
   });
 
@@ -209,8 +210,18 @@ describe('finding-enrichment: behavior graph', () => {
     expect(stored(sandbox, aliceFinding).UserDefinedFields?.investigate).toBe('complete');
   });
 
+  it('uses the only graph ListGraphs returns when config names none', async () => {
+    const { sandbox, engine } = await enrichmentWorld({ config: (raw) => (raw.findingEnrichment = {}) });
+    await engine.send(imported(aliceFinding));
+    expect(sandbox.callCount('detective', 'ListGraphs')).toBe(1);
+    expect(sandbox.investigations()[0]?.graphArn).toBe(GRAPH);
+  });
+
   it('fails with BehaviorGraphNotFound when Detective is not enabled, touching no finding', async () => {
-    const { sandbox, engine } = await enrichmentWorld({ changeSeed: (seed) => ((seed.detective as { graphs: unknown[] }).graphs = []) });
+    const { sandbox, engine } = await enrichmentWorld({
+      config: (raw) => (raw.findingEnrichment = {}),
+      changeSeed: (seed) => ((seed.detective as { graphs: unknown[] }).graphs = []),
+    });
 
     const [execution] = await engine.send(imported(aliceFinding));
 
@@ -220,6 +231,7 @@ describe('finding-enrichment: behavior graph', () => {
 
   it('fails with BehaviorGraphAmbiguous when there are several graphs', async () => {
     const { engine } = await enrichmentWorld({
+      config: (raw) => (raw.findingEnrichment = {}),
       changeSeed: (seed) => {
         const detective = seed.detective as { graphs: { arn: string }[] };
         detective.graphs.push({ arn: 'arn:aws:detective:eu-west-1:123456789012:graph:0123456789abcdef0123456789abcdef' });

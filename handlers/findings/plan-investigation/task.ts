@@ -26,10 +26,16 @@ export type PlanInvestigationInput = z.infer<typeof planInvestigationInput>;
 export interface InvestigationPlan {
   /** The investigation to read instead of starting one, or null to start one. */
   reuseInvestigationId: string | null;
+  /**
+   * The reused investigation's severity when it has already SUCCEEDED (null otherwise): the
+   * workflow then lists its indicators at once instead of polling it.
+   */
+  finishedSeverity: string | null;
   reason: string;
 }
 
 const FAILED = 'FAILED';
+const SUCCESSFUL = 'SUCCESSFUL';
 
 /**
  * Reuses the newest investigation of the same principal that did not fail and was created at or
@@ -43,7 +49,7 @@ export function planInvestigation(input: PlanInvestigationInput): InvestigationP
     if (detail.EntityArn !== entityArn || detail.InvestigationId === undefined || detail.CreatedTime === undefined) return [];
     if (detail.Status === undefined || detail.Status === FAILED) return [];
     const created = Date.parse(detail.CreatedTime);
-    return created >= notBefore ? [{ id: detail.InvestigationId, created, status: detail.Status }] : [];
+    return created >= notBefore ? [{ id: detail.InvestigationId, created, status: detail.Status, severity: detail.Severity }] : [];
   });
   const newest = candidates.reduce<(typeof candidates)[number] | undefined>(
     (best, next) => (best === undefined || next.created > best.created ? next : best),
@@ -52,11 +58,13 @@ export function planInvestigation(input: PlanInvestigationInput): InvestigationP
   if (newest) {
     return {
       reuseInvestigationId: newest.id,
+      finishedSeverity: newest.status === SUCCESSFUL ? (newest.severity ?? null) : null,
       reason: `reuse investigation ${newest.id} of ${entityArn} (${newest.status}, created ${new Date(newest.created).toISOString()}, after the findings were first seen)`,
     };
   }
   return {
     reuseInvestigationId: null,
+    finishedSeverity: null,
     reason: `start an investigation: no investigation of ${entityArn} created since ${latestFirstObservedAt} that did not fail`,
   };
 }

@@ -31,6 +31,7 @@ describe('planInvestigation', () => {
   it('starts an investigation when the principal has none', () => {
     expect(plan([])).toEqual({
       reuseInvestigationId: null,
+      finishedSeverity: null,
       reason: `start an investigation: no investigation of ${ALICE} created since 2024-05-01T10:00:00.000Z that did not fail`,
     });
     expect(planInvestigation({ investigation, existing: {} }).reuseInvestigationId).toBeNull();
@@ -43,7 +44,13 @@ describe('planInvestigation', () => {
       detail('000000000000000000002', '2024-05-01T12:00:00.000Z'),
     ]);
     expect(result.reuseInvestigationId).toBe('000000000000000000003');
+    expect(result.finishedSeverity).toBeNull();
     expect(result.reason).toMatch(/^reuse investigation 000000000000000000003 .*RUNNING, created 2024-05-02T08:00:00.000Z/);
+  });
+
+  it("hands over a finished investigation's severity so it is not polled again", () => {
+    const finished = { ...detail('000000000000000000001', '2024-05-01T11:00:00.000Z', 'SUCCESSFUL'), Severity: 'HIGH' };
+    expect(plan([finished])).toMatchObject({ reuseInvestigationId: '000000000000000000001', finishedSeverity: 'HIGH' });
   });
 
   it('reuses one created exactly at the latest first observation', () => {
