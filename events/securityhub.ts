@@ -27,15 +27,6 @@ export const AsffResourceType = {
   AwsIamRole: 'AwsIamRole',
 } as const;
 
-/** Documented values of `Severity.Label`; the samples show INFORMATIONAL and MEDIUM. */
-export const SeverityLabel = {
-  Informational: 'INFORMATIONAL',
-  Low: 'LOW',
-  Medium: 'MEDIUM',
-  High: 'HIGH',
-  Critical: 'CRITICAL',
-} as const;
-
 /** Documented values of `Workflow.Status`; the samples show NEW and RESOLVED. */
 export const WorkflowStatus = {
   New: 'NEW',

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { SEVERITY_LABELS, type SeverityLabel } from '../../events/severity.ts';
 
 /**
  * The work item normalize-findings produces and every later finding-enrichment task reads: the
@@ -14,8 +15,8 @@ export const FindingSource = {
 export type FindingSource = (typeof FindingSource)[keyof typeof FindingSource];
 
 /** Security Hub's Severity.Label values, which are also Detective's investigation severities, lowest first. */
-export const SEVERITY_ORDER = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type SeverityLabel = (typeof SEVERITY_ORDER)[number];
+export const SEVERITY_ORDER = SEVERITY_LABELS;
+export type { SeverityLabel };
 export const severityLabelSchema = z.enum(SEVERITY_ORDER);
 
 export function isMoreSevere(candidate: SeverityLabel, than: SeverityLabel): boolean {

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import './zod.ts';
 import { InvalidConfig } from './errors.ts';
 import { isIpv4Cidr } from './cidr.ts';
+import { SEVERITY_LABELS } from '../../events/severity.ts';
 
 /**
  * The one configuration of a stage (config/<stage>.json), read by the deployment
@@ -58,7 +59,7 @@ export const instanceDnsSchema = z.strictObject({
   ),
 });
 
-const severityLabel = z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
+const severityLabel = z.enum(SEVERITY_LABELS);
 
 export const findingEnrichmentSchema = z.strictObject({
   /** The Detective behavior graph; without it the workflow uses the only graph ListGraphs returns. */

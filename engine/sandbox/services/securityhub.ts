@@ -1,4 +1,5 @@
 import * as securityHubSdk from '@aws-sdk/client-securityhub';
+import { SEVERITY_LABELS, type SeverityLabel } from '../../../events/severity.ts';
 import {
   SecurityHubServiceException,
   type AwsSecurityFinding,
@@ -56,8 +57,7 @@ const unprocessedMessages: Readonly<Record<FindingUpdateErrorCodeName, string>> 
   InvalidInput: 'Invalid Input',
 };
 
-const severityLabels = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-type SeverityLabel = (typeof severityLabels)[number];
+const severityLabels = SEVERITY_LABELS;
 
 /** What Security Hub sets Normalized to when only Label is given (SeverityUpdate documentation). */
 const normalizedForLabel: Readonly<Record<SeverityLabel, number>> = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 40, HIGH: 70, CRITICAL: 90 };
