@@ -64,6 +64,18 @@ export const functionRegistry = {
     ...SMALL_TASK,
     load: () => import('./findings/summarize-indicators/handler.ts'),
   },
+  finishPrincipal: {
+    handler: 'handlers/findings/finish-principal/handler.handler',
+    description: "finding-enrichment: fold the last indicators page and report Detective's verdict for one principal",
+    ...SMALL_TASK,
+    load: () => import('./findings/finish-principal/handler.ts'),
+  },
+  checkWriteBack: {
+    handler: 'handlers/findings/check-write-back/handler.handler',
+    description: 'finding-enrichment: count the findings updated and retry those Security Hub left unprocessed',
+    ...SMALL_TASK,
+    load: () => import('./findings/check-write-back/handler.ts'),
+  },
   composeFindingUpdates: {
     handler: 'handlers/findings/compose-finding-updates/handler.handler',
     description: 'finding-enrichment: compose BatchUpdateFindings requests and Finding Enriched events',

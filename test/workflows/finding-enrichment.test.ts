@@ -12,7 +12,7 @@ const ALICE = `arn:aws:iam::${ACCOUNT}:user/analyst-alice`;
 const CI_DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/ci-deployer`;
 
 type Finding = Record<string, unknown> & { Id: string; ProductArn: string; Resources: Record<string, unknown>[]; Note?: { Text: string }; UserDefinedFields?: Record<string, string>; Severity?: { Label: string } };
-type Report = { summary: Record<string, number>; principals: { entityArn: string; status: string; reused: boolean; investigationId: string | null }[]; written: { updated: number; unprocessed: unknown[] }[] };
+type Report = { summary: Record<string, number>; principals: { entityArn: string; status: string; reused: boolean; investigationId: string | null }[]; written: { updated: number; unprocessed: unknown[] } };
 
 const seedFindings = (): Finding[] => (JSON.parse(readFileSync(SEED, 'utf8')) as { securityHub: { findings: Finding[] } }).securityHub.findings;
 const [aliceFinding, ciFinding, bobFinding, controlFinding] = seedFindings() as [Finding, Finding, Finding, Finding];
@@ -272,7 +272,8 @@ describe('finding-enrichment: transient and terminal errors', () => {
 
     const [execution] = await engine.send(imported(aliceFinding));
 
-    expect((execution?.output as Report).written).toEqual([{ updated: 1, unprocessed: [] }]);
+    expect((execution?.output as Report).written).toEqual({ updated: 1, unprocessed: [] });
+    expect(sandbox.callCount('securityhub', 'BatchUpdateFindings')).toBe(2);
     expect(stored(sandbox, aliceFinding).UserDefinedFields?.investigate).toBe('complete');
   });
 
@@ -283,7 +284,7 @@ describe('finding-enrichment: transient and terminal errors', () => {
     const [execution] = await engine.send(imported(aliceFinding));
 
     expect(execution?.status).toBe('SUCCEEDED');
-    expect((execution?.output as Report).written).toEqual([{ updated: 0, unprocessed: [expect.objectContaining({ ErrorCode: 'ConcurrentUpdateError' })] }]);
+    expect((execution?.output as Report).written).toEqual({ updated: 0, unprocessed: [expect.objectContaining({ ErrorCode: 'ConcurrentUpdateError' })] });
     expect(sandbox.callCount('securityhub', 'BatchUpdateFindings')).toBe(3);
   });
 

@@ -61,7 +61,7 @@ export const findingEnrichment: WorkflowModule = {
   stateMachineName: 'FindingEnrichment',
   description: 'Investigates GuardDuty findings with Amazon Detective and writes the result back to Security Hub.',
   type: 'STANDARD',
-  functions: ['normalizeFindings', 'planInvestigation', 'summarizeIndicators', 'composeFindingUpdates'],
+  functions: ['normalizeFindings', 'planInvestigation', 'summarizeIndicators', 'finishPrincipal', 'composeFindingUpdates', 'checkWriteBack'],
   triggers,
 
   substitutions(config: OpsflowConfig) {

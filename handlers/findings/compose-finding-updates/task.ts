@@ -36,7 +36,7 @@ const principalResultSchema = z.object({
   summary: z.nullable(indicatorSummarySchema),
   error: z.nullable(z.looseObject({ Error: z.string(), Cause: z.optional(z.string()) })),
 });
-type PrincipalResult = z.infer<typeof principalResultSchema>;
+export type PrincipalResult = z.infer<typeof principalResultSchema>;
 
 export const composeFindingUpdatesInput = z.looseObject({
   work: z.extend(workSchema, {

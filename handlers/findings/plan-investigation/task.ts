@@ -26,6 +26,7 @@ export type PlanInvestigationInput = z.infer<typeof planInvestigationInput>;
 export interface InvestigationPlan {
   /** The investigation to read instead of starting one, or null to start one. */
   reuseInvestigationId: string | null;
+  reused: boolean;
   /**
    * The reused investigation's severity when it has already SUCCEEDED (null otherwise): the
    * workflow then lists its indicators at once instead of polling it.
@@ -58,12 +59,14 @@ export function planInvestigation(input: PlanInvestigationInput): InvestigationP
   if (newest) {
     return {
       reuseInvestigationId: newest.id,
+      reused: true,
       finishedSeverity: newest.status === SUCCESSFUL ? (newest.severity ?? null) : null,
       reason: `reuse investigation ${newest.id} of ${entityArn} (${newest.status}, created ${new Date(newest.created).toISOString()}, after the findings were first seen)`,
     };
   }
   return {
     reuseInvestigationId: null,
+    reused: false,
     finishedSeverity: null,
     reason: `start an investigation: no investigation of ${entityArn} created since ${latestFirstObservedAt} that did not fail`,
   };

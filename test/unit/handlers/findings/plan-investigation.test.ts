@@ -31,6 +31,7 @@ describe('planInvestigation', () => {
   it('starts an investigation when the principal has none', () => {
     expect(plan([])).toEqual({
       reuseInvestigationId: null,
+      reused: false,
       finishedSeverity: null,
       reason: `start an investigation: no investigation of ${ALICE} created since 2024-05-01T10:00:00.000Z that did not fail`,
     });
@@ -50,7 +51,7 @@ describe('planInvestigation', () => {
 
   it("hands over a finished investigation's severity so it is not polled again", () => {
     const finished = { ...detail('000000000000000000001', '2024-05-01T11:00:00.000Z', 'SUCCESSFUL'), Severity: 'HIGH' };
-    expect(plan([finished])).toMatchObject({ reuseInvestigationId: '000000000000000000001', finishedSeverity: 'HIGH' });
+    expect(plan([finished])).toMatchObject({ reuseInvestigationId: '000000000000000000001', reused: true, finishedSeverity: 'HIGH' });
   });
 
   it('reuses one created exactly at the latest first observation', () => {
