@@ -319,8 +319,26 @@ export class SandboxAccount {
   }
 
   /** Runs a change against a working copy; commits it and delivers its events only if it returns. */
+  /**
+   * Runs an operation against a draft and keeps it only if the operation returns. The draft copies
+   * a service's part of the account when the operation first reads it, so a call pays for the
+   * service it touches rather than for the whole (growing) account.
+   */
   #transact<T>(run: (context: OperationContext) => T): { result: T; emitted: EventBridgeEvent[] } {
-    const draft = structuredClone(this.#state);
+    const base = this.#state;
+    const touched: Partial<Record<keyof SandboxState, unknown>> = {};
+    const draft = new Proxy(base, {
+      get: (target, key) => {
+        if (typeof key !== 'string' || !Object.hasOwn(target, key)) return Reflect.get(target, key);
+        const slice = key as keyof SandboxState;
+        if (!Object.hasOwn(touched, slice)) touched[slice] = structuredClone(target[slice]);
+        return touched[slice];
+      },
+      set: (_target, key, value) => {
+        touched[key as keyof SandboxState] = value;
+        return true;
+      },
+    });
     const deliveries: PublishedEventState[] = [];
     const emitted: EventBridgeEvent[] = [];
     const context: OperationContext = {
@@ -336,8 +354,8 @@ export class SandboxAccount {
       },
     };
     const result = run(context);
-    draft.eventBridge.published.push(...deliveries);
-    this.#state = draft;
+    if (deliveries.length > 0) draft.eventBridge.published.push(...deliveries);
+    this.#state = { ...base, ...touched } as SandboxState;
     for (const { event, eventBusName } of deliveries) {
       for (const listener of this.#listeners) listener(structuredClone(event), { eventBusName });
     }
