@@ -138,7 +138,7 @@ export const engineThroughput: BenchSection = {
         `executions/s = ${TIMED_RUNS} / the summed time of the \`engine.send\` calls (sandbox set-up excluded); ` +
         `the figure with set-up included is given too. CPU time / wall time shows how many cores the loop kept busy. ` +
         `The sandbox keeps history as AWS does (terminated instances, every Route 53 change) and each SDK call works on a copy ` +
-        `of the whole account (so a failed call changes nothing): when the last runs are slower than the first, that growth is ` +
+        `of the services it touches (so a failed call changes nothing): when the last runs are slower than the first, that growth is ` +
         `why, and executions/s depends on the number of runs.`,
       '',
       table(['measure', 'value'], [
