@@ -36,6 +36,12 @@ type Finding = Record<string, unknown> & { Id: string; Resources: Record<string,
 interface Scenario {
   name: string;
   description: string;
+  /**
+   * Whether the transitions are those AWS would bill. Executions that follow another's run poll it
+   * in Wait loops, and the local engine simulates each execution's time on its own: how often a
+   * follower looks depends on scheduling here, not on minutes, so that scenario's cost is shown only.
+   */
+  costJudged: boolean;
   run(engine: Engine, findings: Finding[]): Promise<ExecutionRecord[]>;
 }
 
@@ -50,11 +56,13 @@ const scenarios: Scenario[] = [
   {
     name: 'one event',
     description: `the ${FINDINGS} findings in one Security Hub "Findings - Imported" event`,
+    costJudged: true,
     run: async (engine, findings) => engine.send(flagged(findings)),
   },
   {
     name: 'ten events, one after another',
     description: 'ten events of ten findings (each with every principal), each sent when the previous execution has finished, so later ones reuse finished investigations',
+    costJudged: true,
     run: async (engine, findings) => {
       const records: ExecutionRecord[] = [];
       for (const batch of chunks(findings, 10)) records.push(...(await engine.send(flagged(batch))));
@@ -63,7 +71,8 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'ten events at the same instant',
-    description: 'the same ten events started together: the worst case, where reuse is checked before any investigation exists',
+    description: 'the same ten events started together: each execution reaches its principals before any investigation exists, and follows the run another one started under the same name (cost shown, not judged: see below)',
+    costJudged: false,
     run: async (engine, findings) => {
       const started = chunks(findings, 10).map((batch) => engine.start('finding-enrichment', flagged(batch)));
       return Promise.all(started.map((execution) => execution.done));
@@ -138,6 +147,7 @@ function exampleCost(): Cost {
 }
 
 const dollars = (value: number) => `$${value.toFixed(6)}`;
+const enrichments = (records: readonly ExecutionRecord[]) => records.filter((record) => record.workflow === 'finding-enrichment');
 
 export const findingEnrichmentCost: BenchSection = {
   title: 'finding-enrichment: cost of a burst against the AWS example',
@@ -150,6 +160,7 @@ export const findingEnrichmentCost: BenchSection = {
       context.progress(`finding-enrichment: ${scenario.name}`);
       const { sandbox, engine, findings } = await burstWorld();
       const records = await scenario.run(engine, findings);
+      await engine.idle();
       const all = engine.executions;
       const cost = ourCost(all, sandbox.investigations().length);
       const enriched = findings.filter((finding) => (sandbox.finding(finding.Id) as { UserDefinedFields?: Record<string, string> } | undefined)?.UserDefinedFields?.investigate === 'complete').length;
@@ -157,7 +168,7 @@ export const findingEnrichmentCost: BenchSection = {
       const ratio = example.dollars / cost.dollars;
       rows.push([
         scenario.name,
-        `${records.filter((record) => record.status === 'SUCCEEDED').length}/${records.length}`,
+        `${enrichments(records).filter((record) => record.status === 'SUCCEEDED').length}/${enrichments(records).length}`,
         `${enriched}/${FINDINGS}`,
         cost.investigations,
         cost.transitions,
@@ -167,13 +178,12 @@ export const findingEnrichmentCost: BenchSection = {
         `${ratio.toFixed(1)}×`,
       ]);
       const fewer = example.investigations / Math.max(cost.investigations, 1);
-      const judged = scenario.name !== 'ten events at the same instant';
-      if (judged) {
-        goals.push(
-          { goal: `${scenario.name}: every finding enriched`, measured: `${enriched}/${FINDINGS}`, met: enriched === FINDINGS },
-          { goal: `${scenario.name}: ≥ 10× fewer investigations than the example (${example.investigations})`, measured: `${cost.investigations} (${fewer.toFixed(0)}×)`, met: fewer >= 10 },
-          { goal: `${scenario.name}: ≥ 5× lower cost per finding`, measured: `${dollars(perFinding)} vs ${dollars(example.dollars / FINDINGS)} (${ratio.toFixed(1)}×)`, met: ratio >= 5 },
-        );
+      goals.push(
+        { goal: `${scenario.name}: every finding enriched`, measured: `${enriched}/${FINDINGS}`, met: enriched === FINDINGS },
+        { goal: `${scenario.name}: ≥ 10× fewer investigations than the example (${example.investigations})`, measured: `${cost.investigations} (${fewer.toFixed(0)}×)`, met: fewer >= 10 },
+      );
+      if (scenario.costJudged) {
+        goals.push({ goal: `${scenario.name}: ≥ 5× lower cost per finding`, measured: `${dollars(perFinding)} vs ${dollars(example.dollars / FINDINGS)} (${ratio.toFixed(1)}×)`, met: ratio >= 5 });
       }
       summary.push(`${scenario.name}: ${cost.investigations} investigations, ${cost.transitions} transitions, ${dollars(perFinding)}/finding (${ratio.toFixed(1)}× cheaper)`);
       goals.push({
@@ -195,15 +205,16 @@ export const findingEnrichmentCost: BenchSection = {
         `and a hard stop at Lambda's ${LAMBDA_LIMIT_SECONDS / 60} minutes. Detective itself is billed by data ingested, not per investigation.`,
       '',
       table(
-        ['scenario', 'executions succeeded', 'findings enriched', 'investigations', 'transitions', 'Lambda tasks', 'Lambda GB-s', '$ per finding', 'cheaper than the example'],
+        ['scenario', 'finding-enrichment executions succeeded', 'findings enriched', 'investigations', 'transitions', 'Lambda tasks', 'Lambda GB-s', '$ per finding', 'cheaper than the example'],
         [...rows, ['AWS example', '—', '—', example.investigations, '—', example.lambdaInvocations, example.lambdaGbSeconds.toFixed(2), dollars(example.dollars / FINDINGS), '1×']],
         ['investigations', 'transitions', 'Lambda tasks', 'Lambda GB-s'],
       ),
       '',
       ...scenarios.map((scenario) => `- **${scenario.name}**: ${scenario.description}.`),
       '',
-      'The last scenario is reported, not judged: reuse is a check (ListInvestigations), not a lock, so executions that start in ' +
-        'the same instant each start their own investigation of a principal.',
+      'Executions and transitions count the finding-enrichment executions and the investigate-principal runs they start. ' +
+        'The cost of the last scenario is not judged: its followers wait for the leading run in Wait loops whose length doubles, ' +
+        'and the local engine simulates time per execution, so how often a follower looks here depends on scheduling, not on minutes.',
     ].join('\n');
     return { body, goals, summary };
   },

@@ -81,7 +81,7 @@ export async function runSecurityStory({ sandbox, engine }: World, output: Outpu
   output.out('opsflow demo: finding-enrichment on the local engine against the sandbox account\n');
   for (const [index, step] of steps.entries()) {
     output.out(`${index + 1}. ${step.title}`);
-    const records = await engine.send(step.event());
+    const records = (await engine.send(step.event())).filter((execution) => execution.workflow === 'finding-enrichment');
     const [record] = records as [ExecutionRecord?];
     const summary = (record?.output as { summary?: Record<string, number> } | undefined)?.summary;
     output.out(`   ${record?.status ?? 'no execution'} in ${record?.transitions ?? 0} transitions${record?.error ? ` — ${record.error}: ${causeMessage(record.cause)}` : ''}${summary ? ` — ${JSON.stringify(summary)}` : ''}`);
@@ -108,7 +108,10 @@ export async function runSecurityStory({ sandbox, engine }: World, output: Outpu
     }
     output.out('');
   }
-  const detectiveCalls = sandbox.callCount('detective');
-  output.out(`${steps.length - failures} of ${steps.length} steps as expected; ${engine.executions.length} executions, ${sandbox.investigations().length} Detective investigations, ${detectiveCalls} Detective calls`);
+  const runs = (workflow: string) => engine.executions.filter((execution) => execution.workflow === workflow).length;
+  output.out(
+    `${steps.length - failures} of ${steps.length} steps as expected; ${runs('finding-enrichment')} finding-enrichment executions, ` +
+      `${runs('investigate-principal')} investigate-principal runs, ${sandbox.investigations().length} Detective investigations, ${sandbox.callCount('detective')} Detective calls`,
+  );
   return failures;
 }

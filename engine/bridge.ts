@@ -61,6 +61,8 @@ export interface BridgeServices {
   workflowOf(stateMachineArn: string): string | undefined;
   /** Starts an execution of the engine's own as the child of the calling one. */
   startChild(workflow: string, input: JsonValue, name: string | undefined, parent: CallingExecution): ChildExecution;
+  /** An execution of one of the engine's own state machines, by ARN (running or finished). */
+  localExecution(executionArn: string): ChildOutcome | undefined;
   warn(message: string): void;
 }
 
@@ -109,7 +111,7 @@ export async function bindTask(site: StateSite, services: BridgeServices, workfl
     if ((await services.sdk.check(sdkService, action, where)) === 'packageMissing') {
       services.warn(`${where}: the client package for '${sdkService}' is not installed; the task fails when it runs`);
     }
-    send = (input) => services.sdk.call(sdkService, action, input);
+    send = sdkService === 'sfn' && action === 'describeExecution' ? (input) => describeAnyExecution(input, services) : (input) => services.sdk.call(sdkService, action, input);
   } else if (key === 'lambda:invoke') {
     checkStaticFunction(state, services, where);
     send = (input) => invokeLambda(input, services);
@@ -243,6 +245,24 @@ async function startExecution(input: JsonValue, call: TaskCall, services: Bridge
   return description;
 }
 
+/**
+ * DescribeExecution of an execution of the engine's own state machines is answered by the engine,
+ * as Step Functions would answer it; any other ARN goes to the target's Step Functions.
+ */
+async function describeAnyExecution(input: JsonValue, services: BridgeServices): Promise<JsonValue> {
+  const arn = isJsonObject(input) && typeof input.ExecutionArn === 'string' ? input.ExecutionArn : '';
+  const machineArn = arn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
+  if (services.workflowOf(machineArn) === undefined) return services.sdk.call('sfn', 'describeExecution', input);
+  const execution = services.localExecution(arn);
+  if (!execution) throw new TaskFailure('Sfn.ExecutionDoesNotExistException', `Execution Does Not Exist: '${arn}'`);
+  const { StartDate, StopDate, ...description } = describeExecution(execution, false);
+  return {
+    ...description,
+    StartDate: new Date(Number(StartDate)).toISOString(),
+    ...(StopDate === undefined ? {} : { StopDate: new Date(Number(StopDate)).toISOString() }),
+  };
+}
+
 /** StartExecution's Input is a JSON string; Step Functions also accepts a JSON value there. */
 function executionInput(input: JsonValue | undefined): JsonValue {
   if (input === undefined || input === null) return {};
@@ -277,6 +297,8 @@ function describeExecution(outcome: ChildOutcome, parsed: boolean): JsonObject {
  * as Parameters, are checked as Step Functions checks them and recorded as simulated time.
  */
 async function simulatedWait(input: JsonValue, call: TaskCall): Promise<JsonValue> {
+  // A turn of the event loop, so an execution waiting on another in a Wait loop lets it run.
+  await new Promise((resolve) => setImmediate(resolve));
   const fields = isJsonObject(input) ? input : {};
   if (fields.Seconds !== undefined) {
     const seconds = fields.Seconds;

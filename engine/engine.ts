@@ -243,6 +243,7 @@ export class Engine {
       tokens: this.tokens,
       workflowOf: (arn) => this.workflowByArn.get(arn),
       startChild: (workflow, input, name, parent) => this.startChild(workflow, input, name, parent),
+      localExecution: (executionArn) => this.records.find((record) => record.executionArn === executionArn),
       warn: (message) => this.warn(message),
     };
   }

@@ -2,6 +2,7 @@ import type { WorkflowModule } from './types.ts';
 import { instanceDns } from './instance-dns/workflow.ts';
 import { dnsReconcile } from './dns-reconcile/workflow.ts';
 import { findingEnrichment } from './finding-enrichment/workflow.ts';
+import { investigatePrincipal } from './investigate-principal/workflow.ts';
 
 /** Every workflow opsflow deploys and runs; adding one is a folder and a line here. */
-export const workflows: readonly WorkflowModule[] = [instanceDns, dnsReconcile, findingEnrichment];
+export const workflows: readonly WorkflowModule[] = [instanceDns, dnsReconcile, findingEnrichment, investigatePrincipal];

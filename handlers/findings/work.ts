@@ -83,6 +83,8 @@ export const investigationSchema = z.object({
   /** The latest first observation among its findings: an existing investigation created before it cannot cover them all. */
   latestFirstObservedAt: isoTimestamp,
   findingIds: z.array(text).check(z.minLength(1)),
+  /** The investigate-principal execution name shared by every execution about this principal and hour. */
+  runName: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be a Step Functions execution name')),
 });
 
 export const pollingSchema = z.object({

@@ -30,7 +30,7 @@ const actions = (statement: Statement) => (Array.isArray(statement.Action) ? sta
 describe('packaged template', () => {
   it('has every state machine, each on its own role', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
-    expect(Object.keys(machines).sort()).toEqual(['DnsReconcileStateMachine', 'FindingEnrichmentStateMachine', 'InstanceDnsStateMachine']);
+    expect(Object.keys(machines).sort()).toEqual(['DnsReconcileStateMachine', 'FindingEnrichmentStateMachine', 'InstanceDnsStateMachine', 'InvestigatePrincipalStateMachine']);
     expect(machines.InstanceDnsStateMachine?.Properties.StateMachineName).toBe('opsflow-dev-InstanceDns');
     expect(machines.InstanceDnsStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['InstanceDnsRole', 'Arn'] });
   });
@@ -64,7 +64,7 @@ describe('packaged template', () => {
   });
 
   it('alarms on failed executions of every state machine, to the alarm topic', () => {
-    for (const machine of ['InstanceDns', 'DnsReconcile', 'FindingEnrichment']) {
+    for (const machine of ['InstanceDns', 'DnsReconcile', 'FindingEnrichment', 'InvestigatePrincipal']) {
       const alarm = resources[`${machine}StateMachineExecutionsFailedAlarm`];
       expect(alarm?.Properties.MetricName).toBe('ExecutionsFailed');
       expect(alarm?.Properties.AlarmActions).toEqual([{ Ref: 'OpsflowAlarmTopic' }]);
@@ -104,14 +104,13 @@ describe('packaged template', () => {
       DnsReconcileRole: ['autoscaling:DescribeAutoScalingGroups', 'states:StartExecution', 'states:DescribeExecution', 'lambda:InvokeFunction'],
       FindingEnrichmentRole: [
         'detective:ListGraphs',
-        'detective:ListInvestigations',
-        'detective:StartInvestigation',
-        'detective:GetInvestigation',
-        'detective:ListIndicators',
+        'states:StartExecution',
+        'states:DescribeExecution',
         'securityhub:BatchUpdateFindings',
         'events:PutEvents',
         'lambda:InvokeFunction',
       ],
+      InvestigatePrincipalRole: ['detective:ListInvestigations', 'detective:StartInvestigation', 'detective:GetInvestigation', 'detective:ListIndicators', 'lambda:InvokeFunction'],
     };
     for (const [role, needed] of Object.entries(required)) {
       const granted = policyStatements(role).flatMap(actions);

@@ -44,9 +44,11 @@ describe('finding-enrichment: investigations', () => {
     const burst = [aliceFinding, variant(aliceFinding, 'b'), variant(aliceFinding, 'c'), ciFinding, variant(ciFinding, 'b')];
     sandbox.importFindings(burst.slice(1));
 
-    const [execution, ...others] = await engine.send(imported(...burst));
+    const executions = await engine.send(imported(...burst));
 
+    const [execution, ...others] = executions.filter((record) => record.workflow === 'finding-enrichment');
     expect(others).toEqual([]);
+    expect(executions.filter((record) => record.workflow === 'investigate-principal')).toHaveLength(2);
     expect(execution?.status).toBe('SUCCEEDED');
     expect(sandbox.investigations().map((investigation) => investigation.entityArn).sort()).toEqual([CI_DEPLOYER, ALICE]);
     for (const finding of burst) {
@@ -66,23 +68,24 @@ describe('finding-enrichment: investigations', () => {
     sandbox.importFindings([later]);
     await engine.send(imported(aliceFinding));
 
-    const [second] = await engine.send(imported(later));
+    const [second, ...started] = await engine.send(imported(later));
 
     expect(sandbox.investigations()).toHaveLength(1);
+    expect(started).toEqual([]);
     expect((second?.output as Report).principals).toEqual([expect.objectContaining({ entityArn: ALICE, reused: true, status: 'SUCCESSFUL' })]);
-    expect(second?.states.map((state) => state.name)).not.toContain('GetInvestigation');
     expect(stored(sandbox, later).UserDefinedFields?.investigate).toBe('complete');
   });
 
   it('waits for Detective with Wait states of growing length, not in a Lambda', async () => {
     const { engine } = await enrichmentWorld({ changeSeed: (seed) => ((seed.detective as { runningPolls: number }).runningPolls = 3) });
 
-    const [execution] = await engine.send(imported(aliceFinding));
+    const [execution, run] = await engine.send(imported(aliceFinding));
 
     expect(execution?.status).toBe('SUCCEEDED');
-    const polls = execution?.states.filter((state) => state.name === 'GetInvestigation') ?? [];
+    expect(run?.workflow).toBe('investigate-principal');
+    const polls = run?.states.filter((state) => state.name === 'GetInvestigation') ?? [];
     expect(polls).toHaveLength(4);
-    expect(execution?.simulatedSeconds).toBe(60 + 120 + 240 + 480);
+    expect(run?.simulatedSeconds).toBe(60 + 120 + 240 + 480);
   });
 
   it('writes a FAILED investigation back as failed', async () => {
@@ -102,11 +105,11 @@ describe('finding-enrichment: investigations', () => {
       changeSeed: (seed) => ((seed.detective as { runningPolls: number }).runningPolls = 1000),
     });
 
-    const [execution] = await engine.send(imported(aliceFinding));
+    const [execution, run] = await engine.send(imported(aliceFinding));
 
     expect(execution?.status).toBe('SUCCEEDED');
     expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ detective_status: 'TIMED_OUT' });
-    expect(execution?.simulatedSeconds).toBeGreaterThanOrEqual(30 * 60);
+    expect(run?.simulatedSeconds).toBeGreaterThanOrEqual(30 * 60);
   });
 
   it('raises the severity label when configured and Detective is more severe', async () => {
@@ -143,8 +146,9 @@ describe('finding-enrichment: what is not investigated', () => {
 
     expect(published.filter((type) => type === 'Security Hub Findings - Imported').length).toBeGreaterThanOrEqual(3);
     expect(published.filter((type) => type === 'Finding Enriched')).toHaveLength(3);
-    expect(executions).toHaveLength(1);
-    expect(engine.executions).toHaveLength(1);
+    const enrichments = (records: readonly { workflow: string }[]) => records.filter((record) => record.workflow === 'finding-enrichment');
+    expect(enrichments(executions)).toHaveLength(1);
+    expect(enrichments(engine.executions)).toHaveLength(1);
   });
 
   it('names a truncated event and touches no finding', async () => {
@@ -245,14 +249,31 @@ describe('finding-enrichment: behavior graph', () => {
   });
 });
 
+describe('finding-enrichment: simultaneous executions', () => {
+  it('start one investigation per principal even when every event arrives at the same instant', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    const burst = Array.from({ length: 10 }, (_, index) => variant(index % 2 === 0 ? aliceFinding : ciFinding, `same-instant-${index}`));
+    sandbox.importFindings(burst);
+
+    const started = burst.map((finding) => engine.start('finding-enrichment', imported(finding)));
+    const records = await Promise.all(started.map((execution) => execution.done));
+    await engine.idle();
+
+    expect(records.map((record) => record.status)).toEqual(Array(10).fill('SUCCEEDED'));
+    expect(sandbox.investigations().map((investigation) => investigation.entityArn).sort()).toEqual([CI_DEPLOYER, ALICE]);
+    expect(engine.executions.filter((record) => record.workflow === 'investigate-principal')).toHaveLength(2);
+    for (const finding of burst) expect(stored(sandbox, finding).UserDefinedFields?.investigate).toBe('complete');
+  });
+});
+
 describe('finding-enrichment: transient and terminal errors', () => {
   it('retries Detective throttling and succeeds', async () => {
     const { sandbox, engine } = await enrichmentWorld();
     sandbox.injectFault({ service: 'detective', operation: 'StartInvestigation', error: 'TooManyRequestsException', times: 2 });
 
-    const [execution] = await engine.send(imported(aliceFinding));
+    const [, run] = await engine.send(imported(aliceFinding));
 
-    expect(execution?.states.find((state) => state.name === 'StartInvestigation')?.retries).toBe(2);
+    expect(run?.states.find((state) => state.name === 'StartInvestigation')?.retries).toBe(2);
     expect(stored(sandbox, aliceFinding).UserDefinedFields?.investigate).toBe('complete');
   });
 

@@ -4,6 +4,7 @@ import { SECURITYHUB_SOURCE, SecurityHubDetailType } from '../../events/security
 import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../handlers/findings/compose-finding-updates/task.ts';
 import { INVESTIGATE_FIELD, InvestigateValue } from '../../handlers/findings/work.ts';
 import type { DeploymentEnvironment, EventTrigger, IamStatement, JsonObject, WorkflowModule } from '../types.ts';
+import { investigatePrincipal } from '../investigate-principal/workflow.ts';
 
 /**
  * Loop protection lives in the triggers: opsflow's own BatchUpdateFindings produce "Findings -
@@ -52,8 +53,8 @@ function triggers(config: OpsflowConfig): EventTrigger[] {
   return list;
 }
 
-function graphArns(config: OpsflowConfig, env: DeploymentEnvironment): string {
-  return config.findingEnrichment.graphArn ?? `arn:${env.partition}:detective:${env.region}:${env.accountId}:graph:*`;
+function investigateMachine(env: DeploymentEnvironment): string {
+  return `opsflow-${env.stage}-${investigatePrincipal.stateMachineName}`;
 }
 
 export const findingEnrichment: WorkflowModule = {
@@ -61,11 +62,14 @@ export const findingEnrichment: WorkflowModule = {
   stateMachineName: 'FindingEnrichment',
   description: 'Investigates GuardDuty findings with Amazon Detective and writes the result back to Security Hub.',
   type: 'STANDARD',
-  functions: ['normalizeFindings', 'planInvestigation', 'summarizeIndicators', 'finishPrincipal', 'composeFindingUpdates', 'checkWriteBack'],
+  functions: ['normalizeFindings', 'composeFindingUpdates', 'checkWriteBack'],
   triggers,
 
-  substitutions(config: OpsflowConfig) {
-    return { FindingConcurrency: config.findingEnrichment.concurrency };
+  substitutions(config: OpsflowConfig, env: DeploymentEnvironment) {
+    return {
+      FindingConcurrency: config.findingEnrichment.concurrency,
+      InvestigatePrincipalExecutionPrefix: `arn:${env.partition}:states:${env.region}:${env.accountId}:execution:${investigateMachine(env)}`,
+    };
   },
 
   iamStatements(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[] {
@@ -73,10 +77,23 @@ export const findingEnrichment: WorkflowModule = {
       // ListGraphs supports no resource-level permissions.
       { Sid: 'FindGraph', Effect: 'Allow', Action: ['detective:ListGraphs'], Resource: '*' },
       {
-        Sid: 'Investigate',
+        Sid: 'StartInvestigationRuns',
         Effect: 'Allow',
-        Action: ['detective:ListInvestigations', 'detective:StartInvestigation', 'detective:GetInvestigation', 'detective:ListIndicators'],
-        Resource: graphArns(config, env),
+        Action: ['states:StartExecution'],
+        Resource: `arn:${env.partition}:states:${env.region}:${env.accountId}:stateMachine:${investigateMachine(env)}`,
+      },
+      {
+        Sid: 'FollowInvestigationRuns',
+        Effect: 'Allow',
+        Action: ['states:DescribeExecution', 'states:StopExecution'],
+        Resource: `arn:${env.partition}:states:${env.region}:${env.accountId}:execution:${investigateMachine(env)}:*`,
+      },
+      {
+        // startExecution.sync waits through a rule Step Functions manages in the account.
+        Sid: 'SyncRule',
+        Effect: 'Allow',
+        Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        Resource: `arn:${env.partition}:events:${env.region}:${env.accountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`,
       },
       {
         Sid: 'WriteBackFindings',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { FindingEnrichmentConfig } from '../../shared/config.ts';
 import { eventBridgeEventSchema } from '../../../events/eventbridge.ts';
@@ -288,7 +289,18 @@ function investigationsOf(findings: WorkFinding[], hoursBefore: number, now: Dat
     scopeEndTime: new Date(end).toISOString(),
     latestFirstObservedAt: new Date(entry.latest).toISOString(),
     findingIds: entry.findingIds,
+    runName: investigationRunName(entityArn, entry.latest),
   }));
+}
+
+/**
+ * The name of the investigate-principal run for a principal and the hour its findings were last
+ * first seen. Step Functions refuses a second execution of that name, so executions about the
+ * same principal at the same time share one run, hence one investigation, instead of racing.
+ */
+export function investigationRunName(entityArn: string, latestFirstObserved: number): string {
+  const hour = new Date(latestFirstObserved).toISOString().slice(0, 13).replace(/[-:]/g, '');
+  return `principal-${createHash('sha256').update(entityArn).digest('hex').slice(0, 32)}-${hour}`;
 }
 
 function isoOf(value: string): string {

@@ -8,7 +8,7 @@ describe('opsflow demo (npm start)', () => {
     const text = lines.join('\n');
     expect(text).not.toContain('✗ unexpected');
     expect(text).toContain('7 of 7 steps as expected');
-    expect(text).toContain('5 of 5 steps as expected; 5 executions, 3 Detective investigations');
+    expect(text).toContain('5 of 5 steps as expected; 5 finding-enrichment executions, 3 investigate-principal runs, 3 Detective investigations');
     expect(code).toBe(0);
   });
 });

@@ -45,6 +45,7 @@ const work = (findings: WorkFinding[], skipped: SkippedFinding[] = []): ComposeF
       scopeEndTime: '2024-05-02T12:00:00.000Z',
       latestFirstObservedAt: '2024-05-01T10:00:00.000Z',
       findingIds: findings.filter((item) => item.principals.includes(entityArn)).map((item) => item.id),
+      runName: 'principal-test-2024050110',
     })),
     polling: { wait: 60, maxWait: 600, deadlineSeconds: 7200, elapsed: 0 },
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadSample, sampleWith } from '../../../../events/samples.ts';
 import { handler } from '../../../../handlers/findings/normalize-findings/handler.ts';
-import { guardDutySeverityLabel, normalizeFindings, type NormalizeFindingsInput } from '../../../../handlers/findings/normalize-findings/task.ts';
+import { guardDutySeverityLabel, investigationRunName, normalizeFindings, type NormalizeFindingsInput } from '../../../../handlers/findings/normalize-findings/task.ts';
 import {
   CUSTOM_ACTION_TWO,
   GRAPH_ARN,
@@ -54,6 +54,7 @@ describe('normalizeFindings: GuardDuty events', () => {
           scopeEndTime: NOW.toISOString(),
           latestFirstObservedAt: '2022-01-13T00:00:47.000Z',
           findingIds: [GD_FINDING_ARN],
+          runName: expect.stringMatching(/^principal-[0-9a-f]{32}-20220113T00$/),
         },
       ],
       polling: { wait: 60, maxWait: 600, deadlineSeconds: 7200, elapsed: 0 },
@@ -256,6 +257,7 @@ describe('normalizeFindings: Security Hub events', () => {
         scopeEndTime: NOW.toISOString(),
         latestFirstObservedAt: '2024-05-02T09:30:00.000Z',
         findingIds: ['f1', 'f3', 'f4'],
+        runName: investigationRunName('arn:aws:iam::193043430472:user/alice', Date.parse('2024-05-02T09:30:00.000Z')),
       },
       {
         entityArn: 'arn:aws:iam::193043430472:role/Admin',
@@ -264,8 +266,17 @@ describe('normalizeFindings: Security Hub events', () => {
         scopeEndTime: NOW.toISOString(),
         latestFirstObservedAt: '2024-05-02T09:30:00.000Z',
         findingIds: ['f2', 'f3'],
+        runName: investigationRunName('arn:aws:iam::193043430472:role/Admin', Date.parse('2024-05-02T09:30:00.000Z')),
       },
     ]);
+  });
+
+  it('names one investigation run per principal and hour, the same in every execution', () => {
+    const alice = 'arn:aws:iam::193043430472:user/alice';
+    expect(investigationRunName(alice, Date.parse('2024-05-02T09:30:00.000Z'))).toBe(investigationRunName(alice, Date.parse('2024-05-02T09:59:59.000Z')));
+    expect(investigationRunName(alice, Date.parse('2024-05-02T09:30:00.000Z'))).not.toBe(investigationRunName(alice, Date.parse('2024-05-02T10:00:00.000Z')));
+    expect(investigationRunName(alice, 0)).not.toBe(investigationRunName('arn:aws:iam::193043430472:user/bob', 0));
+    expect(investigationRunName(alice, 0)).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
   });
 
   it('falls back to CreatedAt when a finding has no FirstObservedAt', () => {

@@ -13,6 +13,7 @@ const investigation: Investigation = {
   scopeEndTime: '2024-05-02T12:00:00.000Z',
   latestFirstObservedAt: '2024-05-01T10:00:00.000Z',
   findingIds: ['f1'],
+  runName: 'principal-test-2024050110',
 };
 
 const detail = (InvestigationId: string, CreatedTime: string, Status = 'SUCCESSFUL', EntityArn = ALICE) => ({

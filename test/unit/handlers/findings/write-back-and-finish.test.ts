@@ -42,6 +42,7 @@ describe('finishPrincipal', () => {
     scopeEndTime: '2024-05-02T12:00:00.000Z',
     latestFirstObservedAt: '2024-05-01T10:00:00.000Z',
     findingIds: ['f1'],
+    runName: 'principal-test-2024050110',
   };
   const page = { Indicators: [{ IndicatorType: 'FLAGGED_IP_ADDRESS', IndicatorDetail: { FlaggedIpAddressDetail: { IpAddress: '198.51.100.7', Reason: 'AWS_THREAT_INTELLIGENCE' } } }] };
 
