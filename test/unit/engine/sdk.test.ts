@@ -100,4 +100,25 @@ describe('aws-sdk integrations', () => {
     expect(account.calls[0]?.input).toEqual({ executionArn: arn });
     expect(record.output).toEqual({ ExecutionArn: arn, Status: 'SUCCEEDED', StartDate: '2024-03-04T05:06:07.000Z' });
   });
+
+  it("answers DescribeExecution of its own state machines' executions itself, as Step Functions would", async () => {
+    const account = fakeAccount();
+    const engine = await createEngine({ workflows: [workflow('sdk-sfn', 'SfnCall')], target: account });
+    await engine.run('sdk-sfn', { arn: 'arn:aws:states:eu-west-1:123456789012:execution:other:run-1' });
+    const own = engine.executions[0]?.executionArn ?? '';
+
+    const record = await engine.run('sdk-sfn', { arn: own });
+
+    expect(record.output).toMatchObject({ ExecutionArn: own, Name: engine.executions[0]?.name, Status: engine.executions[0]?.status, Input: JSON.stringify(engine.executions[0]?.input) });
+    expect(account.calls.map((call) => call.input)).toEqual([{ executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:other:run-1' }]);
+  });
+
+  it('names an unknown execution of its own state machines ExecutionDoesNotExist', async () => {
+    const engine = await createEngine({ workflows: [workflow('sdk-sfn', 'SfnCall')], target: fakeAccount() });
+    const missing = `arn:aws:states:${region}:123456789012:execution:opsflow-test-SfnCall:missing`;
+
+    const record = await engine.run('sdk-sfn', { arn: missing });
+
+    expect(record).toMatchObject({ status: 'FAILED', error: 'Sfn.ExecutionDoesNotExistException' });
+  });
 });
