@@ -4,6 +4,7 @@ import { functionRegistry, type FunctionSpec } from '../handlers/registry.ts';
 import { CONFIG_ENV, parseConfig, type OpsflowConfig } from '../handlers/shared/config.ts';
 import { InvalidConfig } from '../handlers/shared/errors.ts';
 import { loadDefinition, substitutePlaceholders } from './definition.ts';
+import { deployedName } from './iam.ts';
 import { workflows } from './index.ts';
 import type { DeploymentEnvironment, JsonObject, JsonValue, ScheduleTrigger, WorkflowModule } from './types.ts';
 
@@ -50,7 +51,7 @@ export function withPseudoParameters(value: JsonValue): JsonValue {
 }
 
 export function stateMachineName(module: WorkflowModule, stage: string): string {
-  return `opsflow-${stage}-${module.stateMachineName}`;
+  return deployedName({ stage }, module.stateMachineName);
 }
 
 export function ruleName(module: WorkflowModule, triggerId: string, stage: string): string {

@@ -5,6 +5,7 @@ import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../../handlers/findings/compose
 import { INVESTIGATE_FIELD, InvestigateValue } from '../../handlers/findings/work.ts';
 import type { DeploymentEnvironment, EventTrigger, IamStatement, JsonObject, WorkflowModule } from '../types.ts';
 import { investigatePrincipal } from '../investigate-principal/workflow.ts';
+import { childExecutionStatements, deployedName } from '../iam.ts';
 
 /**
  * Loop protection lives in the triggers: opsflow's own BatchUpdateFindings produce "Findings -
@@ -53,10 +54,6 @@ function triggers(config: OpsflowConfig): EventTrigger[] {
   return list;
 }
 
-function investigateMachine(env: DeploymentEnvironment): string {
-  return `opsflow-${env.stage}-${investigatePrincipal.stateMachineName}`;
-}
-
 export const findingEnrichment: WorkflowModule = {
   name: 'finding-enrichment',
   stateMachineName: 'FindingEnrichment',
@@ -68,7 +65,7 @@ export const findingEnrichment: WorkflowModule = {
   substitutions(config: OpsflowConfig, env: DeploymentEnvironment) {
     return {
       FindingConcurrency: config.findingEnrichment.concurrency,
-      InvestigatePrincipalExecutionPrefix: `arn:${env.partition}:states:${env.region}:${env.accountId}:execution:${investigateMachine(env)}`,
+      InvestigatePrincipalExecutionPrefix: `arn:${env.partition}:states:${env.region}:${env.accountId}:execution:${deployedName(env, investigatePrincipal.stateMachineName)}`,
     };
   },
 
@@ -76,25 +73,7 @@ export const findingEnrichment: WorkflowModule = {
     return [
       // ListGraphs supports no resource-level permissions.
       { Sid: 'FindGraph', Effect: 'Allow', Action: ['detective:ListGraphs'], Resource: '*' },
-      {
-        Sid: 'StartInvestigationRuns',
-        Effect: 'Allow',
-        Action: ['states:StartExecution'],
-        Resource: `arn:${env.partition}:states:${env.region}:${env.accountId}:stateMachine:${investigateMachine(env)}`,
-      },
-      {
-        Sid: 'FollowInvestigationRuns',
-        Effect: 'Allow',
-        Action: ['states:DescribeExecution', 'states:StopExecution'],
-        Resource: `arn:${env.partition}:states:${env.region}:${env.accountId}:execution:${investigateMachine(env)}:*`,
-      },
-      {
-        // startExecution.sync waits through a rule Step Functions manages in the account.
-        Sid: 'SyncRule',
-        Effect: 'Allow',
-        Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-        Resource: `arn:${env.partition}:events:${env.region}:${env.accountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule`,
-      },
+      ...childExecutionStatements(env, investigatePrincipal.stateMachineName, 'InvestigationRuns'),
       {
         Sid: 'WriteBackFindings',
         Effect: 'Allow',
