@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { Engine, type ExecutionRecord } from '../engine/engine.ts';
 import { SandboxAccount } from '../engine/sandbox/index.ts';
 import { sandboxTarget } from '../engine/target.ts';
 import { sampleWith } from '../events/samples.ts';
 import type { DnsPlan } from '../handlers/dns/plan-dns-change/task.ts';
-import { parseConfig } from '../handlers/shared/config.ts';
 import { causeMessage } from './format.ts';
+import { DEFAULT_CONFIG, DEFAULT_SANDBOX, readConfig, readJsonFile } from './files.ts';
 import { runSecurityStory } from './demo-security.ts';
 
 /**
@@ -14,8 +13,6 @@ import { runSecurityStory } from './demo-security.ts';
  * come out; the demo exits non-zero if any does not.
  */
 
-const CONFIG = 'config/dev.json';
-const SEED = 'config/sandbox.json';
 const ZONE = 'Z0OPSFLOWINTERNAL01';
 const RECORD = 'admin.weblogic.corp.internal.';
 const GROUP = 'weblogic-admin';
@@ -30,16 +27,13 @@ interface Step {
   expect: { status: ExecutionRecord['status']; verdict?: DnsPlan['verdict']; record: string | null; error?: string };
 }
 
-async function readJson(path: string): Promise<unknown> {
-  return JSON.parse(await readFile(path, 'utf8')) as unknown;
-}
 
 /** Both stories, each on a fresh sandbox; exit 0 only when every step came out as expected. */
 export async function runDemo(output: Output): Promise<number> {
-  const config = parseConfig(await readJson(CONFIG), CONFIG);
-  const seed = await readJson(SEED);
+  const config = await readConfig(DEFAULT_CONFIG);
+  const seed = await readJsonFile(DEFAULT_SANDBOX, 'sandbox seed');
   const world = async () => {
-    const sandbox = SandboxAccount.fromSeed(seed, { source: SEED });
+    const sandbox = SandboxAccount.fromSeed(seed, { source: DEFAULT_SANDBOX });
     return { sandbox, engine: await Engine.create({ config, target: sandboxTarget(sandbox) }) };
   };
   const failures = (await runDnsStory(await world(), output)) + (await runSecurityStory(await world(), output));

@@ -3,6 +3,7 @@ import { parseConfig, type OpsflowConfig } from '../handlers/shared/config.ts';
 import { UnreadableFile } from './errors.ts';
 
 export const DEFAULT_CONFIG = 'config/dev.json';
+export const DEFAULT_SANDBOX = 'config/sandbox.json';
 
 /** Reads a JSON file named by a person; the error says which file and what is wrong with it. */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {

@@ -11,11 +11,10 @@ import { workflows } from '../workflows/index.ts';
 import { runDemo } from './demo.ts';
 import { causeMessage } from './format.ts';
 import { NoRouteForEvent, UsageError } from './errors.ts';
-import { DEFAULT_CONFIG, readConfig, readJsonFile } from './files.ts';
+import { DEFAULT_CONFIG, DEFAULT_SANDBOX, readConfig, readJsonFile } from './files.ts';
 import { replaceDiagram, toMermaid } from './graph.ts';
 import { formatReport, validateWorkflows } from './validate.ts';
 
-export const DEFAULT_SANDBOX = 'config/sandbox.json';
 const TOP_README = 'README.md';
 
 const USAGE = `usage: opsflow <command> [options]
