@@ -116,7 +116,7 @@ export const statesErrorNames = [
 
 /** Prefixes Step Functions gives the errors of the services opsflow calls (`Route53.ThrottlingException`). */
 export const serviceErrorPrefixes = [
-  'Route53', 'Ec2', 'AutoScaling', 'EventBridge', 'Sfn', 'StepFunctions', 'Lambda', 'SecurityHub', 'Detective', 'QuickSight', 'Identitystore', 'OpenSearch', 'Sts',
+  'Route53', 'Ec2', 'AutoScaling', 'EventBridge', 'Sfn', 'StepFunctions', 'Lambda', 'SecurityHub', 'Detective', 'Iam', 'QuickSight', 'Identitystore', 'OpenSearch', 'Sts',
 ] as const;
 
 const serviceErrorName = new RegExp(`^(${serviceErrorPrefixes.join('|')})\\.[A-Za-z0-9][A-Za-z0-9_.]*$`);

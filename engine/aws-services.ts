@@ -32,6 +32,7 @@ export const awsServices: Readonly<Record<string, AwsService>> = {
   sfn: service('@aws-sdk/client-sfn', 'SFN', 'Sfn', true),
   securityhub: service('@aws-sdk/client-securityhub', 'SecurityHub', 'SecurityHub'),
   detective: service('@aws-sdk/client-detective', 'Detective', 'Detective'),
+  iam: service('@aws-sdk/client-iam', 'IAM', 'Iam'),
   quicksight: service('@aws-sdk/client-quicksight', 'QuickSight', 'QuickSight'),
   identitystore: service('@aws-sdk/client-identitystore', 'Identitystore', 'Identitystore'),
   opensearch: service('@aws-sdk/client-opensearch', 'OpenSearch', 'OpenSearch'),

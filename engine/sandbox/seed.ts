@@ -5,6 +5,7 @@ import { stableUuid, type IdSource } from './ids.ts';
 import { groupNameTag } from './services/autoscaling.ts';
 import { graphArnPattern, iamEntityType, indicatorDetailMember, indicatorTypes } from './services/detective.ts';
 import { apexRecords, isNameInZone, normaliseDnsName, normaliseZoneId } from './services/route53.ts';
+import { IamLimit, iamEntityArn, iamNamePattern, iamPathPattern, stableIamId } from './services/iam.ts';
 import { asffProblem, storedFinding } from './services/securityhub.ts';
 import {
   FindingUpdateErrorCode,
@@ -182,6 +183,17 @@ const detective = z
   })
   .prefault({});
 
+const iamPath = z.string().regex(iamPathPattern, 'must be an IAM path: / or /a/path/').default('/');
+const iamName = (max: number) => z.string().max(max).regex(iamNamePattern, 'must be an IAM name of letters, digits and _+=,.@-');
+
+/** IAM users and roles by name and path: GetUser and GetRole answer their ARNs. */
+const iam = z
+  .strictObject({
+    users: z.array(z.strictObject({ userName: iamName(IamLimit.userNameLength), path: iamPath, createDate: isoTime.optional() })).default([]),
+    roles: z.array(z.strictObject({ roleName: iamName(IamLimit.roleNameLength), path: iamPath, createDate: isoTime.optional() })).default([]),
+  })
+  .prefault({});
+
 export const sandboxSeedSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -195,6 +207,7 @@ export const sandboxSeedSchema = z
     route53: z.strictObject({ pendingPolls: z.int().nonnegative().default(0), hostedZones: z.array(hostedZone).default([]) }).prefault({}),
     securityHub,
     detective,
+    iam,
   })
   .superRefine(checkReferences);
 
@@ -290,6 +303,17 @@ function checkReferences(seed: ParsedSeed, context: z.RefinementCtx): void {
 
   checkSecurityHub(seed, issue);
   checkDetective(seed, issue);
+  checkIam(seed, issue);
+}
+
+/** IAM names are unique in an account whatever their case. */
+function checkIam(seed: ParsedSeed, issue: (issue: Issue) => void): void {
+  duplicates(seed.iam.users, (user) => user.userName.toLowerCase(), (index, value) =>
+    issue({ path: ['iam', 'users', index, 'userName'], message: `${value} appears twice (IAM names ignore case)` }),
+  );
+  duplicates(seed.iam.roles, (role) => role.roleName.toLowerCase(), (index, value) =>
+    issue({ path: ['iam', 'roles', index, 'roleName'], message: `${value} appears twice (IAM names ignore case)` }),
+  );
 }
 
 function checkSecurityHub(seed: ParsedSeed, issue: (issue: Issue) => void): void {
@@ -455,6 +479,21 @@ function toState(seed: ParsedSeed, now: Date, ids: IdSource): SandboxState {
       })),
     },
     detective: detectiveState(seed, now, ids),
+    iam: iamState(seed, now),
+  };
+}
+
+function iamState({ iam, accountId }: ParsedSeed, now: Date): SandboxState['iam'] {
+  const createDate = (given: string | undefined): string => new Date(given ?? now).toISOString();
+  return {
+    users: iam.users.map(({ userName, path, createDate: created }) => {
+      const arn = iamEntityArn(accountId, 'user', path, userName);
+      return { userName, path, userId: stableIamId('AIDA', arn), arn, createDate: createDate(created) };
+    }),
+    roles: iam.roles.map(({ roleName, path, createDate: created }) => {
+      const arn = iamEntityArn(accountId, 'role', path, roleName);
+      return { roleName, path, roleId: stableIamId('AROA', arn), arn, createDate: createDate(created) };
+    }),
   };
 }
 

@@ -235,6 +235,24 @@ export interface DetectiveInvestigationState {
   outcome: InvestigationOutcomeState;
 }
 
+/** An IAM user as GetUser returns it; the name is unique in the account whatever its case. */
+export interface IamUserState {
+  userName: string;
+  path: string;
+  userId: string;
+  arn: string;
+  createDate: string;
+}
+
+/** An IAM role as GetRole returns it (the members the sandbox keeps). */
+export interface IamRoleState {
+  roleName: string;
+  path: string;
+  roleId: string;
+  arn: string;
+  createDate: string;
+}
+
 export interface SandboxState {
   accountId: string;
   region: string;
@@ -250,4 +268,5 @@ export interface SandboxState {
     defaultOutcome: InvestigationOutcomeState;
     investigations: DetectiveInvestigationState[];
   };
+  iam: { users: IamUserState[]; roles: IamRoleState[] };
 }

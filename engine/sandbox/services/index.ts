@@ -3,6 +3,7 @@ import { autoScalingService } from './autoscaling.ts';
 import { detectiveService } from './detective.ts';
 import { ec2Service } from './ec2.ts';
 import { eventBridgeService } from './eventbridge.ts';
+import { iamService } from './iam.ts';
 import { route53Service } from './route53.ts';
 import { securityHubService } from './securityhub.ts';
 
@@ -14,6 +15,7 @@ export const sandboxServices: readonly SandboxService[] = [
   eventBridgeService,
   securityHubService,
   detectiveService,
+  iamService,
 ];
 
 export const serviceKeys = sandboxServices.map((service) => service.key);

@@ -109,7 +109,7 @@ describe('validateWorkflows, one fixture per rule', () => {
       { state: 'ApplyRecord', rule: ValidationRule.ErrorName },
     ]);
     expect(problems[0]?.message).toBe(
-      'ErrorEquals "RecordConflit" is not a Step Functions States.* error, a <Service>.<Exception> of Route53/Ec2/AutoScaling/EventBridge/Sfn/StepFunctions/Lambda/SecurityHub/Detective/QuickSight/Identitystore/OpenSearch/Sts, or a declared opsflow error (handlers/*/errors.ts)',
+      'ErrorEquals "RecordConflit" is not a Step Functions States.* error, a <Service>.<Exception> of Route53/Ec2/AutoScaling/EventBridge/Sfn/StepFunctions/Lambda/SecurityHub/Detective/Iam/QuickSight/Identitystore/OpenSearch/Sts, or a declared opsflow error (handlers/*/errors.ts)',
     );
     expect(problems[1]?.message).toMatch(/^ErrorEquals "States\.Timeoutt" is not/);
     expect(problems[2]?.message).toMatch(/^ErrorEquals "S3\.NoSuchKey" is not/);

@@ -174,6 +174,7 @@ describe('SandboxAccount seed', () => {
         defaultOutcome: { status: 'SUCCESSFUL', severity: 'INFORMATIONAL', indicators: [] },
         investigations: [],
       },
+      iam: { users: [], roles: [] },
     });
   });
 
