@@ -52,6 +52,12 @@ export const functionRegistry = {
     ...SMALL_TASK,
     load: () => import('./findings/normalize-findings/handler.ts'),
   },
+  groupByPrincipal: {
+    handler: 'handlers/findings/group-by-principal/handler.handler',
+    description: 'finding-enrichment: one Detective investigation per principal, by the ARN IAM (or the finding) gave, with its scope and run name',
+    ...SMALL_TASK,
+    load: () => import('./findings/group-by-principal/handler.ts'),
+  },
   planInvestigation: {
     handler: 'handlers/findings/plan-investigation/handler.handler',
     description: 'finding-enrichment: reuse a covering Detective investigation or start one',
@@ -75,6 +81,12 @@ export const functionRegistry = {
     description: 'finding-enrichment: count the findings updated and retry those Security Hub left unprocessed',
     ...SMALL_TASK,
     load: () => import('./findings/check-write-back/handler.ts'),
+  },
+  reportEnrichment: {
+    handler: 'handlers/findings/report-enrichment/handler.handler',
+    description: 'finding-enrichment: sum up the run and name what was not written back or not published',
+    ...SMALL_TASK,
+    load: () => import('./findings/report-enrichment/handler.ts'),
   },
   composeFindingUpdates: {
     handler: 'handlers/findings/compose-finding-updates/handler.handler',

@@ -1,10 +1,12 @@
 import * as z from 'zod/mini';
 import { SEVERITY_LABELS, type SeverityLabel } from '../../events/severity.ts';
+import { rfc3339Timestamp } from './time.ts';
 
 /**
- * The work item normalize-findings produces and every later finding-enrichment task reads: the
- * findings to investigate, the ones skipped (with why), and one Detective investigation per
- * IAM principal across the whole event.
+ * The work item of finding-enrichment. normalize-findings reads the event into findings to
+ * investigate, findings skipped (with why) and the principals they name; once IAM has been asked
+ * for the principals' ARNs, group-by-principal plans one Detective investigation per principal
+ * across the whole event, and every later task reads that.
  */
 
 export const FindingSource = {
@@ -55,8 +57,26 @@ export const InvestigateValue = {
 } as const;
 
 const text = z.string().check(z.minLength(1));
-const isoTimestamp = z.iso.datetime();
 
+/** Where an investigated ARN came from: IAM, or (when IAM was not read or did not know it) the finding. */
+export const ArnSource = {
+  Iam: 'iam',
+  Finding: 'finding',
+  ReservedPath: 'reserved-path',
+  RootPath: 'root-path',
+} as const;
+export type ArnSource = (typeof ArnSource)[keyof typeof ArnSource];
+
+/** What happened when the workflow asked IAM (GetUser/GetRole) for a principal. */
+export const IamLookup = {
+  Read: 'read',
+  OtherAccount: 'other-account',
+  NotFound: 'not-found',
+  Unreadable: 'unreadable',
+} as const;
+export type IamLookup = (typeof IamLookup)[keyof typeof IamLookup];
+
+/** A finding to investigate. Its principals are keys of `principals` until group-by-principal makes them ARNs. */
 export const workFindingSchema = z.object({
   id: text,
   productArn: text,
@@ -64,7 +84,7 @@ export const workFindingSchema = z.object({
   region: text,
   title: z.string(),
   severityLabel: severityLabelSchema,
-  firstObservedAt: isoTimestamp,
+  firstObservedAt: rfc3339Timestamp,
   principals: z.array(text).check(z.minLength(1)),
 });
 
@@ -75,16 +95,49 @@ export const skippedFindingSchema = z.object({
   code: z.enum(SkipCode),
 });
 
+const account = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'));
+
+/** A user or role as the findings name it (handlers/findings/principals.ts PrincipalRef). */
+export const principalRefSchema = z.object({
+  key: text,
+  kind: z.enum(['user', 'role']),
+  name: text,
+  account,
+  partition: text,
+  fallbackArn: text,
+  fallbackSource: z.enum([ArnSource.Finding, ArnSource.ReservedPath, ArnSource.RootPath]),
+});
+
+/** One principal once the workflow has asked IAM: the ARN to investigate and where it came from. */
+export const resolvedPrincipalSchema = z.object({
+  key: text,
+  arn: text,
+  source: z.enum(ArnSource),
+  iam: z.enum(IamLookup),
+  /** The error IAM answered with when it could not be read. */
+  error: z.optional(z.nullable(z.string())),
+});
+
+export const arnOriginSchema = z.object({
+  source: z.enum(ArnSource),
+  iam: z.enum(IamLookup),
+  error: z.nullable(z.string()),
+});
+
 export const investigationSchema = z.object({
   entityArn: text,
   entityType: z.enum(EntityType),
-  scopeStartTime: isoTimestamp,
-  scopeEndTime: isoTimestamp,
+  /** Where entityArn came from, for the note. */
+  arnOrigin: arnOriginSchema,
+  scopeStartTime: rfc3339Timestamp,
+  scopeEndTime: rfc3339Timestamp,
+  /** Why the scope starts later than the findings ask (Detective's one-year limit), or null. */
+  scopeCut: z.nullable(text),
   /** The latest first observation among its findings: an existing investigation created before it cannot cover them all. */
-  latestFirstObservedAt: isoTimestamp,
+  latestFirstObservedAt: rfc3339Timestamp,
   findingIds: z.array(text).check(z.minLength(1)),
-  /** The investigate-principal execution name shared by every execution about this principal and hour. */
-  runName: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/, 'must be a Step Functions execution name')),
+  /** The investigate-principal execution name shared by every execution about this principal and hour (an attempt number is appended). */
+  runName: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,76}$/, 'must leave room in a Step Functions execution name for an attempt number')),
 });
 
 export const pollingSchema = z.object({
@@ -94,6 +147,17 @@ export const pollingSchema = z.object({
   elapsed: z.int().check(z.gte(0)),
 });
 
+/** What normalize-findings produces: findings naming principals by key, and the principals to look up. */
+export const normalizedWorkSchema = z.object({
+  source: z.enum(FindingSource),
+  graphArn: z.nullable(text),
+  findings: z.array(workFindingSchema),
+  skipped: z.array(skippedFindingSchema),
+  principals: z.array(principalRefSchema),
+  polling: pollingSchema,
+});
+
+/** What group-by-principal produces and every later task reads: findings naming principals by ARN, one investigation each. */
 export const workSchema = z.object({
   source: z.enum(FindingSource),
   graphArn: z.nullable(text),
@@ -105,5 +169,10 @@ export const workSchema = z.object({
 
 export type WorkFinding = z.infer<typeof workFindingSchema>;
 export type SkippedFinding = z.infer<typeof skippedFindingSchema>;
+export type PrincipalRefInput = z.infer<typeof principalRefSchema>;
+export type ResolvedPrincipal = z.infer<typeof resolvedPrincipalSchema>;
+export type ArnOrigin = z.infer<typeof arnOriginSchema>;
 export type Investigation = z.infer<typeof investigationSchema>;
+export type Polling = z.infer<typeof pollingSchema>;
+export type NormalizedWork = z.infer<typeof normalizedWorkSchema>;
 export type FindingWork = z.infer<typeof workSchema>;

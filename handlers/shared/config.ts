@@ -78,6 +78,13 @@ export const findingEnrichmentSchema = z.strictObject({
   investigateSeverities: z._default(z.array(severityLabel).check(z.minLength(1)), ['MEDIUM', 'HIGH', 'CRITICAL']),
   /** Id of the Security Hub custom action (ActionTarget) analysts pick: letters and digits, at most 20. */
   customActionId: z._default(z.string().check(z.regex(/^[A-Za-z0-9]{1,20}$/, 'must be 1 to 20 letters or digits')), 'Investigate'),
+  /**
+   * The Region of the organization's IAM Identity Center instance. Its roles' ARNs carry it
+   * (`role/aws-reserved/sso.amazonaws.com/<Region>/AWSReservedSSO_...`, none for us-east-1); it
+   * places such a role named by a finding of another account, where IAM is not read. Without it,
+   * the finding's Region is assumed, and the note says so.
+   */
+  identityCenterRegion: z.optional(awsRegion),
   /** How far before the first observation the investigation looks (the AWS example's 24 hours). */
   scopeHoursBeforeFirstSeen: z._default(z.int().check(z.gte(1), z.lte(720)), 24),
   polling: z._default(

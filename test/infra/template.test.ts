@@ -104,6 +104,8 @@ describe('packaged template', () => {
       DnsReconcileRole: ['autoscaling:DescribeAutoScalingGroups', 'states:StartExecution', 'states:DescribeExecution', 'lambda:InvokeFunction'],
       FindingEnrichmentRole: [
         'detective:ListGraphs',
+        'iam:GetUser',
+        'iam:GetRole',
         'states:StartExecution',
         'states:DescribeExecution',
         'securityhub:BatchUpdateFindings',
@@ -116,6 +118,13 @@ describe('packaged template', () => {
       const granted = policyStatements(role).flatMap(actions);
       expect(granted.sort()).toEqual(expect.arrayContaining(needed));
     }
+  });
+
+  it('lets finding-enrichment read only the users and roles of its own account', () => {
+    const read = policyStatements('FindingEnrichmentRole').find((statement) => actions(statement).includes('iam:GetRole'));
+    expect(read && actions(read)).toEqual(['iam:GetUser', 'iam:GetRole']);
+    expect(JSON.stringify(read?.Resource)).toContain(':iam::');
+    expect(JSON.stringify(read?.Resource)).toMatch(/AWS::AccountId.*:user\/\*.*AWS::AccountId.*:role\/\*/);
   });
 
   it('lets finding-enrichment publish only its own Finding Enriched events', () => {

@@ -10,9 +10,20 @@ const ACCOUNT = '123456789012';
 const GRAPH = 'arn:aws:detective:eu-west-1:123456789012:graph:d2a6f1c8e4b7093a5c1e8f2b6d4a9c07';
 const ALICE = `arn:aws:iam::${ACCOUNT}:user/analyst-alice`;
 const CI_DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/ci-deployer`;
+const BOB = `arn:aws:iam::${ACCOUNT}:user/contractor-bob`;
+/** The IAM Identity Center role of the user guide's example, seeded in IAM on its reserved path. */
+const SSO_ROLE = 'AWSReservedSSO_DatabaseAdministrator_1234567890abcdef';
+const SSO_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-2/${SSO_ROLE}`;
+const OTHER_ACCOUNT = '210987654321';
+const HOUR_MS = 3_600_000;
 
 type Finding = Record<string, unknown> & { Id: string; ProductArn: string; Resources: Record<string, unknown>[]; Note?: { Text: string }; UserDefinedFields?: Record<string, string>; Severity?: { Label: string } };
-type Report = { summary: Record<string, number>; principals: { entityArn: string; status: string; reused: boolean; investigationId: string | null }[]; written: { updated: number; unprocessed: unknown[] } };
+type Report = {
+  summary: Record<string, number>;
+  principals: { entityArn: string; status: string; reused: boolean; investigationId: string | null; error: { Error: string; Cause?: string } | null }[];
+  written: { updated: number; unprocessed: unknown[] };
+  published: { sent: number; failed: number };
+};
 
 const seedFindings = (): Finding[] => (JSON.parse(readFileSync(SEED, 'utf8')) as { securityHub: { findings: Finding[] } }).securityHub.findings;
 const [aliceFinding, ciFinding, bobFinding, controlFinding] = seedFindings() as [Finding, Finding, Finding, Finding];
@@ -29,6 +40,22 @@ function imported(...findings: Finding[]) {
   });
 }
 
+/** The real custom-action sample carrying the given findings, from the Investigate action. */
+function investigateAction(...findings: Finding[]) {
+  const sample = loadSample('securityhub/findings-custom-action-two-findings.json') as { resources: string[]; detail: Record<string, unknown> };
+  return { ...sample, resources: [`arn:aws:securityhub:eu-west-1:${ACCOUNT}:action/custom/Investigate`], detail: { ...sample.detail, findings } };
+}
+
+/** The real GuardDuty access-key sample as the GuardDuty side of the finding: its Security Hub Id and first sighting, the principal and account given. */
+function guardDutyEvent(finding: Finding, accessKeyDetails: Record<string, string>, accountId = ACCOUNT) {
+  const sample = loadSample('guardduty/finding-access-key-iam-user.json') as { detail: { resource: { accessKeyDetails: Record<string, string> }; service: Record<string, unknown> } };
+  const resource = { ...sample.detail.resource, accessKeyDetails: { ...sample.detail.resource.accessKeyDetails, ...accessKeyDetails } };
+  const service = { ...sample.detail.service, eventFirstSeen: finding.FirstObservedAt };
+  return sampleWith('guardduty/finding-access-key-iam-user.json', { arn: finding.Id, accountId, region: 'eu-west-1', resource, service, severity: 8 });
+}
+
+const withGuardDutyTrigger = (raw: Record<string, unknown>) => (raw.findingEnrichment = { ...(raw.findingEnrichment as object), triggers: { guardDuty: true } });
+
 async function enrichmentWorld(options: { config?: (raw: Record<string, unknown>) => void; changeSeed?: (seed: Record<string, unknown>) => void } = {}) {
   const config: OpsflowConfig = devConfig(options.config);
   return world({ seed: SEED, config, ...(options.changeSeed ? { changeSeed: options.changeSeed } : {}) });
@@ -36,6 +63,14 @@ async function enrichmentWorld(options: { config?: (raw: Record<string, unknown>
 
 function stored(sandbox: SandboxAccount, finding: Finding): Finding {
   return sandbox.finding(finding.Id, finding.ProductArn) as Finding;
+}
+
+/** The finding ids of the Finding Enriched events that reached the bus, in order. */
+function enrichedEvents(sandbox: SandboxAccount): string[] {
+  return sandbox
+    .snapshot()
+    .eventBridge.published.filter(({ event }) => event['detail-type'] === 'Finding Enriched')
+    .map(({ event }) => String(event.detail.findingId));
 }
 
 describe('finding-enrichment: investigations', () => {
@@ -298,15 +333,17 @@ describe('finding-enrichment: transient and terminal errors', () => {
     expect(stored(sandbox, aliceFinding).UserDefinedFields?.investigate).toBe('complete');
   });
 
-  it('reports findings that stay unprocessed', async () => {
+  it('fails FindingsNotWritten when Security Hub keeps a finding unprocessed, after publishing its event', async () => {
     const { sandbox, engine } = await enrichmentWorld();
     sandbox.failFindingUpdates({ findingId: aliceFinding.Id, errorCode: 'ConcurrentUpdateError', times: 10 });
 
     const [execution] = await engine.send(imported(aliceFinding));
 
-    expect(execution?.status).toBe('SUCCEEDED');
-    expect((execution?.output as Report).written).toEqual({ updated: 0, unprocessed: [expect.objectContaining({ ErrorCode: 'ConcurrentUpdateError' })] });
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'FindingsNotWritten' });
+    expect(execution?.cause).toContain(`wrote 0 of 1 finding updates back to Security Hub; not written: ${aliceFinding.Id} (ConcurrentUpdateError: Concurrent finding updates detected)`);
+    expect(execution?.cause).toContain('published 1 of 1 Finding Enriched events');
     expect(sandbox.callCount('securityhub', 'BatchUpdateFindings')).toBe(3);
+    expect(enrichedEvents(sandbox)).toEqual([aliceFinding.Id]);
   });
 
   it('records a Detective refusal for one principal and still enriches the others', async () => {
@@ -320,5 +357,346 @@ describe('finding-enrichment: transient and terminal errors', () => {
     expect(statuses).toEqual(['ERROR', 'SUCCESSFUL']);
     const fields = [stored(sandbox, aliceFinding), stored(sandbox, ciFinding)].map((finding) => finding.UserDefinedFields?.detective_status).sort();
     expect(fields).toEqual(['ERROR', 'SUCCESSFUL']);
+  });
+});
+
+describe('finding-enrichment: every Task retries its service\'s transient errors as they are named', () => {
+  it.each([
+    ['ListInvestigations', 'ServiceUnavailable'],
+    ['StartInvestigation', 'ServiceUnavailable'],
+    ['GetInvestigation', 'InternalServerException'],
+    ['ListIndicators', 'ServiceUnavailable'],
+  ])('retries Detective %s after %s (the fallback name too) and converges', async (operation, error) => {
+    const { sandbox, engine } = await enrichmentWorld();
+    sandbox.injectFault({ service: 'detective', operation, error, times: 1 });
+
+    const [execution, run] = await engine.send(imported(aliceFinding));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    const states = { ListInvestigations: 'FindInvestigations', StartInvestigation: 'StartInvestigation', GetInvestigation: 'GetInvestigation', ListIndicators: 'ListIndicators' };
+    expect(run?.states.find((state) => state.name === states[operation as keyof typeof states])?.retries).toBe(1);
+    expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_status: 'SUCCESSFUL' });
+  });
+
+  it('retries Detective ListGraphs after an unmodeled error', async () => {
+    const { sandbox, engine } = await enrichmentWorld({ config: (raw) => (raw.findingEnrichment = {}) });
+    sandbox.injectFault({ service: 'detective', operation: 'ListGraphs', error: 'ServiceUnavailable', times: 1 });
+
+    const [execution] = await engine.send(imported(aliceFinding));
+
+    expect(execution?.states.find((state) => state.name === 'ListGraphs')?.retries).toBe(1);
+    expect(stored(sandbox, aliceFinding).UserDefinedFields?.investigate).toBe('complete');
+  });
+
+  it.each(['GetUser', 'GetRole'])('retries IAM %s throttling (the unmodeled Throttling) and reads the ARN', async (operation) => {
+    const { sandbox, engine } = await enrichmentWorld();
+    sandbox.injectFault({ service: 'iam', operation, error: 'Throttling', times: 2 });
+
+    const [execution] = await engine.send(imported(aliceFinding, ciFinding));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(execution?.states.find((state) => state.name === operation)?.retries).toBe(2);
+    expect(sandbox.investigations().map((investigation) => investigation.entityArn).sort()).toEqual([CI_DEPLOYER, ALICE]);
+    expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_arn_sources: 'iam' });
+  });
+
+  it('retries a PutEvents call EventBridge fails, and publishes', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    sandbox.injectFault({ service: 'eventbridge', operation: 'PutEvents', error: 'InternalException', times: 1 });
+
+    const [execution] = await engine.send(imported(aliceFinding));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect((execution?.output as Report).published).toEqual({ sent: 1, failed: 0 });
+    expect(enrichedEvents(sandbox)).toEqual([aliceFinding.Id]);
+  });
+});
+
+describe('finding-enrichment: Finding Enriched events are published, or the run says they were not', () => {
+  it('fails EnrichedEventsNotPublished once the findings are written back, saying what was and was not done', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    sandbox.injectFault({ service: 'eventbridge', operation: 'PutEvents', error: 'InternalException', times: 100 });
+
+    const [execution] = await engine.send(imported(aliceFinding));
+
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'EnrichedEventsNotPublished' });
+    expect(execution?.cause).toContain('wrote 1 of 1 finding updates back to Security Hub');
+    expect(execution?.cause).toContain(`published 0 of 1 Finding Enriched events; not published after retries (EventBridge.InternalException) for ${aliceFinding.Id}`);
+    expect(sandbox.callCount('eventbridge', 'PutEvents')).toBe(5);
+    expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_status: 'SUCCESSFUL' });
+    expect(enrichedEvents(sandbox)).toEqual([]);
+  });
+
+  it('never reports success for a run whose event was lost, whatever share of publishes fail', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    const findings = Array.from({ length: 8 }, (_, index) => variant(aliceFinding, `fraction-${index}`));
+    sandbox.importFindings(findings);
+    sandbox.injectFault({ service: 'eventbridge', operation: 'PutEvents', error: 'InternalException', fraction: 0.85 });
+
+    const outcomes: { id: string; status: string | undefined; published: boolean }[] = [];
+    for (const finding of findings) {
+      const [execution] = await engine.send(imported(finding));
+      outcomes.push({ id: finding.Id, status: execution?.status, published: enrichedEvents(sandbox).includes(finding.Id) });
+    }
+
+    expect(outcomes.filter((outcome) => outcome.status === 'SUCCEEDED').every((outcome) => outcome.published)).toBe(true);
+    expect(outcomes.filter((outcome) => outcome.status !== 'SUCCEEDED').every((outcome) => !outcome.published)).toBe(true);
+    expect(new Set(outcomes.map((outcome) => outcome.status))).toEqual(new Set(['SUCCEEDED', 'FAILED']));
+  });
+});
+
+describe('finding-enrichment: a direct GuardDuty finding is waited for until Security Hub has it', () => {
+  it('writes the note once Security Hub has imported the finding, waiting a minute at a time', async () => {
+    const { sandbox, engine } = await enrichmentWorld({ config: withGuardDutyTrigger });
+    sandbox.failFindingUpdates({ findingId: aliceFinding.Id, errorCode: 'FindingNotFound', times: 2 });
+
+    const [execution] = await engine.send(guardDutyEvent(aliceFinding, { userName: 'analyst-alice' }));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(sandbox.callCount('securityhub', 'BatchUpdateFindings')).toBe(3);
+    const waits = execution?.states.filter((state) => state.name === 'WaitBeforeRetry') ?? [];
+    expect(waits).toHaveLength(2);
+    expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_status: 'SUCCESSFUL' });
+  });
+
+  it('fails FindingNotImported after ten minutes without the finding in Security Hub, saying what was done', async () => {
+    const { sandbox, engine } = await enrichmentWorld({ config: withGuardDutyTrigger });
+    const missing = variant(aliceFinding, 'not-imported');
+
+    const [execution] = await engine.send(guardDutyEvent(missing, { userName: 'analyst-alice' }));
+
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'FindingNotImported' });
+    expect(execution?.cause).toContain(`not written: ${missing.Id} (FindingNotFound: Finding Not Found)`);
+    expect(execution?.cause).toContain('still not in Security Hub after waiting 600 s for the import (GuardDuty usually sends a new finding within five minutes)');
+    expect(execution?.cause).toContain('published 1 of 1 Finding Enriched events');
+    expect(sandbox.callCount('securityhub', 'BatchUpdateFindings')).toBe(11);
+    expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([ALICE]);
+  });
+
+  it('does not wait for a Security Hub finding that is gone: it fails FindingsNotWritten at once', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    const gone = variant(aliceFinding, 'gone');
+
+    const [execution] = await engine.send(imported(gone));
+
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'FindingsNotWritten' });
+    expect(execution?.cause).toContain(`not written: ${gone.Id} (FindingNotFound: Finding Not Found)`);
+    expect(sandbox.callCount('securityhub', 'BatchUpdateFindings')).toBe(1);
+  });
+});
+
+describe('finding-enrichment: a request after a failed investigation starts a new run', () => {
+  const runsOf = (engine: { executions: readonly { workflow: string; name: string }[] }) =>
+    engine.executions.filter((record) => record.workflow === 'investigate-principal').map((record) => record.name.replace(/^principal-[0-9a-f]{32}-\d{8}T\d{2}-/, 'attempt '));
+
+  it('investigates again when Detective was throttled past the budget the first time', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    sandbox.injectFault({ service: 'detective', operation: 'StartInvestigation', error: 'TooManyRequestsException', times: 6 });
+
+    await engine.send(investigateAction(aliceFinding));
+    expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ investigate: 'failed', detective_status: 'ERROR' });
+    expect(stored(sandbox, aliceFinding).Note?.Text).toContain('ERROR Detective.TooManyRequestsException');
+    const startsBefore = sandbox.callCount('detective', 'StartInvestigation');
+
+    const [execution] = await engine.send(investigateAction(aliceFinding));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(sandbox.callCount('detective', 'StartInvestigation')).toBe(startsBefore + 1);
+    expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([ALICE]);
+    expect(runsOf(engine)).toEqual(['attempt 1', 'attempt 2']);
+    expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_status: 'SUCCESSFUL' });
+  });
+
+  it('reuses a successful run, but starts a new one after a FAILED investigation, once per request', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+
+    await engine.send(investigateAction(aliceFinding));
+    await engine.send(investigateAction(aliceFinding));
+    await engine.send(investigateAction(bobFinding));
+    await engine.send(investigateAction(bobFinding));
+
+    expect(runsOf(engine)).toEqual(['attempt 1', 'attempt 1', 'attempt 2']);
+    expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([ALICE, BOB, BOB]);
+    expect(stored(sandbox, bobFinding).UserDefinedFields).toMatchObject({ investigate: 'failed', detective_status: 'FAILED' });
+  });
+
+  it('shares one run between simultaneous requests: those that followed it to its failure take that result', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    const burst = Array.from({ length: 6 }, (_, index) => variant(bobFinding, `same-instant-${index}`));
+    sandbox.importFindings(burst);
+
+    const records = await Promise.all(burst.map((finding) => engine.start('finding-enrichment', investigateAction(finding)).done));
+    await engine.idle();
+
+    expect(records.map((record) => record.status)).toEqual(Array(6).fill('SUCCEEDED'));
+    expect(runsOf(engine)).toEqual(['attempt 1']);
+    expect(sandbox.investigations()).toHaveLength(1);
+    for (const finding of burst) expect(stored(sandbox, finding).UserDefinedFields?.investigate).toBe('failed');
+  });
+
+  it('shares the new run between simultaneous requests after a failure', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    await engine.send(investigateAction(bobFinding));
+    const burst = Array.from({ length: 4 }, (_, index) => variant(bobFinding, `after-failure-${index}`));
+    sandbox.importFindings(burst);
+
+    await Promise.all(burst.map((finding) => engine.start('finding-enrichment', investigateAction(finding)).done));
+    await engine.idle();
+
+    expect(runsOf(engine)).toEqual(['attempt 1', 'attempt 2']);
+    expect(sandbox.investigations()).toHaveLength(2);
+  });
+
+  it('stops after five runs for a principal and hour, and says so on the finding', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    for (let request = 0; request < 5; request += 1) await engine.send(investigateAction(bobFinding));
+
+    const [execution] = await engine.send(investigateAction(bobFinding));
+
+    expect(runsOf(engine)).toEqual(['attempt 1', 'attempt 2', 'attempt 3', 'attempt 4', 'attempt 5']);
+    expect(sandbox.investigations()).toHaveLength(5);
+    expect((execution?.output as Report).principals).toEqual([
+      expect.objectContaining({ status: 'ERROR', error: expect.objectContaining({ Error: 'InvestigationRunsExhausted', Cause: expect.stringContaining('-1 to ') }) }),
+    ]);
+    expect(stored(sandbox, bobFinding).Note?.Text).toContain('ERROR InvestigationRunsExhausted');
+  });
+});
+
+describe('finding-enrichment: the principal\'s ARN comes from IAM in its account', () => {
+  const ssoFinding: Finding = {
+    ...structuredClone(ciFinding),
+    Id: `${ciFinding.Id}-sso`,
+    Resources: [{ Type: 'AwsIamRole', Id: SSO_ROLE_ARN, Partition: 'aws', Region: 'eu-west-1' }],
+  };
+
+  it('gives the GuardDuty trigger and the Security Hub trigger of an IAM Identity Center role one ARN, so they share one investigation', async () => {
+    const { sandbox, engine } = await enrichmentWorld({ config: withGuardDutyTrigger });
+    sandbox.importFindings([ssoFinding]);
+
+    const [direct] = await engine.send(guardDutyEvent(ssoFinding, { userType: 'AssumedRole', userName: SSO_ROLE }));
+    const [fromSecurityHub, ...started] = await engine.send(investigateAction(ssoFinding));
+
+    expect([direct?.status, fromSecurityHub?.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(started).toEqual([]);
+    expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([SSO_ROLE_ARN]);
+    expect((fromSecurityHub?.output as Report).principals).toEqual([expect.objectContaining({ entityArn: SSO_ROLE_ARN, reused: true })]);
+    expect(sandbox.calls.filter((call) => call.service === 'iam').map((call) => [call.operation, call.input])).toEqual([
+      ['GetRole', { RoleName: SSO_ROLE }],
+      ['GetRole', { RoleName: SSO_ROLE }],
+    ]);
+    expect(stored(sandbox, ssoFinding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_arn_sources: 'iam' });
+    expect(stored(sandbox, ssoFinding).Note?.Text).toMatch(/^Detective: role\/…\/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef: INFORMATIONAL \(SUCCESSFUL\)/);
+  });
+
+  it('places another account\'s IAM Identity Center role on the reserved path without reading IAM, and says so', async () => {
+    const { sandbox, engine } = await enrichmentWorld({ config: withGuardDutyTrigger });
+    const elsewhere: Finding = { ...structuredClone(ciFinding), Id: `${ciFinding.Id}-member`, AwsAccountId: OTHER_ACCOUNT };
+    sandbox.importFindings([elsewhere]);
+
+    const [execution] = await engine.send(guardDutyEvent(elsewhere, { userType: 'AssumedRole', userName: SSO_ROLE }, OTHER_ACCOUNT));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(sandbox.callCount('iam')).toBe(0);
+    expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([`arn:aws:iam::${OTHER_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/${SSO_ROLE}`]);
+    expect(stored(sandbox, elsewhere).Note?.Text).toContain(`(ARN assumed on the IAM Identity Center path; IAM of ${OTHER_ACCOUNT} not read)`);
+    expect(stored(sandbox, elsewhere).UserDefinedFields?.detective_arn_sources).toBe('reserved-path');
+  });
+
+  it('uses the configured IAM Identity Center Region for another account\'s role, and the ARN a Security Hub finding carries', async () => {
+    const { sandbox, engine } = await enrichmentWorld({ config: (raw) => (raw.findingEnrichment = { ...(raw.findingEnrichment as object), triggers: { guardDuty: true }, identityCenterRegion: 'eu-west-2' }) });
+    const memberArn = `arn:aws:iam::${OTHER_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-2/${SSO_ROLE}`;
+    const elsewhere: Finding = { ...structuredClone(ciFinding), Id: `${ciFinding.Id}-member`, AwsAccountId: OTHER_ACCOUNT, Resources: [{ Type: 'AwsIamRole', Id: memberArn, Partition: 'aws', Region: 'eu-west-1' }] };
+    sandbox.importFindings([elsewhere]);
+
+    await engine.send(guardDutyEvent(elsewhere, { userType: 'AssumedRole', userName: SSO_ROLE }, OTHER_ACCOUNT));
+    await engine.send(investigateAction(elsewhere));
+
+    expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([memberArn]);
+    expect(stored(sandbox, elsewhere).Note?.Text).toContain(`(ARN from the finding; IAM of ${OTHER_ACCOUNT} not read)`);
+  });
+
+  it('investigates what the finding names when IAM no longer has the user, and says so', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    const departed: Finding = { ...structuredClone(aliceFinding), Id: `${aliceFinding.Id}-departed`, Resources: [{ Type: 'AwsIamUser', Id: `arn:aws:iam::${ACCOUNT}:user/departed-dave`, Partition: 'aws', Region: 'eu-west-1' }] };
+    sandbox.importFindings([departed]);
+
+    const [execution] = await engine.send(imported(departed));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(sandbox.calls.filter((call) => call.service === 'iam').map((call) => [call.operation, call.error])).toEqual([['GetUser', 'NoSuchEntityException']]);
+    expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([`arn:aws:iam::${ACCOUNT}:user/departed-dave`]);
+    expect(stored(sandbox, departed).Note?.Text).toContain('user/departed-dave (ARN from the finding; not in IAM): INFORMATIONAL (SUCCESSFUL)');
+  });
+
+  it('falls back on the finding when IAM stays throttled past its retries, and says why', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    sandbox.injectFault({ service: 'iam', operation: 'GetUser', error: 'Throttling', times: 100 });
+
+    const [execution] = await engine.send(imported(aliceFinding));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(sandbox.callCount('iam', 'GetUser')).toBe(5);
+    expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([ALICE]);
+    expect(stored(sandbox, aliceFinding).Note?.Text).toContain('user/analyst-alice (ARN from the finding; IAM unreadable (Iam.IamException))');
+  });
+});
+
+describe('finding-enrichment: the investigation scope holds Detective\'s limits', () => {
+  it('cuts the scope of a 2018 finding to the year Detective allows and keeps, and says so in the note', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    const old: Finding = { ...variant(aliceFinding, '2018'), FirstObservedAt: '2018-06-01T10:12:00Z', CreatedAt: '2018-06-01T10:30:00Z' };
+    sandbox.importFindings([old]);
+
+    const [execution] = await engine.send(imported(old));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    const [investigation] = sandbox.investigations();
+    const start = Date.parse(investigation?.scopeStartTime ?? '');
+    const end = Date.parse(investigation?.scopeEndTime ?? '');
+    expect(end - start).toBe(365 * 24 * HOUR_MS);
+    expect(end % HOUR_MS).toBe(0);
+    expect(end).toBeGreaterThanOrEqual(Date.now() - HOUR_MS);
+    expect(stored(sandbox, old).Note?.Text).toContain("(cut to Detective's one-year limit (first seen 2018-06-01))");
+  });
+
+  it('scopes a recent finding from whole hours before it to the next full hour, uncut', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    const firstSeen = new Date(Date.now() - 2 * HOUR_MS).toISOString();
+    const recent: Finding = { ...variant(aliceFinding, 'recent'), FirstObservedAt: firstSeen };
+    sandbox.importFindings([recent]);
+
+    await engine.send(imported(recent));
+
+    const [investigation] = sandbox.investigations();
+    expect(investigation?.scopeStartTime).toBe(new Date(Math.floor((Date.parse(firstSeen) - 24 * HOUR_MS) / HOUR_MS) * HOUR_MS).toISOString());
+    expect(Date.parse(investigation?.scopeEndTime ?? '') % HOUR_MS).toBe(0);
+    expect(stored(sandbox, recent).Note?.Text).not.toContain('cut to');
+  });
+});
+
+describe('finding-enrichment: timestamps out of range are named input errors', () => {
+  it.each([
+    ['the year -271821', '-271821-04-20T00:00:00.000Z'],
+    ['the year 275760', '+275760-09-13T00:00:00.000Z'],
+    ['a text date', 'Feb 1 2025'],
+  ])('fails InvalidInput on %s, naming the field, and touches nothing', async (_case, FirstObservedAt) => {
+    const { sandbox, engine } = await enrichmentWorld();
+
+    const record = await engine.run('finding-enrichment', imported({ ...aliceFinding, FirstObservedAt }));
+
+    expect(record).toMatchObject({ status: 'FAILED', error: 'InvalidInput' });
+    expect(record.cause).toContain('detail.findings.0.FirstObservedAt: must be an RFC 3339 date-time');
+    expect(sandbox.calls).toEqual([]);
+  });
+
+  it('fails InvalidInput on a GuardDuty event stamped in the year -271821', async () => {
+    const { sandbox, engine } = await enrichmentWorld({ config: withGuardDutyTrigger });
+    const event = sampleWith('guardduty/finding-access-key-iam-user.json', { createdAt: '-271821-04-20T00:00:00.000Z' });
+
+    const record = await engine.run('finding-enrichment', event);
+
+    expect(record).toMatchObject({ status: 'FAILED', error: 'InvalidInput' });
+    expect(record.cause).toContain('detail.createdAt: must be an RFC 3339 date-time');
+    expect(sandbox.calls).toEqual([]);
   });
 });

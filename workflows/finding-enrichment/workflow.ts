@@ -59,12 +59,14 @@ export const findingEnrichment: WorkflowModule = {
   stateMachineName: 'FindingEnrichment',
   description: 'Investigates GuardDuty findings with Amazon Detective and writes the result back to Security Hub.',
   type: 'STANDARD',
-  functions: ['normalizeFindings', 'composeFindingUpdates', 'checkWriteBack'],
+  functions: ['normalizeFindings', 'groupByPrincipal', 'composeFindingUpdates', 'checkWriteBack', 'reportEnrichment'],
   triggers,
 
   substitutions(config: OpsflowConfig, env: DeploymentEnvironment) {
     return {
       FindingConcurrency: config.findingEnrichment.concurrency,
+      // IAM is read for principals of the account the workflow runs in, and only there.
+      WorkflowAccountId: env.accountId,
       InvestigatePrincipalExecutionPrefix: `arn:${env.partition}:states:${env.region}:${env.accountId}:execution:${deployedName(env, investigatePrincipal.stateMachineName)}`,
     };
   },
@@ -73,6 +75,12 @@ export const findingEnrichment: WorkflowModule = {
     return [
       // ListGraphs supports no resource-level permissions.
       { Sid: 'FindGraph', Effect: 'Allow', Action: ['detective:ListGraphs'], Resource: '*' },
+      {
+        Sid: 'ReadPrincipalArns',
+        Effect: 'Allow',
+        Action: ['iam:GetUser', 'iam:GetRole'],
+        Resource: [`arn:${env.partition}:iam::${env.accountId}:user/*`, `arn:${env.partition}:iam::${env.accountId}:role/*`],
+      },
       ...childExecutionStatements(env, investigatePrincipal.stateMachineName, 'InvestigationRuns'),
       {
         Sid: 'WriteBackFindings',

@@ -129,6 +129,24 @@ function timestamp(value: Date | string | undefined, member: string): Date {
   return date;
 }
 
+/**
+ * Detective's scope time: "cannot be shorter than one hour and not longer than one year. The start
+ * and end time must be on an hour." (Detective user guide, "Managing the scope time",
+ * https://docs.aws.amazon.com/detective/latest/userguide/scope-time-managing.html). A year is taken
+ * as 365 days, which no reading of "one year" exceeds. The wording of the refusals is the sandbox's.
+ */
+export const DetectiveScope = { hourMs: 3_600_000, longestMs: 365 * 24 * 3_600_000 } as const;
+
+function checkScope(start: Date, end: Date): void {
+  const span = `${start.toISOString()} to ${end.toISOString()}`;
+  if (start.getTime() >= end.getTime()) throw validationError(`Invalid scope: ScopeStartTime ${start.toISOString()} must be before ScopeEndTime ${end.toISOString()}.`);
+  if (start.getTime() % DetectiveScope.hourMs !== 0 || end.getTime() % DetectiveScope.hourMs !== 0) {
+    throw validationError(`Invalid scope ${span}: the start and end time must be on an hour.`);
+  }
+  // On the hour and in order, a scope is at least an hour long.
+  if (end.getTime() - start.getTime() > DetectiveScope.longestMs) throw validationError(`Invalid scope ${span}: the scope time cannot be longer than one year.`);
+}
+
 function pageSize(requested: number | undefined, max: number): number {
   const size = requested ?? max;
   if (!Number.isInteger(size) || size < 1 || size > max) {
@@ -258,9 +276,7 @@ export const detectiveService: SandboxService = {
         }
         const scopeStart = timestamp(input.ScopeStartTime, 'ScopeStartTime');
         const scopeEnd = timestamp(input.ScopeEndTime, 'ScopeEndTime');
-        if (scopeStart.getTime() >= scopeEnd.getTime()) {
-          throw validationError(`Invalid scope: ScopeStartTime ${scopeStart.toISOString()} must be before ScopeEndTime ${scopeEnd.toISOString()}.`);
-        }
+        checkScope(scopeStart, scopeEnd);
         const investigation: DetectiveInvestigationState = {
           investigationId: newInvestigationId(context),
           graphArn: graph.arn,

@@ -12,7 +12,7 @@ const PREFIX = 'Detective: ';
 const SEPARATOR = ' | ';
 /** Shorter than this, a cut indicator text says nothing useful and is left out. */
 const SHORTEST_INDICATOR_TEXT = 12;
-const LABEL_LIMIT = 64;
+export const NOTE_LABEL_LIMIT = 64;
 
 export interface NoteLine {
   /** `role/Admin: HIGH (SUCCESSFUL)`. */
@@ -31,7 +31,7 @@ export function truncate(text: string, limit: number): string {
 }
 
 export function noteLabel(label: string): string {
-  return truncate(label, LABEL_LIMIT);
+  return truncate(label, NOTE_LABEL_LIMIT);
 }
 
 /** `2024-05-01T10:00Z`: minutes are enough for a scope window and save note space. */

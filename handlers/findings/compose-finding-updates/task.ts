@@ -3,19 +3,22 @@ import type { FindingEnrichmentConfig } from '../../shared/config.ts';
 import { InvalidInput } from '../../shared/errors.ts';
 import { investigationReportUrl } from '../detective.ts';
 import { IndicatorType, indicatorSummarySchema, type IndicatorSummary } from '../indicators.ts';
-import { entityLabel } from '../principals.ts';
+import { entityLabel, type FallbackSource } from '../principals.ts';
 import {
+  ArnSource,
+  IamLookup,
   INVESTIGATE_FIELD,
   InvestigateValue,
   isMoreSevere,
   isWrittenBack,
   severityLabelSchema,
   workSchema,
+  type ArnOrigin,
   type Investigation,
   type SeverityLabel,
   type WorkFinding,
 } from '../work.ts';
-import { composeNote, describeIndicators, noteLabel, shortTime, skippedNote, truncate, type NoteLine } from './note.ts';
+import { composeNote, describeIndicators, NOTE_LABEL_LIMIT, noteLabel, shortTime, skippedNote, truncate, type NoteLine } from './note.ts';
 
 /** How one principal's investigation ended, as the workflow's Map reports it. */
 export const PrincipalStatus = {
@@ -125,6 +128,10 @@ export interface FindingUpdates {
     investigationsStarted: number;
     investigationsReused: number;
     failed: number;
+    /** Finding updates in `requests` (findings and the skipped findings marked). */
+    updates: number;
+    /** Finding Enriched events in `events`. */
+    events: number;
   };
 }
 
@@ -194,6 +201,8 @@ export function composeFindingUpdates(input: ComposeFindingUpdatesInput, config:
       investigationsStarted: input.principals.filter((principal) => principal.investigationId !== null && !principal.reused).length,
       investigationsReused: input.principals.filter((principal) => principal.reused).length,
       failed: work.findings.length - investigated,
+      updates: updates.length,
+      events: entries.length,
     },
   };
 }
@@ -223,12 +232,14 @@ function enrichedUpdate(
   const allSuccessful = principals.every((principal) => principal.status === PrincipalStatus.Successful);
   const statuses = STATUS_ORDER.filter((status) => principals.some((principal) => principal.status === status));
   const ids = [...new Set(principals.flatMap((principal) => (principal.investigationId === null ? [] : [principal.investigationId])))];
+  const arnSources = [...new Set(principals.flatMap((principal) => scopes.get(principal.entityArn)?.arnOrigin.source ?? []))];
   const fields: Record<string, string> = {
     // A failure is not "complete": an analyst can run the custom action on it again.
     [INVESTIGATE_FIELD]: allSuccessful ? InvestigateValue.Complete : InvestigateValue.Failed,
     detective_status: statuses.join(','),
     detective_severity: detectiveSeverity ?? 'NONE',
     detective_investigation_ids: joinWithin(ids, FIELD_VALUE_LIMIT) || 'none',
+    detective_arn_sources: arnSources.join(','),
     ...indicatorCountFields(principals.flatMap((principal) => (principal.summary ? [principal.summary] : []))),
   };
   const raise = config.raiseSeverity && detectiveSeverity !== null && isMoreSevere(detectiveSeverity, finding.severityLabel);
@@ -266,13 +277,38 @@ function joinWithin(values: readonly string[], limit: number): string {
   return joined;
 }
 
+/** `role/…/AWSReservedSSO_Admin_0123`: a long path gives way to the name. */
+function principalLabel(entityArn: string): string {
+  const label = entityLabel(entityArn);
+  if (label.length <= NOTE_LABEL_LIMIT) return label;
+  const parts = label.split('/');
+  return noteLabel(`${parts[0] ?? ''}/…/${parts.at(-1) ?? ''}`);
+}
+
+const ASSUMED_ARN: Readonly<Record<FallbackSource, string>> = {
+  [ArnSource.Finding]: 'ARN from the finding',
+  [ArnSource.ReservedPath]: 'ARN assumed on the IAM Identity Center path',
+  [ArnSource.RootPath]: 'ARN assumed on the root path',
+};
+
+/** Says where the ARN came from unless IAM gave it: the finding's word may not be the principal's ARN. */
+function arnNote(entityArn: string, origin: ArnOrigin | undefined): string {
+  if (!origin || origin.source === ArnSource.Iam) return '';
+  const account = entityArn.split(':')[4] ?? '';
+  const why =
+    origin.iam === IamLookup.OtherAccount ? `IAM of ${account} not read`
+    : origin.iam === IamLookup.NotFound ? 'not in IAM'
+    : `IAM unreadable${origin.error ? ` (${origin.error})` : ''}`;
+  return ` (${ASSUMED_ARN[origin.source]}; ${why})`;
+}
+
 function noteLine(principal: PrincipalResult, scope: Investigation | undefined, graphArn: string): NoteLine {
-  const label = noteLabel(entityLabel(principal.entityArn));
   const reused = principal.reused ? ', reused' : '';
+  const cut = scope?.scopeCut ? ` (${scope.scopeCut})` : '';
   return {
-    head: `${label}: ${verdict(principal)}${reused}`,
+    head: `${principalLabel(principal.entityArn)}${arnNote(principal.entityArn, scope?.arnOrigin)}: ${verdict(principal)}${reused}`,
     // A reused investigation ran over its own window, which ListInvestigations does not return.
-    scope: scope && !principal.reused ? `, scope ${shortTime(scope.scopeStartTime)}/${shortTime(scope.scopeEndTime)}` : '',
+    scope: scope && !principal.reused ? `, scope ${shortTime(scope.scopeStartTime)}/${shortTime(scope.scopeEndTime)}${cut}` : '',
     indicators: principal.status === PrincipalStatus.Successful && principal.summary ? describeIndicators(principal.summary) : '',
     link: principal.investigationId === null ? '' : investigationReportUrl(graphArn, principal.investigationId),
   };

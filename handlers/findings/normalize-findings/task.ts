@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { FindingEnrichmentConfig } from '../../shared/config.ts';
 import { eventBridgeEventSchema } from '../../../events/eventbridge.ts';
@@ -19,30 +18,28 @@ import {
   GuardDutyServiceSchema,
 } from '../../../events/guardduty.ts';
 import {
-  entityTypeOf,
   fromAwsIamAccessKey,
   fromAwsIamRole,
   fromAwsIamUser,
   fromGuardDutyAccessKey,
+  mergeRefs,
   partitionOf,
   type IamResourceContext,
+  type PrincipalRef,
   type PrincipalResolution,
 } from '../principals.ts';
+import { rfc3339Timestamp as timestamp, toIsoUtc } from '../time.ts';
 import {
   FindingSource,
   INVESTIGATE_FIELD,
   InvestigateValue,
   SkipCode,
   severityLabelSchema,
-  type EntityType,
-  type FindingWork,
-  type Investigation,
+  type NormalizedWork,
   type SeverityLabel,
   type SkippedFinding,
   type WorkFinding,
 } from '../work.ts';
-
-const timestamp = z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 timestamp'));
 
 /** ASFF AwsIamAccessKeyDetails (Security Hub API reference); every member is optional. */
 const awsIamAccessKeyDetailsSchema = z.looseObject({
@@ -115,26 +112,25 @@ type SecurityHubEvent = z.infer<typeof importedEventSchema> | z.infer<typeof cus
 type GuardDutyEvent = z.infer<typeof guardDutyEventSchema>;
 
 const GUARDDUTY_PRODUCT_ARN = /^arn:aws[a-z-]*:securityhub:[a-z0-9-]+::product\/aws\/guardduty$/;
-const HOUR_MS = 3_600_000;
 
-type Triage = { readonly investigate: WorkFinding } | { readonly skip: SkippedFinding };
+type Triage = { readonly investigate: WorkFinding; readonly refs: PrincipalRef[] } | { readonly skip: SkippedFinding };
 
 /**
  * Reads every finding of the event (not only the first): which to investigate, with the IAM
- * principals each names, and why the others are skipped. One investigation per principal
- * across the event, scoped from before its earliest finding was first seen until now.
+ * principals each names (by key, each principal once across the event), and why the others are
+ * skipped. Raises InvalidInput (through its schema) naming the field when the event is malformed,
+ * a timestamp included.
  */
-export function normalizeFindings(event: NormalizeFindingsInput, config: FindingEnrichmentConfig, now: () => Date = () => new Date()): FindingWork {
+export function normalizeFindings(event: NormalizeFindingsInput, config: FindingEnrichmentConfig): NormalizedWork {
   const { source, triaged } = isGuardDutyEvent(event)
     ? { source: FindingSource.GuardDuty, triaged: [triageGuardDuty(event, config)] }
-    : { source: sourceOf(event), triaged: triageSecurityHub(event) };
-  const findingsToInvestigate = triaged.flatMap((item) => ('investigate' in item ? [item.investigate] : []));
+    : { source: sourceOf(event), triaged: triageSecurityHub(event, config) };
   return {
     source,
     graphArn: config.graphArn ?? null,
-    findings: findingsToInvestigate,
+    findings: triaged.flatMap((item) => ('investigate' in item ? [item.investigate] : [])),
     skipped: triaged.flatMap((item) => ('skip' in item ? [item.skip] : [])),
-    investigations: investigationsOf(findingsToInvestigate, config.scopeHoursBeforeFirstSeen, now()),
+    principals: mergeRefs(triaged.flatMap((item) => ('refs' in item ? item.refs : []))),
     polling: {
       wait: config.polling.firstWaitSeconds,
       maxWait: config.polling.maxWaitSeconds,
@@ -148,11 +144,11 @@ function isGuardDutyEvent(event: NormalizeFindingsInput): event is GuardDutyEven
   return event['detail-type'] === GuardDutyDetailType.Finding;
 }
 
-function sourceOf(event: SecurityHubEvent): FindingWork['source'] {
+function sourceOf(event: SecurityHubEvent): NormalizedWork['source'] {
   return event['detail-type'] === SecurityHubDetailType.FindingsImported ? FindingSource.SecurityHubImported : FindingSource.SecurityHubCustomAction;
 }
 
-function triageSecurityHub(event: SecurityHubEvent): Triage[] {
+function triageSecurityHub(event: SecurityHubEvent, config: FindingEnrichmentConfig): Triage[] {
   const source = sourceOf(event);
   const seen = new Set<string>();
   const triaged: Triage[] = [];
@@ -161,12 +157,12 @@ function triageSecurityHub(event: SecurityHubEvent): Triage[] {
     const key = `${finding.ProductArn} ${finding.Id}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    triaged.push(triageAsff(finding, source, event.region));
+    triaged.push(triageAsff(finding, source, event.region, config));
   }
   return triaged;
 }
 
-function triageAsff(finding: Finding, source: FindingWork['source'], eventRegion: string): Triage {
+function triageAsff(finding: Finding, source: NormalizedWork['source'], eventRegion: string, config: FindingEnrichmentConfig): Triage {
   const skip = (code: SkipCode, reason: string): Triage => ({ skip: { id: finding.Id, productArn: finding.ProductArn, code, reason } });
   const investigate = finding.UserDefinedFields?.[INVESTIGATE_FIELD];
   // Loop protection in depth: opsflow's own update of a finding comes back as an Imported event.
@@ -182,8 +178,11 @@ function triageAsff(finding: Finding, source: FindingWork['source'], eventRegion
     return skip(SkipCode.NotGuardDuty, `not a GuardDuty finding (product ${product}): only GuardDuty findings are investigated`);
   }
   const partition = partitionOf(finding.ProductArn) ?? 'aws';
+  // ProductArn names the Region the finding was imported in: arn:aws:securityhub:<region>::product/...
+  const region = finding.Region ?? (finding.ProductArn.split(':')[3] || eventRegion);
+  const identityCenterRegion = config.identityCenterRegion ?? region;
   const resolutions = finding.Resources.flatMap((resource) => {
-    const context: IamResourceContext = { partition: resource.Partition ?? partition, account: finding.AwsAccountId };
+    const context: IamResourceContext = { partition: resource.Partition ?? partition, account: finding.AwsAccountId, identityCenterRegion };
     switch (resource.Type) {
       case AsffResourceType.AwsIamUser:
         return [fromAwsIamUser(resource, context)];
@@ -202,13 +201,13 @@ function triageAsff(finding: Finding, source: FindingWork['source'], eventRegion
       id: finding.Id,
       productArn: finding.ProductArn,
       awsAccountId: finding.AwsAccountId,
-      // ProductArn names the Region the finding was imported in: arn:aws:securityhub:<region>::product/...
-      region: finding.Region ?? (finding.ProductArn.split(':')[3] || eventRegion),
+      region,
       title: finding.Title,
       severityLabel: finding.Severity.Label,
-      firstObservedAt: isoOf(finding.FirstObservedAt ?? finding.CreatedAt),
-      principals: principals.arns,
+      firstObservedAt: toIsoUtc(finding.FirstObservedAt ?? finding.CreatedAt),
+      principals: principals.refs.map((principal) => principal.key),
     },
+    refs: principals.refs,
   };
 }
 
@@ -225,7 +224,8 @@ function triageGuardDuty(event: GuardDutyEvent, config: FindingEnrichmentConfig)
   if (!accessKey) {
     return skip(SkipCode.NoIamPrincipal, `GuardDuty ${detail.resource.resourceType} finding names no access key principal`);
   }
-  const principals = principalsOf([fromGuardDutyAccessKey(accessKey, { partition, account: detail.accountId })]);
+  const context: IamResourceContext = { partition, account: detail.accountId, identityCenterRegion: config.identityCenterRegion ?? detail.region };
+  const principals = principalsOf([fromGuardDutyAccessKey(accessKey, context)]);
   if ('skip' in principals) return skip(principals.skip.code, principals.skip.reason);
   return {
     investigate: {
@@ -234,9 +234,10 @@ function triageGuardDuty(event: GuardDutyEvent, config: FindingEnrichmentConfig)
       region: detail.region,
       title: detail.title,
       severityLabel: guardDutySeverityLabel(detail.severity),
-      firstObservedAt: isoOf(detail.service.eventFirstSeen ?? detail.createdAt),
-      principals: principals.arns,
+      firstObservedAt: toIsoUtc(detail.service.eventFirstSeen ?? detail.createdAt),
+      principals: principals.refs.map((principal) => principal.key),
     },
+    refs: principals.refs,
   };
 }
 
@@ -248,61 +249,12 @@ export function guardDutySeverityLabel(severity: number): SeverityLabel {
   return 'LOW';
 }
 
-function principalsOf(resolutions: PrincipalResolution[]): { arns: string[] } | { skip: { code: SkipCode; reason: string } } {
-  const arns: string[] = [];
-  const unsupported: string[] = [];
-  for (const resolution of resolutions) {
-    if ('unsupported' in resolution) unsupported.push(resolution.unsupported);
-    else if (entityTypeOf(resolution.arn) === null) unsupported.push(`${resolution.arn} is not an IAM user or role ARN`);
-    else if (!arns.includes(resolution.arn)) arns.push(resolution.arn);
-  }
-  if (arns.length > 0) return { arns };
+function principalsOf(resolutions: PrincipalResolution[]): { refs: PrincipalRef[] } | { skip: { code: SkipCode; reason: string } } {
+  const refs = mergeRefs(resolutions.flatMap((resolution) => ('ref' in resolution ? [resolution.ref] : [])));
+  if (refs.length > 0) return { refs };
+  const unsupported = resolutions.flatMap((resolution) => ('unsupported' in resolution ? [resolution.unsupported] : []));
   if (unsupported.length > 0) {
     return { skip: { code: SkipCode.UnsupportedPrincipal, reason: `no IAM user or role to investigate: ${[...new Set(unsupported)].join('; ')}` } };
   }
   return { skip: { code: SkipCode.NoIamPrincipal, reason: 'no IAM user, role or access key among the finding\'s resources' } };
-}
-
-function investigationsOf(findings: WorkFinding[], hoursBefore: number, now: Date): Investigation[] {
-  const byPrincipal = new Map<string, { entityType: EntityType; findingIds: string[]; earliest: number; latest: number }>();
-  for (const finding of findings) {
-    const observed = Date.parse(finding.firstObservedAt);
-    for (const entityArn of finding.principals) {
-      const entityType = entityTypeOf(entityArn);
-      if (entityType === null) continue;
-      const entry = byPrincipal.get(entityArn);
-      if (entry) {
-        entry.findingIds.push(finding.id);
-        entry.earliest = Math.min(entry.earliest, observed);
-        entry.latest = Math.max(entry.latest, observed);
-      } else {
-        byPrincipal.set(entityArn, { entityType, findingIds: [finding.id], earliest: observed, latest: observed });
-      }
-    }
-  }
-  const end = now.getTime();
-  return [...byPrincipal].map(([entityArn, entry]) => ({
-    entityArn,
-    entityType: entry.entityType,
-    // A first observation stamped after our clock still gets a window that ends after it starts.
-    scopeStartTime: new Date(Math.min(entry.earliest, end) - hoursBefore * HOUR_MS).toISOString(),
-    scopeEndTime: new Date(end).toISOString(),
-    latestFirstObservedAt: new Date(entry.latest).toISOString(),
-    findingIds: entry.findingIds,
-    runName: investigationRunName(entityArn, entry.latest),
-  }));
-}
-
-/**
- * The name of the investigate-principal run for a principal and the hour its findings were last
- * first seen. Step Functions refuses a second execution of that name, so executions about the
- * same principal at the same time share one run, hence one investigation, instead of racing.
- */
-export function investigationRunName(entityArn: string, latestFirstObserved: number): string {
-  const hour = new Date(latestFirstObserved).toISOString().slice(0, 13).replace(/[-:]/g, '');
-  return `principal-${createHash('sha256').update(entityArn).digest('hex').slice(0, 32)}-${hour}`;
-}
-
-function isoOf(value: string): string {
-  return new Date(Date.parse(value)).toISOString();
 }

@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
+import { rfc3339Timestamp as timestamp } from '../time.ts';
 import { investigationSchema } from '../work.ts';
-
-const timestamp = z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 timestamp'));
 
 /** One InvestigationDetail of Detective ListInvestigations; every member is optional in the API reference. */
 const investigationDetailSchema = z.looseObject({

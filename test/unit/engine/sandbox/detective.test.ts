@@ -118,6 +118,29 @@ describe('Detective investigations', () => {
     expect(account.investigations()).toEqual([]);
   });
 
+  it('refuses a scope Detective refuses: not on the hour, or longer than a year, and accepts exactly a year', async () => {
+    const { account, detective } = detectiveSandbox();
+    const startWith = (ScopeStartTime: string, ScopeEndTime: string) =>
+      detective.send(new StartInvestigationCommand({ GraphArn: graphArn, EntityArn: alice, ScopeStartTime: new Date(ScopeStartTime), ScopeEndTime: new Date(ScopeEndTime) }));
+
+    const offTheHour = await rejection(startWith('2025-01-31T12:30:00Z', '2025-02-01T12:00:00Z'));
+    expect(offTheHour).toBeInstanceOf(ValidationException);
+    expect(offTheHour.message).toContain('must be on an hour');
+    expect(await rejection(startWith('2025-01-31T12:00:00Z', '2025-02-01T12:00:00.001Z'))).toBeInstanceOf(ValidationException);
+    const fromAnotherYear = await rejection(startWith('2018-06-01T00:00:00Z', '2025-02-01T12:00:00Z'));
+    expect(fromAnotherYear).toBeInstanceOf(ValidationException);
+    expect(fromAnotherYear.message).toContain('cannot be longer than one year');
+    expect(await rejection(startWith('2024-02-01T11:00:00Z', '2025-02-01T12:00:00Z'))).toBeInstanceOf(ValidationException);
+    expect(account.investigations()).toEqual([]);
+
+    await startWith('2024-02-02T12:00:00Z', '2025-02-01T12:00:00Z');
+    await startWith('2025-02-01T11:00:00Z', '2025-02-01T12:00:00Z');
+    expect(account.investigations().map((investigation) => [investigation.scopeStartTime, investigation.scopeEndTime])).toEqual([
+      ['2024-02-02T12:00:00.000Z', '2025-02-01T12:00:00.000Z'],
+      ['2025-02-01T11:00:00.000Z', '2025-02-01T12:00:00.000Z'],
+    ]);
+  });
+
   it('accepts the ISO strings Step Functions passes for timestamps', async () => {
     const { detective, get } = detectiveSandbox();
     const { InvestigationId } = await detective.send(

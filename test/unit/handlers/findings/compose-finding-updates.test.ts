@@ -3,10 +3,11 @@ import { loadSample } from '../../../../events/samples.ts';
 import { handler } from '../../../../handlers/findings/compose-finding-updates/handler.ts';
 import { composeFindingUpdates, type ComposeFindingUpdatesInput } from '../../../../handlers/findings/compose-finding-updates/task.ts';
 import type { IndicatorSummary } from '../../../../handlers/findings/indicators.ts';
+import { groupByPrincipal } from '../../../../handlers/findings/group-by-principal/task.ts';
 import { normalizeFindings, type NormalizeFindingsInput } from '../../../../handlers/findings/normalize-findings/task.ts';
 import { planInvestigation } from '../../../../handlers/findings/plan-investigation/task.ts';
 import { summarizeIndicators } from '../../../../handlers/findings/summarize-indicators/task.ts';
-import type { SkippedFinding, WorkFinding } from '../../../../handlers/findings/work.ts';
+import type { ArnOrigin, Investigation, SkippedFinding, WorkFinding } from '../../../../handlers/findings/work.ts';
 import { GRAPH_ARN, GUARDDUTY_ACCESS_KEY, GUARDDUTY_PRODUCT, configWith, invoke, now } from './fixtures.ts';
 import { flaggedIp, impossibleTravel, newGeolocation, ttp } from './indicators.ts';
 
@@ -31,7 +32,10 @@ const finding = (id: string, principals: string[], severityLabel: WorkFinding['s
   principals,
 });
 
-const work = (findings: WorkFinding[], skipped: SkippedFinding[] = []): ComposeFindingUpdatesInput['work'] => {
+const READ_FROM_IAM: ArnOrigin = { source: 'iam', iam: 'read', error: null };
+
+/** The work group-by-principal would produce: every ARN read from IAM and full scopes, unless `changes` says otherwise for an ARN. */
+const work = (findings: WorkFinding[], skipped: SkippedFinding[] = [], changes: Record<string, Partial<Investigation>> = {}): ComposeFindingUpdatesInput['work'] => {
   const principals = [...new Set(findings.flatMap((item) => item.principals))];
   return {
     source: 'securityhub-imported',
@@ -41,11 +45,14 @@ const work = (findings: WorkFinding[], skipped: SkippedFinding[] = []): ComposeF
     investigations: principals.map((entityArn) => ({
       entityArn,
       entityType: entityArn.includes(':role/') ? 'IAM_ROLE' : 'IAM_USER',
+      arnOrigin: READ_FROM_IAM,
       scopeStartTime: '2024-04-30T10:00:00.000Z',
       scopeEndTime: '2024-05-02T12:00:00.000Z',
+      scopeCut: null,
       latestFirstObservedAt: '2024-05-01T10:00:00.000Z',
       findingIds: findings.filter((item) => item.principals.includes(entityArn)).map((item) => item.id),
       runName: 'principal-test-2024050110',
+      ...changes[entityArn],
     })),
     polling: { wait: 60, maxWait: 600, deadlineSeconds: 7200, elapsed: 0 },
   };
@@ -85,6 +92,7 @@ describe('composeFindingUpdates', () => {
           detective_status: 'SUCCESSFUL',
           detective_severity: 'HIGH',
           detective_investigation_ids: ID_1,
+          detective_arn_sources: 'iam',
           detective_ttps: '2',
           detective_impossible_travel: '0',
           detective_flagged_ips: '1',
@@ -126,7 +134,7 @@ describe('composeFindingUpdates', () => {
         },
       ],
     ]);
-    expect(updates.summary).toEqual({ findings: 1, investigated: 1, skipped: 0, investigationsStarted: 1, investigationsReused: 0, failed: 0 });
+    expect(updates.summary).toEqual({ findings: 1, investigated: 1, skipped: 0, investigationsStarted: 1, investigationsReused: 0, failed: 0, updates: 1, events: 1 });
   });
 
   it('gives a finding with two principals a line each and the highest severity', () => {
@@ -168,7 +176,7 @@ describe('composeFindingUpdates', () => {
     expect(updates.events[0]?.[1]?.Detail.principals).toEqual([
       expect.objectContaining({ status: 'ERROR', investigationId: null, reportUrl: null, error: { Error: 'Detective.ValidationException', Cause: 'bad scope' } }),
     ]);
-    expect(updates.summary).toEqual({ findings: 3, investigated: 0, skipped: 0, investigationsStarted: 1, investigationsReused: 0, failed: 3 });
+    expect(updates.summary).toEqual({ findings: 3, investigated: 0, skipped: 0, investigationsStarted: 1, investigationsReused: 0, failed: 3, updates: 3, events: 3 });
   });
 
   it('marks a FAILED investigation failed, not complete, so it can be run again', () => {
@@ -205,7 +213,7 @@ describe('composeFindingUpdates', () => {
       },
     ]);
     expect(updates.events).toEqual([]);
-    expect(updates.summary).toEqual({ findings: 5, investigated: 0, skipped: 5, investigationsStarted: 0, investigationsReused: 0, failed: 0 });
+    expect(updates.summary).toEqual({ findings: 5, investigated: 0, skipped: 5, investigationsStarted: 0, investigationsReused: 0, failed: 0, updates: 3, events: 0 });
   });
 
   it('keeps the note within 512 characters, cutting indicators but never the link', () => {
@@ -278,6 +286,36 @@ describe('composeFindingUpdates', () => {
     expect(unchanged.requests[0]?.Severity).toBeUndefined();
   });
 
+  it('says in the note where an ARN came from when IAM did not give it, and lists the sources in a field', () => {
+    const sso = 'arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef';
+    const bob = 'arn:aws:iam::111122223333:user/bob';
+    const carried = 'arn:aws:iam::444455556666:role/ci/deploy';
+    const updates = compose({
+      work: work([finding('f1', [sso, bob]), finding('f2', [carried])], [], {
+        [sso]: { arnOrigin: { source: 'reserved-path', iam: 'other-account', error: null } },
+        [bob]: { arnOrigin: { source: 'root-path', iam: 'not-found', error: null } },
+        [carried]: { arnOrigin: { source: 'finding', iam: 'unreadable', error: 'Iam.IamException' } },
+      }),
+      principals: [successful(sso, ID_1, 'LOW', summaryOf([])), successful(bob, ID_2, 'LOW', summaryOf([])), successful(carried, '000000000000000000003', 'LOW', summaryOf([]))],
+    });
+    const [both, single] = updates.requests;
+    expect(both?.Note.Text).toContain('role/…/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef (ARN assumed on the IAM Identity Center path; IAM of 444455556666 not read): LOW (SUCCESSFUL)');
+    expect(both?.Note.Text).toContain('user/bob (ARN assumed on the root path; not in IAM): LOW (SUCCESSFUL)');
+    expect(single?.Note.Text).toContain('role/ci/deploy (ARN from the finding; IAM unreadable (Iam.IamException)): LOW (SUCCESSFUL)');
+    expect([both, single].map((request) => request?.UserDefinedFields.detective_arn_sources)).toEqual(['reserved-path,root-path', 'finding']);
+    expect(both?.Note.Text.length).toBeLessThanOrEqual(NOTE_LIMIT);
+  });
+
+  it('says in the note when the scope was cut to Detective\'s one-year limit', () => {
+    const updates = compose({
+      work: work([finding('f1', [ALICE])], [], { [ALICE]: { scopeStartTime: '2023-05-03T12:00:00.000Z', scopeEndTime: '2024-05-02T12:00:00.000Z', scopeCut: "cut to Detective's one-year limit (first seen 2018-06-01)" } }),
+      principals: [successful(ALICE, ID_1, 'LOW', summaryOf([]))],
+    });
+    expect(updates.requests[0]?.Note.Text).toBe(
+      `Detective: user/alice: LOW (SUCCESSFUL), scope 2023-05-03T12:00Z/2024-05-02T12:00Z (cut to Detective's one-year limit (first seen 2018-06-01)). No indicators. ${reportUrl(ID_1)}`,
+    );
+  });
+
   it('refuses results that do not match the investigations', () => {
     const input = { work: work([finding('f1', [ALICE, ADMIN])]), principals: [successful(ALICE, ID_1)] };
     expect(() => compose(input)).toThrowError(expect.objectContaining({ name: 'InvalidInput', message: `work.findings.0.principals: ${ADMIN} has no result in principals` }));
@@ -292,18 +330,24 @@ describe('composeFindingUpdates', () => {
 
 describe('finding enrichment tasks in sequence', () => {
   it('carry the real GuardDuty finding from event to Security Hub update', () => {
-    const normalized = normalizeFindings(loadSample(GUARDDUTY_ACCESS_KEY) as NormalizeFindingsInput, config, now);
-    const [investigation] = normalized.investigations;
-    if (!investigation) throw new TypeError('normalize found no investigation');
+    const normalized = normalizeFindings(loadSample(GUARDDUTY_ACCESS_KEY) as NormalizeFindingsInput, config);
+    // The sample's account is not the workflow's: IAM is not read, the name stays on the root path.
+    const resolved = normalized.principals.map((principal) => ({ key: principal.key, arn: principal.fallbackArn, source: principal.fallbackSource, iam: 'other-account' as const, error: null }));
+    const grouped = groupByPrincipal({ work: normalized, resolved }, config, now);
+    const [investigation] = grouped.investigations;
+    if (!investigation) throw new TypeError('group-by-principal planned no investigation');
     expect(planInvestigation({ investigation, existing: { InvestigationDetails: [] } }).reuseInvestigationId).toBeNull();
     const firstPage = summarizeIndicators({ summary: null, page: { Indicators: [flaggedIp('198.51.100.0')], NextToken: 'more' } });
     const summary = summarizeIndicators({ summary: firstPage, page: { Indicators: [ttp('Account Discovery', 'GeneratedFindingAPIName', '198.51.100.0')] } });
-    const updates = compose({ work: { ...normalized, graphArn: GRAPH_ARN }, principals: [successful(investigation.entityArn, ID_1, 'MEDIUM', summary)] });
+    const updates = compose({ work: { ...grouped, graphArn: GRAPH_ARN }, principals: [successful(investigation.entityArn, ID_1, 'MEDIUM', summary)] });
     expect(updates.requests).toEqual([
       expect.objectContaining({
         FindingIdentifiers: [{ Id: 'arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/30bf285e52a1e405084ff6ec28e06e17', ProductArn: GUARDDUTY_PRODUCT }],
         Note: {
-          Text: `Detective: user/GeneratedFindingUserName: MEDIUM (SUCCESSFUL), scope 2022-01-12T00:00Z/2024-05-02T12:00Z. TTP 1 (Account Discovery GeneratedFindingAPIName); flagged IP 1 (198.51.100.0). ${reportUrl(ID_1)}`,
+          Text:
+            'Detective: user/GeneratedFindingUserName (ARN assumed on the root path; IAM of 123456789012 not read): MEDIUM (SUCCESSFUL), ' +
+            "scope 2023-05-03T12:00Z/2024-05-02T12:00Z (cut to Detective's one-year limit (first seen 2022-01-13)). " +
+            `TTP 1 (Account Discovery GeneratedFindingAPIName); flagged IP 1 (198.51.100.0). ${reportUrl(ID_1)}`,
           UpdatedBy: 'opsflow',
         },
       }),

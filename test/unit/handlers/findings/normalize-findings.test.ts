@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadSample, sampleWith } from '../../../../events/samples.ts';
 import { handler } from '../../../../handlers/findings/normalize-findings/handler.ts';
-import { guardDutySeverityLabel, investigationRunName, normalizeFindings, type NormalizeFindingsInput } from '../../../../handlers/findings/normalize-findings/task.ts';
+import { guardDutySeverityLabel, normalizeFindings, type NormalizeFindingsInput } from '../../../../handlers/findings/normalize-findings/task.ts';
+import type { NormalizedWork } from '../../../../handlers/findings/work.ts';
 import {
   CUSTOM_ACTION_TWO,
   GRAPH_ARN,
   GUARDDUTY_ACCESS_KEY,
   GUARDDUTY_PRODUCT,
   IMPORTED_IAM_USER,
-  NOW,
   SECURITYHUB_PRODUCT,
   accessKeyResource,
   configWith,
@@ -17,19 +17,23 @@ import {
   guardDutyWith,
   importedWith,
   invoke,
-  now,
   sampleFinding,
   userResource,
 } from './fixtures.ts';
 
 const config = configWith().findingEnrichment;
-const normalize = (event: unknown, findingEnrichment = config) => normalizeFindings(event as NormalizeFindingsInput, findingEnrichment, now);
+const normalize = (event: unknown, findingEnrichment = config) => normalizeFindings(event as NormalizeFindingsInput, findingEnrichment);
+
+/** The ARNs a finding's principals fall back on, in order. */
+const arnsOf = (work: NormalizedWork, index = 0): string[] =>
+  (work.findings[index]?.principals ?? []).map((key) => work.principals.find((principal) => principal.key === key)?.fallbackArn ?? `unknown ${key}`);
 
 const GD_FINDING_ARN = 'arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/30bf285e52a1e405084ff6ec28e06e17';
 
 describe('normalizeFindings: GuardDuty events', () => {
-  it('turns the real access-key finding into one investigation of the IAM user', () => {
+  it('turns the real access-key finding into one finding naming the IAM user by key', () => {
     const work = normalize(loadSample(GUARDDUTY_ACCESS_KEY));
+    const key = 'aws:123456789012:user:generatedfindingusername';
     expect(work).toEqual({
       source: 'guardduty',
       graphArn: null,
@@ -42,41 +46,50 @@ describe('normalizeFindings: GuardDuty events', () => {
           title: 'Reconnaissance API GeneratedFindingAPIName was invoked from an IP address on a custom threat list.',
           severityLabel: 'MEDIUM',
           firstObservedAt: '2022-01-13T00:00:47.000Z',
-          principals: ['arn:aws:iam::123456789012:user/GeneratedFindingUserName'],
+          principals: [key],
         },
       ],
       skipped: [],
-      investigations: [
+      principals: [
         {
-          entityArn: 'arn:aws:iam::123456789012:user/GeneratedFindingUserName',
-          entityType: 'IAM_USER',
-          scopeStartTime: '2022-01-12T00:00:47.000Z',
-          scopeEndTime: NOW.toISOString(),
-          latestFirstObservedAt: '2022-01-13T00:00:47.000Z',
-          findingIds: [GD_FINDING_ARN],
-          runName: expect.stringMatching(/^principal-[0-9a-f]{32}-20220113T00$/),
+          key,
+          kind: 'user',
+          name: 'GeneratedFindingUserName',
+          account: '123456789012',
+          partition: 'aws',
+          fallbackArn: 'arn:aws:iam::123456789012:user/GeneratedFindingUserName',
+          fallbackSource: 'root-path',
         },
       ],
       polling: { wait: 60, maxWait: 600, deadlineSeconds: 7200, elapsed: 0 },
     });
   });
 
-  it('takes the behavior graph, scope and polling from config', () => {
-    const custom = configWith({
-      graphArn: GRAPH_ARN,
-      scopeHoursBeforeFirstSeen: 48,
-      polling: { firstWaitSeconds: 30, maxWaitSeconds: 300, deadlineMinutes: 45 },
-    }).findingEnrichment;
+  it('takes the behavior graph and polling from config', () => {
+    const custom = configWith({ graphArn: GRAPH_ARN, polling: { firstWaitSeconds: 30, maxWaitSeconds: 300, deadlineMinutes: 45 } }).findingEnrichment;
     const work = normalize(loadSample(GUARDDUTY_ACCESS_KEY), custom);
     expect(work.graphArn).toBe(GRAPH_ARN);
-    expect(work.investigations[0]?.scopeStartTime).toBe('2022-01-11T00:00:47.000Z');
     expect(work.polling).toEqual({ wait: 30, maxWait: 300, deadlineSeconds: 2700, elapsed: 0 });
   });
 
-  it('maps an assumed role to its role ARN', () => {
+  it('maps an assumed role to its role, on the root path until IAM says otherwise', () => {
     const work = normalize(guardDutyWith({ accessKeyId: 'ASIAEXAMPLE', principalId: 'AROAEXAMPLE:session', userType: 'AssumedRole', userName: 'app-server-role' }));
-    expect(work.findings[0]?.principals).toEqual(['arn:aws:iam::123456789012:role/app-server-role']);
-    expect(work.investigations[0]).toMatchObject({ entityArn: 'arn:aws:iam::123456789012:role/app-server-role', entityType: 'IAM_ROLE' });
+    expect(work.principals).toEqual([expect.objectContaining({ kind: 'role', name: 'app-server-role', fallbackArn: 'arn:aws:iam::123456789012:role/app-server-role', fallbackSource: 'root-path' })]);
+  });
+
+  it('places an IAM Identity Center role on its reserved path, in the configured Region or else the finding\'s', () => {
+    const sso = { userType: 'AssumedRole', userName: 'AWSReservedSSO_DatabaseAdministrator_1234567890abcdef', principalId: 'AROAEXAMPLE:alice' };
+    const inFindingRegion = normalize(sampleWith(GUARDDUTY_ACCESS_KEY, { region: 'eu-west-2', resource: { resourceType: 'AccessKey', accessKeyDetails: sso } }));
+    expect(inFindingRegion.principals).toEqual([
+      expect.objectContaining({
+        fallbackArn: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef',
+        fallbackSource: 'reserved-path',
+      }),
+    ]);
+    const configured = normalize(guardDutyWith(sso), configWith({ identityCenterRegion: 'eu-central-1' }).findingEnrichment);
+    expect(configured.principals[0]?.fallbackArn).toBe('arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef');
+    const usEast1 = normalize(guardDutyWith(sso), configWith({ identityCenterRegion: 'us-east-1' }).findingEnrichment);
+    expect(usEast1.principals[0]?.fallbackArn).toBe('arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef');
   });
 
   it.each([
@@ -86,7 +99,7 @@ describe('normalizeFindings: GuardDuty events', () => {
   ])('skips a %s principal with the reason', (userType, reason) => {
     const work = normalize(guardDutyWith({ userType, userName: 'someone', principalId: 'X' }));
     expect(work.findings).toEqual([]);
-    expect(work.investigations).toEqual([]);
+    expect(work.principals).toEqual([]);
     expect(work.skipped).toEqual([{ id: GD_FINDING_ARN, productArn: GUARDDUTY_PRODUCT, code: 'unsupported-principal', reason: expect.stringMatching(reason) }]);
   });
 
@@ -111,11 +124,8 @@ describe('normalizeFindings: GuardDuty events', () => {
   it('derives the Security Hub product ARN from the finding ARN\'s partition and the Region', () => {
     const arn = 'arn:aws-us-gov:guardduty:us-gov-west-1:123456789012:detector/abc/finding/def';
     const work = normalize(sampleWith(GUARDDUTY_ACCESS_KEY, { arn, region: 'us-gov-west-1', partition: 'aws-us-gov' }));
-    expect(work.findings[0]).toMatchObject({
-      id: arn,
-      productArn: 'arn:aws-us-gov:securityhub:us-gov-west-1::product/aws/guardduty',
-      principals: ['arn:aws-us-gov:iam::123456789012:user/GeneratedFindingUserName'],
-    });
+    expect(work.findings[0]).toMatchObject({ id: arn, productArn: 'arn:aws-us-gov:securityhub:us-gov-west-1::product/aws/guardduty' });
+    expect(arnsOf(work)).toEqual(['arn:aws-us-gov:iam::123456789012:user/GeneratedFindingUserName']);
   });
 });
 
@@ -150,10 +160,10 @@ describe('normalizeFindings: Security Hub events', () => {
         region: 'us-east-1',
         severityLabel: 'MEDIUM',
         firstObservedAt: '2021-02-16T21:55:58.862Z',
-        principals: ['arn:aws:iam::111111111111:user/sharrtest'],
+        principals: ['aws:111111111111:user:sharrtest'],
       }),
     ]);
-    expect(work.investigations).toEqual([expect.objectContaining({ entityArn: 'arn:aws:iam::111111111111:user/sharrtest', entityType: 'IAM_USER' })]);
+    expect(work.principals).toEqual([expect.objectContaining({ fallbackArn: 'arn:aws:iam::111111111111:user/sharrtest', fallbackSource: 'finding' })]);
   });
 
   it('reads every finding of a custom action, not only the first', () => {
@@ -183,7 +193,7 @@ describe('normalizeFindings: Security Hub events', () => {
   it('skips the loop: an Imported event of a finding opsflow completed', () => {
     const work = normalize(importedWith([guardDutyAsff({ UserDefinedFields: { investigate: 'complete' }, Resources: [userResource('alice')] })]));
     expect(work.skipped).toEqual([expect.objectContaining({ code: 'already-investigated' })]);
-    expect(work.investigations).toEqual([]);
+    expect(work.principals).toEqual([]);
   });
 
   it('skips the real GuardDuty SSH brute-force finding once flagged: an EC2 instance is no IAM principal', () => {
@@ -199,26 +209,40 @@ describe('normalizeFindings: Security Hub events', () => {
       SessionContext: { SessionIssuer: { Type: 'Role', Arn: 'arn:aws:iam::193043430472:role/ci/deploy', UserName: 'deploy', AccountId: '193043430472' } },
     });
     const work = normalize(importedWith([guardDutyAsff({ Resources: [resource] })]));
-    expect(work.investigations).toEqual([expect.objectContaining({ entityArn: 'arn:aws:iam::193043430472:role/ci/deploy', entityType: 'IAM_ROLE' })]);
+    expect(work.principals).toEqual([expect.objectContaining({ kind: 'role', name: 'deploy', fallbackArn: 'arn:aws:iam::193043430472:role/ci/deploy', fallbackSource: 'finding' })]);
   });
 
   it('builds the role ARN from the principal name when the session issuer is missing', () => {
     const resource = accessKeyResource({ PrincipalType: 'AssumedRole', PrincipalName: 'deploy', AccountId: '444455556666' });
     const work = normalize(importedWith([guardDutyAsff({ Resources: [resource] })]));
-    expect(work.findings[0]?.principals).toEqual(['arn:aws:iam::444455556666:role/deploy']);
+    expect(arnsOf(work)).toEqual(['arn:aws:iam::444455556666:role/deploy']);
+    expect(work.principals[0]).toMatchObject({ account: '444455556666', fallbackSource: 'root-path' });
   });
 
   it('maps an IAM user access key to the user, and one user named twice in a finding to one principal', () => {
     const resources = [accessKeyResource({ PrincipalType: 'IAMUser', PrincipalName: 'alice' }), userResource('alice')];
     const work = normalize(importedWith([guardDutyAsff({ Resources: resources })]));
-    expect(work.findings[0]?.principals).toEqual(['arn:aws:iam::193043430472:user/alice']);
+    expect(arnsOf(work)).toEqual(['arn:aws:iam::193043430472:user/alice']);
+    expect(work.principals).toEqual([expect.objectContaining({ fallbackSource: 'finding' })]);
+  });
+
+  it('names a principal once whatever the case of its name, keeping the ARN a finding carries', () => {
+    const work = normalize(
+      importedWith([
+        guardDutyAsff({ Id: 'by-name', Resources: [accessKeyResource({ PrincipalType: 'IAMUser', PrincipalName: 'ALICE', AccountId: '193043430472' })] }),
+        guardDutyAsff({ Id: 'by-arn', Resources: [userResource('alice')] }),
+      ]),
+    );
+    expect(work.principals).toEqual([expect.objectContaining({ key: 'aws:193043430472:user:alice', fallbackArn: 'arn:aws:iam::193043430472:user/alice', fallbackSource: 'finding' })]);
+    expect(work.findings.map((finding) => finding.principals)).toEqual([['aws:193043430472:user:alice'], ['aws:193043430472:user:alice']]);
   });
 
   it('takes an AwsIamRole resource by its ARN and builds an AwsIamUser ARN from its details', () => {
     const role = { Type: 'AwsIamRole', Id: 'arn:aws:iam::193043430472:role/Admin', Partition: 'aws' };
     const user = { Type: 'AwsIamUser', Id: 'AIDAEXAMPLE', Details: { AwsIamUser: { UserName: 'bob', Path: '/ops/' } } };
     const work = normalize(importedWith([guardDutyAsff({ Resources: [role, user] })]));
-    expect(work.findings[0]?.principals).toEqual(['arn:aws:iam::193043430472:role/Admin', 'arn:aws:iam::193043430472:user/ops/bob']);
+    expect(arnsOf(work)).toEqual(['arn:aws:iam::193043430472:role/Admin', 'arn:aws:iam::193043430472:user/ops/bob']);
+    expect(work.principals.map((principal) => principal.fallbackSource)).toEqual(['finding', 'finding']);
   });
 
   it.each([
@@ -232,11 +256,11 @@ describe('normalizeFindings: Security Hub events', () => {
   it('investigates the user and ignores the root key when a finding names both', () => {
     const resources = [accessKeyResource({ PrincipalType: 'Root' }), userResource('alice')];
     const work = normalize(importedWith([guardDutyAsff({ Resources: resources })]));
-    expect(work.findings[0]?.principals).toEqual(['arn:aws:iam::193043430472:user/alice']);
+    expect(arnsOf(work)).toEqual(['arn:aws:iam::193043430472:user/alice']);
     expect(work.skipped).toEqual([]);
   });
 
-  it('groups a burst of findings about two principals into two investigations', () => {
+  it('names each principal of a burst once, and each finding by the keys of its principals', () => {
     const alice = userResource('alice');
     const admin = accessKeyResource({ PrincipalType: 'AssumedRole', PrincipalName: 'Admin' });
     const work = normalize(
@@ -244,39 +268,15 @@ describe('normalizeFindings: Security Hub events', () => {
         guardDutyAsff({ Id: 'f1', FirstObservedAt: '2024-05-01T10:00:00Z', Resources: [alice] }),
         guardDutyAsff({ Id: 'f2', FirstObservedAt: '2024-05-01T08:00:00Z', Resources: [admin] }),
         guardDutyAsff({ Id: 'f3', FirstObservedAt: '2024-05-02T09:30:00Z', Resources: [alice, admin] }),
-        guardDutyAsff({ Id: 'f4', FirstObservedAt: '2024-04-30T23:00:00Z', Resources: [alice] }),
         guardDutyAsff({ Id: 'f1', FirstObservedAt: '2024-05-01T10:00:00Z', Resources: [alice] }),
       ]),
     );
-    expect(work.findings.map((finding) => finding.id)).toEqual(['f1', 'f2', 'f3', 'f4']);
-    expect(work.investigations).toEqual([
-      {
-        entityArn: 'arn:aws:iam::193043430472:user/alice',
-        entityType: 'IAM_USER',
-        scopeStartTime: '2024-04-29T23:00:00.000Z',
-        scopeEndTime: NOW.toISOString(),
-        latestFirstObservedAt: '2024-05-02T09:30:00.000Z',
-        findingIds: ['f1', 'f3', 'f4'],
-        runName: investigationRunName('arn:aws:iam::193043430472:user/alice', Date.parse('2024-05-02T09:30:00.000Z')),
-      },
-      {
-        entityArn: 'arn:aws:iam::193043430472:role/Admin',
-        entityType: 'IAM_ROLE',
-        scopeStartTime: '2024-04-30T08:00:00.000Z',
-        scopeEndTime: NOW.toISOString(),
-        latestFirstObservedAt: '2024-05-02T09:30:00.000Z',
-        findingIds: ['f2', 'f3'],
-        runName: investigationRunName('arn:aws:iam::193043430472:role/Admin', Date.parse('2024-05-02T09:30:00.000Z')),
-      },
+    expect(work.findings.map((finding) => [finding.id, finding.principals])).toEqual([
+      ['f1', ['aws:193043430472:user:alice']],
+      ['f2', ['aws:193043430472:role:admin']],
+      ['f3', ['aws:193043430472:user:alice', 'aws:193043430472:role:admin']],
     ]);
-  });
-
-  it('names one investigation run per principal and hour, the same in every execution', () => {
-    const alice = 'arn:aws:iam::193043430472:user/alice';
-    expect(investigationRunName(alice, Date.parse('2024-05-02T09:30:00.000Z'))).toBe(investigationRunName(alice, Date.parse('2024-05-02T09:59:59.000Z')));
-    expect(investigationRunName(alice, Date.parse('2024-05-02T09:30:00.000Z'))).not.toBe(investigationRunName(alice, Date.parse('2024-05-02T10:00:00.000Z')));
-    expect(investigationRunName(alice, 0)).not.toBe(investigationRunName('arn:aws:iam::193043430472:user/bob', 0));
-    expect(investigationRunName(alice, 0)).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+    expect(work.principals.map((principal) => principal.fallbackArn)).toEqual(['arn:aws:iam::193043430472:user/alice', 'arn:aws:iam::193043430472:role/Admin']);
   });
 
   it('falls back to CreatedAt when a finding has no FirstObservedAt', () => {
@@ -289,7 +289,7 @@ describe('normalizeFindings: Security Hub events', () => {
 describe('normalize-findings handler', () => {
   it('normalizes the real GuardDuty sample with the runtime config', async () => {
     const work = await invoke(handler, loadSample(GUARDDUTY_ACCESS_KEY), configWith({ graphArn: GRAPH_ARN }));
-    expect(work).toMatchObject({ source: 'guardduty', graphArn: GRAPH_ARN, investigations: [{ entityType: 'IAM_USER' }] });
+    expect(work).toMatchObject({ source: 'guardduty', graphArn: GRAPH_ARN, principals: [{ kind: 'user' }] });
   });
 
   it('rejects a truncated Security Hub event, naming the missing field', async () => {
@@ -314,10 +314,33 @@ describe('normalize-findings handler', () => {
     });
   });
 
-  it('rejects a finding with an unparseable first observation', async () => {
-    await expect(invoke(handler, importedWith([guardDutyAsff({ FirstObservedAt: 'yyyy-mm-ddThh:mm:ssZ' })]))).rejects.toMatchObject({
+  it.each([
+    ['the year -271821', '-271821-04-20T00:00:00.000Z'],
+    ['the last instant JavaScript can hold', '+275760-09-13T00:00:00.000Z'],
+    ['a year past 9999', '10000-01-01T00:00:00Z'],
+    ['a text date', 'Feb 1 2025'],
+    ['the placeholder of AWS samples', 'yyyy-mm-ddThh:mm:ssZ'],
+    ['a 30 February', '2025-02-30T00:00:00Z'],
+    ['hour 24', '2025-02-01T24:00:00Z'],
+    ['a space for the T', '2025-02-01 10:00:00Z'],
+  ])('rejects %s as a first observation with InvalidInput naming the field', async (_case, FirstObservedAt) => {
+    await expect(invoke(handler, importedWith([guardDutyAsff({ FirstObservedAt, Resources: [userResource('alice')] })]))).rejects.toMatchObject({
       name: 'InvalidInput',
-      message: 'detail.findings.0.FirstObservedAt: must be an ISO 8601 timestamp',
+      message: 'detail.findings.0.FirstObservedAt: must be an RFC 3339 date-time such as 2020-03-22T13:22:13.933Z',
     });
+  });
+
+  it.each([
+    ['createdAt', { createdAt: '-271821-04-20T00:00:00.000Z' }, 'detail.createdAt'],
+    ['service.eventFirstSeen', { service: { serviceName: 'guardduty', detectorId: 'abc', eventFirstSeen: '+275760-09-13T00:00:00.000Z' } }, 'detail.service.eventFirstSeen'],
+  ])('rejects an extreme GuardDuty %s, naming it', async (_field, detail, path) => {
+    await expect(invoke(handler, sampleWith(GUARDDUTY_ACCESS_KEY, detail))).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')}: must be an RFC 3339 date-time`)) });
+  });
+
+  it('takes the earliest and latest timestamps RFC 3339 allows, offsets included', () => {
+    const first = normalize(importedWith([guardDutyAsff({ FirstObservedAt: '0000-01-01T00:00:00Z', Resources: [userResource('alice')] })]));
+    expect(first.findings[0]?.firstObservedAt).toBe('0000-01-01T00:00:00.000Z');
+    const last = normalize(importedWith([guardDutyAsff({ FirstObservedAt: '9999-12-31T22:59:59.999-01:00', Resources: [userResource('alice')] })]));
+    expect(last.findings[0]?.firstObservedAt).toBe('9999-12-31T23:59:59.999Z');
   });
 });

@@ -9,8 +9,10 @@ const ALICE = 'arn:aws:iam::111122223333:user/alice';
 const investigation: Investigation = {
   entityArn: ALICE,
   entityType: 'IAM_USER',
+  arnOrigin: { source: 'iam', iam: 'read', error: null },
   scopeStartTime: '2024-04-30T10:00:00.000Z',
   scopeEndTime: '2024-05-02T12:00:00.000Z',
+  scopeCut: null,
   latestFirstObservedAt: '2024-05-01T10:00:00.000Z',
   findingIds: ['f1'],
   runName: 'principal-test-2024050110',
@@ -97,7 +99,7 @@ describe('plan-investigation handler', () => {
   it('rejects an unreadable CreatedTime, naming it', async () => {
     await expect(invoke(handler, { investigation, existing: { InvestigationDetails: [detail('1', 'yesterday')] } })).rejects.toMatchObject({
       name: 'InvalidInput',
-      message: 'existing.InvestigationDetails.0.CreatedTime: must be an ISO 8601 timestamp',
+      message: 'existing.InvestigationDetails.0.CreatedTime: must be an RFC 3339 date-time such as 2020-03-22T13:22:13.933Z',
     });
   });
 });
