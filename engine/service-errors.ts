@@ -166,6 +166,8 @@ export interface ServiceErrorsOptions {
   readonly documentedTransient?: readonly string[];
   /** Replaces the derivation from the model where AWS documents the list to retry. */
   readonly transientOverride?: readonly string[];
+  /** Other names AWS documents for the integration (`Lambda.Unknown`). */
+  readonly documentedOther?: readonly string[];
 }
 
 /** One service's errors: names, statuses, causes and transient names. */
@@ -199,8 +201,17 @@ export class ServiceErrors {
     const modeled = this.modeled(codeOrShape);
     if (modeled) return modeled.stepFunctionsName;
     const documented = `${this.prefix}.${withExceptionSuffix(codeOrShape)}`;
-    const known = [...(this.options.documentedTransient ?? []), ...(this.options.transientOverride ?? [])];
-    return known.includes(documented) ? documented : this.fallback;
+    return this.documentedNames().includes(documented) ? documented : this.fallback;
+  }
+
+  /** Every name this integration can raise: the fallback, the modeled errors and the documented ones. */
+  knownNames(): string[] {
+    return [this.fallback, ...this.model.shapes().map((shape) => this.model.byShapeName(shape)?.stepFunctionsName ?? ''), ...this.documentedNames()];
+  }
+
+  private documentedNames(): string[] {
+    const { documentedTransient = [], transientOverride = [], documentedOther = [] } = this.options;
+    return [...documentedTransient, ...transientOverride, ...documentedOther];
   }
 
   statusOf(codeOrShape: string): number {
@@ -260,6 +271,8 @@ export const optimizedIntegrations: Readonly<Record<'lambda:invoke' | 'states:st
       'Lambda.ServiceException',
       'Lambda.TooManyRequestsException',
     ],
+    // "Unhandled errors in Lambda are reported as Lambda.Unknown" (same page).
+    documentedOther: ['Lambda.Unknown'],
   },
   'states:startExecution': {
     prefix: 'StepFunctions',
