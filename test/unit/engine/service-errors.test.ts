@@ -3,8 +3,8 @@ import { fallbackNames, serviceErrorsFor, type ServiceErrors } from '../../../en
 
 async function errorsOf(integration: string): Promise<ServiceErrors> {
   const errors = await serviceErrorsFor(integration);
-  if (!errors) throw new Error(`no model for ${integration}`);
-  return errors;
+  expect(errors, `a model for ${integration}`).toBeDefined();
+  return errors as ServiceErrors;
 }
 
 describe('the service error table, derived from the SDK models', () => {
