@@ -53,10 +53,12 @@ function isHandledDetailType(detailType: unknown): detailType is HandledDetailTy
   return typeof detailType === 'string' && Object.hasOwn(instanceEventSchemas, detailType);
 }
 
+/** A misspelt field is named before the field it was meant to be (`dryrun` before a missing `dryRun`). */
 function parsed<S extends z.ZodMiniType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
-  if (!result.success) throw new InvalidInput(describeIssue(result.error));
-  return result.data;
+  if (result.success) return result.data;
+  const unknownField = result.error.issues.find((issue) => issue.code === 'unrecognized_keys');
+  throw new InvalidInput(unknownField ? `${unknownField.path.join('.') || '(input)'}: ${unknownField.message}` : describeIssue(result.error));
 }
 
 /**

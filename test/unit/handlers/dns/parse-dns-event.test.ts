@@ -77,9 +77,13 @@ describe('parseDnsEvent', () => {
 
   it('refuses a reconcile request with a misspelt or missing field', () => {
     const misspelt = { reconcile: { autoScalingGroupName: 'reports-admin', instanceId: null, dryrun: true } };
-    expect(() => parseDnsEvent(misspelt, config.instanceDns)).toThrowError(expect.objectContaining({ name: 'InvalidInput', message: 'reconcile.dryRun: Invalid input: expected boolean, received undefined' }));
+    expect(() => parseDnsEvent(misspelt, config.instanceDns)).toThrowError(expect.objectContaining({ name: 'InvalidInput', message: 'reconcile: Unrecognized key: "dryrun"' }));
     const extra = { reconcile: { autoScalingGroupName: 'reports-admin', instanceId: null, dryRun: true }, dryRun: false };
-    expect(() => parseDnsEvent(extra, config.instanceDns)).toThrowError(expect.objectContaining({ name: 'InvalidInput', message: expect.stringContaining('dryRun') }));
+    expect(() => parseDnsEvent(extra, config.instanceDns)).toThrowError(expect.objectContaining({ name: 'InvalidInput', message: '(input): Unrecognized key: "dryRun"' }));
+    const missing = { reconcile: { autoScalingGroupName: 'reports-admin', instanceId: null } };
+    expect(() => parseDnsEvent(missing, config.instanceDns)).toThrowError(
+      expect.objectContaining({ name: 'InvalidInput', message: 'reconcile.dryRun: Invalid input: expected boolean, received undefined' }),
+    );
   });
 
   it('accepts the parent execution id dns-reconcile passes along', () => {
