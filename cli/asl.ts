@@ -1,3 +1,4 @@
+import { optimizedIntegrations } from '../engine/service-errors.ts';
 import type { JsonObject, JsonValue } from '../workflows/types.ts';
 
 /**
@@ -145,13 +146,8 @@ export function catchers(state: JsonObject): ErrorHandler[] {
   return handlers(state, 'Catch');
 }
 
-/** The transient Lambda service errors every lambda:invoke Task retries (DESIGN.md, "Errors are names"). */
-export const lambdaTransientErrors = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-] as const;
+/** The transient Lambda service errors every lambda:invoke Task retries (engine/service-errors.ts). */
+export const lambdaTransientErrors: readonly string[] = optimizedIntegrations['lambda:invoke'].transientOverride ?? [];
 
 export function retriesLambdaTransientErrors(handler: ErrorHandler): boolean {
   return lambdaTransientErrors.every((name) => handler.errorEquals.includes(name));

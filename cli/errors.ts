@@ -10,6 +10,11 @@ export class UnreadableFile extends OpsflowError {
   override readonly name = 'UnreadableFile';
 }
 
+/** A file named as an event holds JSON that is not an event: every EventBridge event is a JSON object. */
+export class InvalidEventFile extends OpsflowError {
+  override readonly name = 'InvalidEventFile';
+}
+
 /** An event matched no workflow, so nothing would run. */
 export class NoRouteForEvent extends OpsflowError {
   override readonly name = 'NoRouteForEvent';

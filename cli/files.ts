@@ -1,26 +1,56 @@
 import { readFile } from 'node:fs/promises';
 import { parseConfig, type OpsflowConfig } from '../handlers/shared/config.ts';
-import { UnreadableFile } from './errors.ts';
+import { InvalidEventFile, UnreadableFile } from './errors.ts';
 
 export const DEFAULT_CONFIG = 'config/dev.json';
 export const DEFAULT_SANDBOX = 'config/sandbox.json';
 
-/** Reads a JSON file named by a person; the error says which file and what is wrong with it. */
+const unreadableReasons: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+/** Reads a JSON file named by a person; the error says which file and what is wrong with it, in one line. */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new UnreadableFile(`${what} ${path}: ${reason}`, { cause: error });
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new UnreadableFile(`${what} ${path}: ${unreadableReasons[code ?? ''] ?? firstLine(message)}`, { cause: error });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new UnreadableFile(`${what} ${path}: not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new UnreadableFile(`${what} ${path}: not valid JSON (${firstLine((error as Error).message)})`, { cause: error });
   }
 }
 
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/**
+ * Reads an event (or a workflow input given as one): a JSON object, as every EventBridge event is.
+ * Throws UnreadableFile, or InvalidEventFile when the JSON is an array, a string, a number, a boolean or null.
+ */
+export async function readEventFile(path: string): Promise<Record<string, unknown>> {
+  const value = await readJsonFile(path, 'event');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidEventFile(`event ${path}: holds ${jsonKind(value)}, not a JSON object (an EventBridge event, or a workflow's input, is an object)`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Reads and parses a stage config; errors name the file as `config <path>`. Throws UnreadableFile or InvalidConfig. */
 export async function readConfig(path: string = DEFAULT_CONFIG): Promise<OpsflowConfig> {
-  return parseConfig(await readJsonFile(path, 'config'), path);
+  return parseConfig(await readJsonFile(path, 'config'), `config ${path}`);
+}
+
+export function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
 }

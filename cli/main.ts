@@ -4,14 +4,15 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Engine, type ExecutionRecord, type StateEvent } from '../engine/engine.ts';
 import { SandboxAccount } from '../engine/sandbox/index.ts';
 import { awsTarget, sandboxTarget, type AccountTarget } from '../engine/target.ts';
-import { OpsflowError } from '../handlers/shared/errors.ts';
+import { InvalidSandboxSeed } from '../engine/sandbox/errors.ts';
+import { InvalidConfig } from '../handlers/shared/errors.ts';
 import type { OpsflowConfig } from '../handlers/shared/config.ts';
 import { definitionPath, loadDefinition } from '../workflows/definition.ts';
 import { workflows } from '../workflows/index.ts';
 import { runDemo } from './demo.ts';
 import { causeMessage } from './format.ts';
-import { NoRouteForEvent, UsageError } from './errors.ts';
-import { DEFAULT_CONFIG, DEFAULT_SANDBOX, readConfig, readJsonFile } from './files.ts';
+import { InvalidEventFile, NoRouteForEvent, UnreadableFile, UsageError } from './errors.ts';
+import { DEFAULT_CONFIG, DEFAULT_SANDBOX, firstLine, readConfig, readEventFile, readJsonFile } from './files.ts';
 import { replaceDiagram, toMermaid } from './graph.ts';
 import { formatReport, validateWorkflows } from './validate.ts';
 
@@ -30,9 +31,22 @@ options:
   --config <file>     stage config (default ${DEFAULT_CONFIG})
   --sandbox <file>    sandbox seed (default ${DEFAULT_SANDBOX})
   --aws               run against the AWS account of the default credential chain instead of the sandbox
-  --json              one JSON object on stdout instead of lines for people`;
+  --json              one JSON object on stdout instead of lines for people
 
-const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+exit codes: 0 done, as expected; 1 it ran and something did not succeed (an execution, a check, a demo step);
+            2 bad input, nothing ran; 3 opsflow itself failed`;
+
+/** The exit codes; README's "The opsflow command" has the same table. */
+export const EXIT = {
+  /** Done, and everything came out as expected. */
+  ok: 0,
+  /** It ran, and an outcome is not a success: an execution did not succeed, validation found problems, a demo step came out otherwise. */
+  failed: 1,
+  /** The command line or a file it names is wrong; nothing ran. */
+  usage: 2,
+  /** opsflow itself failed (a defect, or a file it could not write). */
+  internal: 3,
+} as const;
 
 interface Output {
   out(line: string): void;
@@ -53,15 +67,34 @@ const options = {
 } as const satisfies ParseArgsConfig['options'];
 
 type Flags = { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'string' ? string : boolean };
+type Flag = Exclude<keyof typeof options, 'help'>;
 
+/** The flags each command takes; any other is refused rather than ignored. */
+const commandFlags = {
+  routes: ['config', 'json'],
+  run: ['config', 'sandbox', 'event', 'schedule', 'aws', 'json'],
+  send: ['config', 'sandbox', 'aws', 'json'],
+  graph: ['write'],
+  validate: ['json'],
+  demo: [],
+} as const satisfies Record<string, readonly Flag[]>;
+
+type Command = keyof typeof commandFlags;
+
+/** Errors that mean the command line, or a file it names, is wrong (exit 2). */
+const inputErrors = [UsageError, UnreadableFile, InvalidEventFile, NoRouteForEvent, InvalidConfig, InvalidSandboxSeed];
+
+/** Runs one command line; returns its exit code (EXIT). Every refusal and failure is one line on stderr. */
 export async function main(argv: readonly string[], output: Output = consoleOutput): Promise<number> {
   try {
     const { values, positionals } = parseCommandLine(argv);
-    const [command, ...args] = positionals;
-    if (values.help || command === undefined || command === 'help') {
+    const [name, ...args] = positionals;
+    if (values.help || name === 'help') {
       output.out(USAGE);
-      return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
+      return EXIT.ok;
     }
+    const command = knownCommand(name);
+    checkFlags(command, values);
     switch (command) {
       case 'routes':
         return await routesCommand(args, values, output);
@@ -74,13 +107,16 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
       case 'validate':
         return await validateCommand(args, values, output);
       case 'demo':
+        noMoreArgs(args, 0);
         return await runDemo(output);
-      default:
-        throw new UsageError(`unknown command ${command} (try: opsflow help)`);
     }
   } catch (error) {
-    output.err(`opsflow: ${describeError(error)}`);
-    return EXIT.usage;
+    if (inputErrors.some((type) => error instanceof type)) {
+      output.err(`opsflow: ${firstLine((error as Error).message)}`);
+      return EXIT.usage;
+    }
+    output.err(`opsflow: internal error: ${describeError(error)}`);
+    return EXIT.internal;
   }
 }
 
@@ -89,18 +125,37 @@ function parseCommandLine(argv: readonly string[]): { values: Flags; positionals
     const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
     return { values: values as Flags, positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+    throw new UsageError(firstLine((error as Error).message) || 'invalid arguments');
+  }
+}
+
+function knownCommand(name: string | undefined): Command {
+  if (name === undefined) throw new UsageError('missing command (try: opsflow help)');
+  if (!Object.hasOwn(commandFlags, name)) throw new UsageError(`unknown command ${name} (try: opsflow help)`);
+  return name as Command;
+}
+
+function checkFlags(command: Command, flags: Flags): void {
+  const allowed: readonly Flag[] = commandFlags[command];
+  for (const [flag, value] of Object.entries(flags) as [Flag, string | boolean | undefined][]) {
+    if (value === undefined) continue;
+    if (!allowed.includes(flag)) throw new UsageError(`${command} does not take --${flag} (try: opsflow help)`);
+    if (value === '') throw new UsageError(`--${flag} needs a value`);
   }
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof OpsflowError) return error.message;
-  if (error instanceof Error) return `${error.name}: ${error.message.split('\n')[0]}`;
+  if (error instanceof Error) return `${error.name}: ${firstLine(error.message)}`;
   return String(error);
 }
 
 function requireArgs(args: readonly string[], what: string): void {
   if (args.length === 0) throw new UsageError(`missing ${what} (try: opsflow help)`);
+}
+
+function noMoreArgs(args: readonly string[], expected: number): void {
+  const extra = args[expected];
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${extra} (try: opsflow help)`);
 }
 
 function knownWorkflow(name: string | undefined): string {
@@ -117,12 +172,11 @@ async function target(flags: Flags, config: OpsflowConfig): Promise<{ target: Ac
     return { target: awsTarget(config.region) };
   }
   const path = flags.sandbox ?? DEFAULT_SANDBOX;
-  const sandbox = SandboxAccount.fromSeed(await readJsonFile(path, 'sandbox seed'), { source: path });
+  const sandbox = SandboxAccount.fromSeed(await readJsonFile(path, 'sandbox seed'), { source: `sandbox seed ${path}` });
   return { target: sandboxTarget(sandbox), sandbox };
 }
 
-async function engineFor(flags: Flags, output: Output) {
-  const config = await readConfig(flags.config);
+async function engineFor(flags: Flags, config: OpsflowConfig, output: Output) {
   const { target: account, sandbox } = await target(flags, config);
   const onStateEvent = flags.json
     ? undefined
@@ -136,37 +190,49 @@ async function engineFor(flags: Flags, output: Output) {
 
 async function routesCommand(args: readonly string[], flags: Flags, output: Output): Promise<number> {
   requireArgs(args, 'event file');
+  const events = await readEvents(args);
   const config = await readConfig(flags.config);
   const engine = await Engine.create({ config, target: awsTarget(config.region) });
-  const results = [];
-  for (const path of args) {
-    const event = await readJsonFile(path, 'event');
-    results.push({ event: path, routes: engine.routes(event) });
-  }
+  const results = events.map(({ path, event }) => ({ event: path, routes: engine.routes(event) }));
   if (flags.json) output.out(JSON.stringify(results, null, 2));
   else {
     for (const { event, routes } of results) {
       output.out(`${event}: ${routes.length === 0 ? 'matches no workflow' : routes.map((route) => `${route.workflow} (${route.trigger})`).join(', ')}`);
     }
   }
-  return results.every((result) => result.routes.length > 0) ? EXIT.ok : EXIT.failed;
+  const unrouted = results.filter((result) => result.routes.length === 0).map((result) => result.event);
+  if (unrouted.length > 0) throw new NoRouteForEvent(`${unrouted.join(', ')}: ${unrouted.length === 1 ? 'matches' : 'match'} no workflow`);
+  return EXIT.ok;
+}
+
+async function readEvents(paths: readonly string[]): Promise<{ path: string; event: Record<string, unknown> }[]> {
+  return Promise.all(paths.map(async (path) => ({ path, event: await readEventFile(path) })));
 }
 
 async function runCommand(args: readonly string[], flags: Flags, output: Output): Promise<number> {
   const workflow = knownWorkflow(args[0]);
-  if (args.length > 1) throw new UsageError(`unexpected argument ${args[1]}`);
+  noMoreArgs(args, 1);
   if (!flags.event === !flags.schedule) throw new UsageError('run needs exactly one of --event <file> or --schedule');
-  const input = flags.event ? await readJsonFile(flags.event, 'event') : undefined;
-  const { engine, sandbox } = await engineFor(flags, output);
+  const input = flags.event ? await readEventFile(flags.event) : undefined;
+  const config = await readConfig(flags.config);
+  if (input === undefined && !hasSchedule(workflow, config)) {
+    throw new UsageError(`${workflow} has no schedule; run it with --event <file>`);
+  }
+  const { engine, sandbox } = await engineFor(flags, config, output);
   const record = input === undefined ? await engine.runSchedule(workflow) : await engine.run(workflow, input);
   report([record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
   return record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
 }
 
+function hasSchedule(workflow: string, config: OpsflowConfig): boolean {
+  return workflows.some((module) => module.name === workflow && module.triggers(config).some((trigger) => trigger.kind === 'schedule'));
+}
+
 async function sendCommand(args: readonly string[], flags: Flags, output: Output): Promise<number> {
   requireArgs(args, 'event file');
-  const events = await Promise.all(args.map(async (path) => ({ path, event: await readJsonFile(path, 'event') })));
-  const { engine, sandbox } = await engineFor(flags, output);
+  const events = await readEvents(args);
+  const config = await readConfig(flags.config);
+  const { engine, sandbox } = await engineFor(flags, config, output);
   for (const { path, event } of events) {
     if (engine.routes(event).length === 0) throw new NoRouteForEvent(`${path}: matches no workflow (see: opsflow routes ${path})`);
   }
@@ -213,6 +279,7 @@ export function formatStateEvent(execution: ExecutionRecord, event: StateEvent):
 
 async function graphCommand(args: readonly string[], flags: Flags, output: Output): Promise<number> {
   const name = knownWorkflow(args[0]);
+  noMoreArgs(args, 1);
   const mermaid = toMermaid((await loadDefinition({ name })) as object, { title: name });
   if (!flags.write) {
     output.out(mermaid);
@@ -226,6 +293,7 @@ async function graphCommand(args: readonly string[], flags: Flags, output: Outpu
 }
 
 async function validateCommand(args: readonly string[], flags: Flags, output: Output): Promise<number> {
+  for (const name of args) knownWorkflow(name);
   const report = await validateWorkflows(args.length > 0 ? { workflows: args } : {});
   output.out(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report.ok ? EXIT.ok : EXIT.failed;

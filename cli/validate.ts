@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as AslLanguageServiceModule from 'amazon-states-language-service';
 import type { ASTNode, Diagnostic, LanguageService } from 'amazon-states-language-service';
 import { OpsflowError } from '../handlers/shared/errors.ts';
+import { fallbackNames, optimizedOperation, serviceErrorsFor } from '../engine/service-errors.ts';
 import type { JsonObject, JsonValue, WorkflowModule } from '../workflows/types.ts';
 import {
   allStates,
@@ -20,6 +21,7 @@ import {
   nestedMachines,
   type ErrorHandler,
   type StateEntry,
+  type TaskResource,
 } from './asl.ts';
 
 // CommonJS without named ESM exports: required, so plain Node (tsx) and vitest load it alike.
@@ -54,6 +56,10 @@ export const ValidationRule = {
   JsonPathOnly: 'jsonpath-only',
   TaskResource: 'task-resource',
   UniqueTaskName: 'unique-task-name',
+  /** A Task's Retry lacks a transient name its service really raises (engine/service-errors.ts). */
+  TransientRetry: 'retry-transient',
+  /** A Catch on a service's broad fallback name leads straight to success. */
+  FallbackSuccess: 'catch-fallback-success',
 } as const;
 export type ValidationRule = (typeof ValidationRule)[keyof typeof ValidationRule];
 
@@ -384,6 +390,88 @@ function checkErrorHandling({ name, state }: StateEntry, context: DefinitionCont
   }
 }
 
+/** How engine/service-errors.ts knows a Task's integration: `route53`, `lambda:invoke`, `states:startExecution`... */
+function integrationOf(resource: TaskResource): { integration: string; operation: string } {
+  if (resource.kind === 'aws-sdk') return { integration: resource.service, operation: `${resource.action.charAt(0).toUpperCase()}${resource.action.slice(1)}` };
+  const integration = { lambda: 'lambda:invoke', startExecution: 'states:startExecution', putEvents: 'events:putEvents' }[resource.kind];
+  return { integration, operation: optimizedOperation(integration) ?? '' };
+}
+
+/**
+ * The Task's Retry lists every transient name its integration really raises (throttling and 5xx
+ * arrive under the service's fallback name when its model does not know them), and its Retry and
+ * Catch name nothing the integration can never raise (a guessed `Sfn.ThrottlingException`).
+ */
+async function checkServiceErrors({ name, state }: StateEntry, report: Report): Promise<void> {
+  const resource = parseTaskResource(String(state.Resource));
+  if (!resource) return;
+  const { integration, operation } = integrationOf(resource);
+  const errors = await serviceErrorsFor(integration);
+  if (!errors) return;
+  const retried = new Set(retriers(state).flatMap((handler) => handler.errorEquals));
+  // A Lambda task's transient Retry is checked, with its bounds, by the lambda-retry rule.
+  if (resource.kind !== 'lambda' && !retried.has('States.ALL') && !retried.has('States.TaskFailed')) {
+    const missing = errors.transientNames(operation).filter((errorName) => !retried.has(errorName));
+    if (missing.length > 0) {
+      report(
+        ValidationRule.TransientRetry,
+        `Retry misses ${missing.join(', ')}: how ${integration} ${operation} really reports throttling and server errors (engine/service-errors.ts)`,
+        name,
+      );
+    }
+  }
+  const known = new Set(errors.knownNames());
+  const named = new Set([...retriers(state), ...catchers(state)].flatMap((handler) => handler.errorEquals));
+  for (const errorName of named) {
+    if (errorName.startsWith(`${errors.prefix}.`) && !known.has(errorName)) {
+      report(
+        ValidationRule.ErrorName,
+        `ErrorEquals "${errorName}" is never raised by ${integration}: its model has no such error, and errors it does not model arrive as ${errors.fallback}`,
+        name,
+      );
+    }
+  }
+}
+
+/** The states from `start` through Pass and Wait states to a Succeed or an End, if that is where they lead. */
+function successPath(states: ReadonlyMap<string, JsonObject>, start: JsonValue | undefined): string[] | undefined {
+  const path: string[] = [];
+  for (let current = start; typeof current === 'string' && !path.includes(current); ) {
+    const state = states.get(current);
+    path.push(current);
+    if (state?.Type === 'Succeed') return path;
+    if (state?.Type !== 'Pass' && state?.Type !== 'Wait') return undefined;
+    if (state.End === true) return path;
+    current = state.Next;
+  }
+  return undefined;
+}
+
+/**
+ * A service's fallback name covers throttling, 5xx, access denied and "not found" at once, so a
+ * Catch on it must not lead straight to success: a Choice on the Cause, or a Task that re-reads
+ * the present state, decides whether the outcome is benign.
+ */
+function checkFallbackCatches(definition: JsonObject, report: Report): void {
+  const fallbacks = new Set(fallbackNames());
+  const machines = (machine: JsonObject): JsonObject[] => [machine, ...statesOf(machine).flatMap(([, state]) => nestedMachines(state).flatMap(machines))];
+  for (const machine of machines(definition)) {
+    const states = new Map(statesOf(machine));
+    for (const [name, state] of states) {
+      for (const catcher of catchers(state)) {
+        const broad = catcher.errorEquals.filter((errorName) => fallbacks.has(errorName));
+        const path = broad.length > 0 ? successPath(states, catcher.entry.Next) : undefined;
+        if (!path) continue;
+        report(
+          ValidationRule.FallbackSuccess,
+          `Catch on ${broad.join(', ')} leads straight to success (${path.join(' → ')}), but that name also means throttling, 5xx or access denied: decide from the Cause with a Choice, or re-read the state`,
+          name,
+        );
+      }
+    }
+  }
+}
+
 function checkUniqueTaskNames(states: readonly StateEntry[], report: Report): void {
   const places = new Map<string, string[]>();
   for (const { name, state, enclosing } of states) {
@@ -414,9 +502,13 @@ export async function validateDefinition(text: string, context: DefinitionContex
 
   checkJsonPathOnly(definition, states, report);
   for (const entry of states) {
-    if (entry.state.Type === 'Task') checkTask(entry, context, report);
+    if (entry.state.Type === 'Task') {
+      checkTask(entry, context, report);
+      await checkServiceErrors(entry, report);
+    }
     checkErrorHandling(entry, context, report);
   }
+  checkFallbackCatches(definition, report);
   checkUniqueTaskNames(states, report);
 
   if (context.listedFunctions) {

@@ -42,7 +42,7 @@ export const awsServices: Readonly<Record<string, AwsService>> = {
 export type ServicePackage = Readonly<Record<string, unknown>>;
 
 /** Loads a service's client package; undefined when it is not installed. */
-export async function loadServicePackage(entry: AwsService): Promise<ServicePackage | undefined> {
+export async function loadServicePackage(entry: Pick<AwsService, 'packageName'>): Promise<ServicePackage | undefined> {
   try {
     return (await import(entry.packageName)) as ServicePackage;
   } catch (error) {

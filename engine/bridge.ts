@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { DeploymentEnvironment, JsonObject, JsonValue } from '../workflows/types.ts';
 import { isJsonObject, passesTaskToken, simulatedWaitResource, type StateSite } from './asl.ts';
 import { ExecutionAlreadyExists, StatesRuntime, TaskFailure, UnknownFunction, UnsupportedTaskResource } from './errors.ts';
+import { injectedFailure, type EngineFaults } from './faults.ts';
+import type { FaultCall } from './sandbox/faults.ts';
 import { invokeResponse, sdkHttpMetadata, type LambdaInvoker } from './lambda-invoker.ts';
 import { functionKeyOf } from './naming.ts';
 import type { SdkClients } from './sdk-calls.ts';
+import { serviceErrorsFor, type ServiceErrors } from './service-errors.ts';
 import { TaskTokens } from './task-tokens.ts';
 
 /**
@@ -30,6 +33,8 @@ export interface TaskCall {
 export interface TaskBinding {
   readonly stateName: string;
   readonly resource: string;
+  /** What an engine fault rule names to fail this Task (none for a simulated Wait). */
+  readonly faultCall?: Required<FaultCall>;
   invoke(input: JsonValue, call: TaskCall): Promise<JsonValue>;
 }
 
@@ -57,6 +62,7 @@ export interface BridgeServices {
   readonly lambda: LambdaInvoker;
   readonly sdk: SdkClients;
   readonly tokens: TaskTokens;
+  readonly faults: EngineFaults;
   /** The workflow deployed as this state machine ARN, if the engine runs it. */
   workflowOf(stateMachineArn: string): string | undefined;
   /** Starts an execution of the engine's own as the child of the calling one. */
@@ -89,7 +95,9 @@ export async function bindTask(site: StateSite, services: BridgeServices, workfl
   if (legacyFunction) {
     const functionKey = functionKeyOf(services.env, resource);
     if (functionKey === undefined || !services.lambda.has(functionKey)) throw new UnknownFunction(`${where}: no registry function is deployed as ${resource}`);
-    return { stateName, resource, invoke: (input) => services.lambda.invoke(functionKey, input) };
+    const faultCall = { workflow, state: stateName, service: 'lambda', operation: 'Invoke' };
+    const faults = await faultGuard(services, faultCall, 'lambda:invoke');
+    return { stateName, resource, faultCall, invoke: faults((input) => services.lambda.invoke(functionKey, input)) };
   }
 
   const integration = /^arn:[^:]+:states:::([a-z0-9-]+):([A-Za-z0-9]+)(?::([A-Za-z0-9]+))?(?:\.(waitForTaskToken|sync:2|sync))?$/.exec(resource);
@@ -105,23 +113,36 @@ export async function bindTask(site: StateSite, services: BridgeServices, workfl
   }
 
   let send: Send;
+  let faultCall: Required<FaultCall>;
   if (service === 'aws-sdk') {
     const sdkService = first;
     const action = second ?? '';
     if ((await services.sdk.check(sdkService, action, where)) === 'packageMissing') {
       services.warn(`${where}: the client package for '${sdkService}' is not installed; the task fails when it runs`);
     }
-    send = sdkService === 'sfn' && action === 'describeExecution' ? (input) => describeAnyExecution(input, services) : (input) => services.sdk.call(sdkService, action, input);
+    faultCall = { workflow, state: stateName, service: sdkService, operation: `${action.charAt(0).toUpperCase()}${action.slice(1)}` };
+    if (sdkService === 'sfn' && action === 'describeExecution') {
+      const errors = await serviceErrorsFor('sfn');
+      send = (input) => describeAnyExecution(input, services, errors);
+    } else {
+      send = (input) => services.sdk.call(sdkService, action, input);
+    }
   } else if (key === 'lambda:invoke') {
     checkStaticFunction(state, services, where);
-    send = (input) => invokeLambda(input, services);
+    const errors = await serviceErrorsFor(key);
+    faultCall = { workflow, state: stateName, service: 'lambda', operation: 'Invoke' };
+    send = (input) => invokeLambda(input, services, errors);
   } else if (key === 'events:putEvents') {
+    faultCall = { workflow, state: stateName, service: 'eventbridge', operation: 'PutEvents' };
     send = (input, call) => putEvents(input, call, services);
   } else {
-    send = (input, call) => startExecution(input, call, services, pattern);
+    const errors = await serviceErrorsFor(key);
+    faultCall = { workflow, state: stateName, service: 'sfn', operation: 'StartExecution' };
+    send = (input, call) => startExecution(input, call, services, pattern, errors);
   }
+  send = (await faultGuard(services, faultCall, service === 'aws-sdk' ? first : key))(send);
 
-  if (pattern !== 'waitForTaskToken') return { stateName, resource, invoke: send };
+  if (pattern !== 'waitForTaskToken') return { stateName, resource, faultCall, invoke: send };
   const limits = {
     timeoutSeconds: typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined,
     heartbeatSeconds: typeof state.HeartbeatSeconds === 'number' ? state.HeartbeatSeconds : undefined,
@@ -129,6 +150,7 @@ export async function bindTask(site: StateSite, services: BridgeServices, workfl
   return {
     stateName,
     resource,
+    faultCall,
     invoke: async (input, call) => {
       const token = call.token ?? TaskTokens.mint();
       const answer = services.tokens.wait({
@@ -154,6 +176,18 @@ export async function bindTask(site: StateSite, services: BridgeServices, workfl
   };
 }
 
+/**
+ * Wraps a Task's request so that an engine fault rule matching its call fails it as the
+ * integration would, before anything is sent.
+ */
+async function faultGuard(services: BridgeServices, call: FaultCall, integration: string): Promise<(send: Send) => Send> {
+  const errors = await serviceErrorsFor(integration);
+  return (send) => (input, taskCall) => {
+    const rule = services.faults.check(call);
+    return rule ? Promise.reject(injectedFailure(rule, errors, input)) : send(input, taskCall);
+  };
+}
+
 function checkStaticFunction(state: JsonObject, services: BridgeServices, where: string): void {
   const parameters = state.Parameters;
   if (!isJsonObject(parameters)) throw new UnsupportedTaskResource(`${where}: lambda:invoke needs Parameters with FunctionName`);
@@ -169,12 +203,12 @@ function checkStaticFunction(state: JsonObject, services: BridgeServices, where:
   }
 }
 
-async function invokeLambda(input: JsonValue, services: BridgeServices): Promise<JsonValue> {
+async function invokeLambda(input: JsonValue, services: BridgeServices, errors: ServiceErrors | undefined): Promise<JsonValue> {
   const parameters = isJsonObject(input) ? input : {};
   const functionName = String(parameters.FunctionName);
   const functionKey = functionKeyOf(services.env, functionName);
   if (functionKey === undefined || !services.lambda.has(functionKey)) {
-    throw new TaskFailure('Lambda.ResourceNotFoundException', `Function not found: ${functionName}`);
+    throw serviceFailure(errors, 'ResourceNotFoundException', `Function not found: ${functionName}`);
   }
   const result = await services.lambda.invoke(functionKey, lambdaPayload(parameters.Payload));
   return invokeResponse(result);
@@ -216,18 +250,18 @@ async function putEvents(input: JsonValue, call: TaskCall, services: BridgeServi
   return { Entries: response.Entries ?? [], FailedEntryCount: response.FailedEntryCount ?? 0 };
 }
 
-async function startExecution(input: JsonValue, call: TaskCall, services: BridgeServices, pattern: Pattern): Promise<JsonValue> {
+async function startExecution(input: JsonValue, call: TaskCall, services: BridgeServices, pattern: Pattern, errors: ServiceErrors | undefined): Promise<JsonValue> {
   const parameters = isJsonObject(input) ? input : {};
   const arn = String(parameters.StateMachineArn);
   const workflow = services.workflowOf(arn);
-  if (workflow === undefined) throw new TaskFailure('StepFunctions.StateMachineDoesNotExistException', `State Machine Does Not Exist: '${arn}'`);
-  const childInput = executionInput(parameters.Input);
+  if (workflow === undefined) throw serviceFailure(errors, 'StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+  const childInput = executionInput(parameters.Input, errors);
   const name = typeof parameters.Name === 'string' ? parameters.Name : undefined;
   let child: ChildExecution;
   try {
     child = services.startChild(workflow, childInput, name, call.execution);
   } catch (error) {
-    if (error instanceof ExecutionAlreadyExists) throw new TaskFailure('StepFunctions.ExecutionAlreadyExistsException', error.message);
+    if (error instanceof ExecutionAlreadyExists) throw serviceFailure(errors, 'ExecutionAlreadyExists', error.message);
     throw error;
   }
   if (pattern === 'request' || pattern === 'waitForTaskToken') {
@@ -249,12 +283,12 @@ async function startExecution(input: JsonValue, call: TaskCall, services: Bridge
  * DescribeExecution of an execution of the engine's own state machines is answered by the engine,
  * as Step Functions would answer it; any other ARN goes to the target's Step Functions.
  */
-async function describeAnyExecution(input: JsonValue, services: BridgeServices): Promise<JsonValue> {
+async function describeAnyExecution(input: JsonValue, services: BridgeServices, errors: ServiceErrors | undefined): Promise<JsonValue> {
   const arn = isJsonObject(input) && typeof input.ExecutionArn === 'string' ? input.ExecutionArn : '';
   const machineArn = arn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
   if (services.workflowOf(machineArn) === undefined) return services.sdk.call('sfn', 'describeExecution', input);
   const execution = services.localExecution(arn);
-  if (!execution) throw new TaskFailure('Sfn.ExecutionDoesNotExistException', `Execution Does Not Exist: '${arn}'`);
+  if (!execution) throw serviceFailure(errors, 'ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
   const { StartDate, StopDate, ...description } = describeExecution(execution, false);
   return {
     ...description,
@@ -264,14 +298,19 @@ async function describeAnyExecution(input: JsonValue, services: BridgeServices):
 }
 
 /** StartExecution's Input is a JSON string; Step Functions also accepts a JSON value there. */
-function executionInput(input: JsonValue | undefined): JsonValue {
+function executionInput(input: JsonValue | undefined, errors: ServiceErrors | undefined): JsonValue {
   if (input === undefined || input === null) return {};
   if (typeof input !== 'string') return input;
   try {
     return JSON.parse(input) as JsonValue;
   } catch {
-    throw new TaskFailure('StepFunctions.InvalidExecutionInputException', `Invalid State Machine Execution Input: '${input}'`);
+    throw serviceFailure(errors, 'InvalidExecutionInput', `Invalid State Machine Execution Input: '${input}'`);
   }
+}
+
+/** An error the engine answers for a service, named and described as that service's integration would. */
+function serviceFailure(errors: ServiceErrors | undefined, code: string, message: string): TaskFailure {
+  return errors ? errors.taskFailure(code, message) : new TaskFailure('States.TaskFailed', message);
 }
 
 /** DescribeExecution as `.sync` returns it (Input and Output JSON strings) or `.sync:2` (parsed). */

@@ -8,6 +8,7 @@ import { isJsonObject } from './asl.ts';
 import { bindTask, type BridgeServices, type CallingExecution, type ChildExecution } from './bridge.ts';
 import { ExecutionChain, maxEventHops, routableWorkflow, routeEvent, type RoutableWorkflow, type Route } from './bus.ts';
 import { ExecutionAlreadyExists, UnknownTrigger, UnknownWorkflow, UnresolvedPlaceholder } from './errors.ts';
+import { EngineFaults, type FaultRule, type FaultSite } from './faults.ts';
 import { currentExecution, Executor, type Cause, type CompiledWorkflow } from './executor.ts';
 import { LambdaInvoker } from './lambda-invoker.ts';
 import * as naming from './naming.ts';
@@ -36,6 +37,13 @@ export interface EngineOptions {
   onStateEvent?: (execution: ExecutionRecord, event: StateEvent) => void;
   /** Wait states and Retry intervals take real time instead of being recorded as simulated. */
   realTime?: boolean;
+  /**
+   * Fault rules for what the engine answers itself (Lambda invokes, child executions, its own
+   * DescribeExecution) and for any Task picked by `workflow` and `state` (engine/faults.ts).
+   */
+  faults?: readonly FaultRule[];
+  /** Seeds `fraction` fault decisions. Default 1. */
+  randomSeed?: number;
 }
 
 export interface StartOptions {
@@ -73,6 +81,8 @@ export class Engine {
   private readonly executionNames = new Map<string, Set<string>>();
   private readonly unfinished = new Set<Promise<ExecutionRecord>>();
   private readonly tokens = new TaskTokens();
+  private readonly faultSites: FaultSite[] = [];
+  private readonly faults: EngineFaults;
   private readonly executor: Executor;
   private readonly env: DeploymentEnvironment;
 
@@ -84,6 +94,7 @@ export class Engine {
       accountId: target.accountId,
       stage: options.stage ?? 'local',
     };
+    this.faults = new EngineFaults(this.faultSites, options.randomSeed ?? 1);
     this.executor = new Executor({
       realTime: options.realTime ?? false,
       tokens: this.tokens,
@@ -168,6 +179,11 @@ export class Engine {
     this.tokens.heartbeat(token);
   }
 
+  /** Adds a fault rule (the sandbox's format); InvalidSandboxOptions names what is wrong with it. */
+  injectFault(rule: FaultRule): void {
+    this.faults.add(rule, 'fault');
+  }
+
   pendingTaskTokens(): PendingTask[] {
     return this.tokens.list();
   }
@@ -200,10 +216,15 @@ export class Engine {
           stateMachineArn,
           deployedName: naming.deployedStateMachineName(this.env, module),
           roleArn: naming.stateMachineRoleArn(this.env, module),
-          bind: (site) => bindTask(site, services, module.name),
+          bind: async (site) => {
+            const binding = await bindTask(site, services, module.name);
+            if (binding.faultCall) this.faultSites.push(binding.faultCall);
+            return binding;
+          },
         }),
       );
     }
+    (this.options.faults ?? []).forEach((rule, index) => this.faults.add(rule, `faults.${index}`));
     target.subscribe?.((event) => this.receive(event));
   }
 
@@ -241,6 +262,7 @@ export class Engine {
       lambda: new LambdaInvoker(this.env, functions, { config, region: target.region, sdkPlugins: target.sdkPlugins }),
       sdk: new SdkClients(target.region, target.sdkPlugins),
       tokens: this.tokens,
+      faults: this.faults,
       workflowOf: (arn) => this.workflowByArn.get(arn),
       startChild: (workflow, input, name, parent) => this.startChild(workflow, input, name, parent),
       localExecution: (executionArn) => this.records.find((record) => record.executionArn === executionArn),

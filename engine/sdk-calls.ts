@@ -2,6 +2,7 @@ import type { Pluggable } from '@smithy/types';
 import type { JsonObject, JsonValue } from '../workflows/types.ts';
 import { awsServices, commandClassName, loadServicePackage, type AwsService, type ServicePackage } from './aws-services.ts';
 import { ServicePackageMissing, TaskFailure, UnsupportedTaskResource } from './errors.ts';
+import { awsSdkServiceErrors, type ServiceErrors } from './service-errors.ts';
 
 interface SdkClient {
   send(command: unknown): Promise<unknown>;
@@ -15,13 +16,15 @@ interface LoadedService {
   readonly entry: AwsService;
   readonly module: ServicePackage;
   readonly client: SdkClient;
+  readonly errors: ServiceErrors;
 }
 
 /**
  * AWS SDK v3 calls as Step Functions makes them for `aws-sdk:<service>:<action>` (and its
  * optimized EventBridge integration): one client per service, built with the target's Region
  * and plugins, no SDK-level retries (the state's Retry is what retries), output without
- * `$metadata` and dates as ISO strings, errors named `<Service>.<Name>Exception`.
+ * `$metadata` and dates as ISO strings, errors named and described as Step Functions names and
+ * describes them (engine/service-errors.ts).
  */
 export class SdkClients {
   private readonly services = new Map<string, Promise<LoadedService | undefined>>();
@@ -65,7 +68,9 @@ export class SdkClients {
   private load(serviceName: string, entry: AwsService): Promise<LoadedService | undefined> {
     let loading = this.services.get(serviceName);
     if (!loading) {
-      loading = loadServicePackage(entry).then((module) => module && { entry, module, client: this.createClient(entry, module) });
+      loading = loadServicePackage(entry).then(
+        (module) => module && { entry, module, client: this.createClient(entry, module), errors: awsSdkServiceErrors(serviceName, module) },
+      );
       this.services.set(serviceName, loading);
     }
     return loading;
@@ -80,19 +85,19 @@ export class SdkClients {
 }
 
 /**
- * Step Functions' naming: a modeled exception of the service (its package exports a class of
- * that name and the error is one) is `<Prefix>.<Name>` with `Exception` appended if missing;
- * any other error the service returned is `<Prefix>.<Prefix>Exception`; errors that never
- * reached the service (network, credentials) are States.TaskFailed. The cause is the message.
+ * An error the service returned, as Step Functions reports it: `<Prefix>.<Code>Exception` when the
+ * service models it, `<Prefix>.<Prefix>Exception` when it does not, with the message, status and
+ * request id in the Cause. Errors that never reached the service (network, credentials) are
+ * States.TaskFailed with their message.
  */
-function taskFailureOf(error: unknown, { entry, module }: LoadedService): Error {
+function taskFailureOf(error: unknown, { entry, module, errors }: LoadedService): Error {
   if (!(error instanceof Error)) return new TaskFailure('States.TaskFailed', String(error));
   const serviceException = module[entry.serviceExceptionClass] as ErrorClass | undefined;
   if (!serviceException || !(error instanceof serviceException)) return new TaskFailure('States.TaskFailed', error.message);
-  const modeled = module[error.name] as ErrorClass | undefined;
-  const isModeled = typeof modeled === 'function' && error instanceof modeled;
-  const name = isModeled ? error.name : entry.errorPrefix;
-  return new TaskFailure(`${entry.errorPrefix}.${name.endsWith('Exception') ? name : `${name}Exception`}`, error.message);
+  const code = errors.modeled(error.name)?.code ?? error.name;
+  const { httpStatusCode, requestId } = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } }).$metadata ?? {};
+  const cause = errors.causeOf(error.message, code, httpStatusCode ?? errors.statusOf(code), requestId ?? '');
+  return new TaskFailure(errors.nameOf(code), cause);
 }
 
 /** SDK output as a Step Functions task returns it. */

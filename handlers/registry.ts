@@ -36,7 +36,7 @@ export const functionRegistry = {
   },
   chooseGroupInstance: {
     handler: 'handlers/dns/choose-group-instance/handler.handler',
-    description: 'dns-reconcile: choose the InService instance a group record should point at',
+    description: 'instance-dns and dns-reconcile: choose the InService instance a group record should point at',
     ...SMALL_TASK,
     load: () => import('./dns/choose-group-instance/handler.ts'),
   },

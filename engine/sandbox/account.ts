@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { InitializeHandlerOutput, InitializeMiddleware, Pluggable } from '@smithy/types';
 import { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, SandboxUnsupportedOperation, SimulatedAwsError } from './errors.ts';
-import { FaultInjector, faultMessage, type FaultRule } from './faults.ts';
+import { FaultInjector, faultMessage, isEngineScoped, type FaultRule } from './faults.ts';
 import { IdSource } from './ids.ts';
 import { parseSeed } from './seed.ts';
-import { httpStatusFor, type OperationContext, type SandboxService } from './service.ts';
+import { type OperationContext, type SandboxService } from './service.ts';
+import { putEventsEntryCodes } from '../service-errors.ts';
 import {
   launchGroupInstance,
   terminateInstance,
@@ -108,7 +109,7 @@ export class SandboxAccount {
     this.#clock = options.clock ?? (() => new Date());
     this.#serviceEvents = options.serviceEvents ?? false;
     this.#servicesByClient = new Map(sandboxServices.map((service) => [service.clientName, service]));
-    this.#faults = new FaultInjector(sandboxServices, randomSeed);
+    this.#faults = new FaultInjector((rule) => sandboxFaultProblem(rule), randomSeed);
     (options.faults ?? []).forEach((rule, index) => this.#faults.add(rule, `faults.${index}`));
     this.#state = parseSeed(seed, options.source ?? 'seed', { now: this.#clock(), ids: this.#ids });
   }
@@ -304,17 +305,21 @@ export class SandboxAccount {
       if (unsupported.length > 0) {
         throw new SandboxUnsupportedOperation(`The sandbox does not simulate ${service.key} ${operationName} with ${unsupported.join(', ')}`);
       }
-      const fault = this.#faults.check(service.key, operationName);
+      const fault = this.#faults.check({ service: service.key, operation: operationName });
+      if (fault && isFailedEntriesFault(service.key, operationName, fault.error)) {
+        call.error = fault.error;
+        return { ...failedEntries(input, fault), $metadata: responseMetadata(200, requestId) };
+      }
       if (fault) throw new SimulatedAwsError(fault.error, faultMessage(fault));
       const { result } = this.#transact((context) => spec.run(input, context));
       return { ...structuredClone(result), $metadata: responseMetadata(200, requestId) };
     } catch (error) {
-      const thrown =
-        error instanceof SimulatedAwsError && service
-          ? service.exceptions.create(error.code, error.message, error.members, responseMetadata(httpStatusFor(error.code), requestId))
-          : error;
-      call.error = thrown instanceof Error ? thrown.name : String(thrown);
-      throw thrown;
+      if (!(error instanceof SimulatedAwsError && service)) {
+        call.error = error instanceof Error ? error.name : String(error);
+        throw error;
+      }
+      call.error = error.code;
+      throw service.exceptions.create(error.code, error.message, error.members, requestId);
     }
   }
 
@@ -361,6 +366,30 @@ export class SandboxAccount {
     }
     return { result, emitted: structuredClone(emitted) };
   }
+}
+
+/** Why a rule cannot be the sandbox's, if it cannot. */
+function sandboxFaultProblem(rule: FaultRule): { field: string; message: string } | undefined {
+  if (isEngineScoped(rule)) {
+    return { field: rule.state !== undefined ? 'state' : 'workflow', message: 'a rule that picks a workflow or a Task state is the engine\'s: give it to the engine (EngineOptions.faults, engine.injectFault)' };
+  }
+  const service = sandboxServices.find((candidate) => candidate.key === rule.service);
+  if (!service) return { field: 'service', message: `${rule.service} is not simulated (one of ${sandboxServices.map((s) => s.key).join(', ')})` };
+  if (rule.operation !== undefined && !(rule.operation in service.operations)) {
+    return { field: 'operation', message: `${rule.service} has no simulated operation ${rule.operation}` };
+  }
+  return undefined;
+}
+
+/** PutEvents reports throttling and internal failures per entry, inside a successful answer. */
+function isFailedEntriesFault(service: string, operation: string, code: string): boolean {
+  return service === 'eventbridge' && operation === 'PutEvents' && Object.hasOwn(putEventsEntryCodes, code);
+}
+
+function failedEntries(input: Record<string, unknown>, rule: FaultRule): object {
+  const entries = Array.isArray(input.Entries) ? input.Entries : [];
+  const ErrorMessage = rule.message ?? putEventsEntryCodes[rule.error];
+  return { FailedEntryCount: entries.length, Entries: entries.map(() => ({ ErrorCode: rule.error, ErrorMessage })) };
 }
 
 function simulationResult(instanceId: string, lifecycleActions: readonly LifecycleActionSummary[], events: readonly EventBridgeEvent[]): SimulationResult {

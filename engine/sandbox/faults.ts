@@ -1,14 +1,22 @@
 import * as z from 'zod';
 import { InvalidSandboxOptions } from './errors.ts';
 import { unitHash } from './ids.ts';
-import type { SandboxService } from './service.ts';
 
+/**
+ * One fault rule, the same format for the sandbox (its services' calls) and the engine (the calls
+ * it answers itself: Lambda invokes, child executions, DescribeExecution of its own runs, and any
+ * Task picked by workflow and state).
+ */
 export const faultRuleSchema = z.strictObject({
-  /** Lower-case Step Functions service name: ec2, autoscaling, route53, eventbridge. */
+  /** Lower-case Step Functions service name: route53, autoscaling, ec2, eventbridge, securityhub, detective, lambda, sfn... */
   service: z.string().min(1),
-  /** Operation name (e.g. ChangeResourceRecordSets); omitted, every operation of the service. */
+  /** Operation name (e.g. ChangeResourceRecordSets, Invoke, StartExecution); omitted, every operation of the service. */
   operation: z.string().min(1).optional(),
-  /** AWS error code the call fails with, e.g. ThrottlingException, PriorRequestNotComplete. */
+  /** Only calls made by this workflow's Tasks (an engine rule). */
+  workflow: z.string().min(1).optional(),
+  /** Only calls made by the Task state of this name (an engine rule). */
+  state: z.string().min(1).optional(),
+  /** AWS error code the call fails with, as the service sends it: Throttling, PriorRequestNotComplete, TooManyRequestsException... */
   error: z.string().min(1),
   message: z.string().optional(),
   /** 1-based numbers of the matching calls to fail, counted from when the rule was added. */
@@ -21,18 +29,30 @@ export const faultRuleSchema = z.strictObject({
 
 export type FaultRule = z.input<typeof faultRuleSchema>;
 
+/** A call a rule may fail. `workflow` and `state` are known only to the engine. */
+export interface FaultCall {
+  readonly service: string;
+  readonly operation: string;
+  readonly workflow?: string;
+  readonly state?: string;
+}
+
+/** AWS's own words for the codes injected most often. */
 const awsMessages: Readonly<Record<string, string>> = {
   ThrottlingException: 'Rate exceeded',
   Throttling: 'Rate exceeded',
+  TooManyRequestsException: 'Too Many Requests',
   RequestLimitExceeded: 'Request limit exceeded.',
   PriorRequestNotComplete: 'The request was rejected because Route 53 was still processing a prior request.',
+  ResourceContention: 'You already have a pending update to an Auto Scaling resource (for example, a group, instance, or load balancer).',
   ServiceUnavailable: 'Service is unavailable. Please try again later.',
   InternalError: 'An internal error has occurred',
   InternalFailure: 'The request processing has failed because of an unknown error, exception or failure.',
+  ServiceException: 'Lambda was unable to process the request because of an internal service error.',
 };
 
 export function faultMessage(rule: FaultRule): string {
-  return rule.message ?? awsMessages[rule.error] ?? `${rule.error} (injected by a sandbox fault rule)`;
+  return rule.message ?? awsMessages[rule.error] ?? `${rule.error} (injected by a fault rule)`;
 }
 
 interface ActiveRule {
@@ -43,18 +63,20 @@ interface ActiveRule {
 
 /**
  * Decides which calls fail. Each rule counts the calls it matches; a call fails with the first rule
- * whose selectors pick it (a rule with no selector fails every matching call).
+ * whose selectors pick it (a rule with no selector fails every matching call). `problemOf` says
+ * why a rule cannot apply where it is added (an unknown service, an engine-only selector...).
  */
 export class FaultInjector {
   readonly #rules: ActiveRule[] = [];
-  readonly #services: readonly SandboxService[];
+  readonly #problemOf: (rule: FaultRule) => { field: string; message: string } | undefined;
   readonly #randomSeed: number;
 
-  constructor(services: readonly SandboxService[], randomSeed: number) {
-    this.#services = services;
+  constructor(problemOf: (rule: FaultRule) => { field: string; message: string } | undefined, randomSeed: number) {
+    this.#problemOf = problemOf;
     this.#randomSeed = randomSeed;
   }
 
+  /** Adds a rule; InvalidSandboxOptions names the field of `where` that is wrong. */
   add(raw: unknown, where: string): void {
     const parsed = faultRuleSchema.safeParse(raw);
     if (!parsed.success) {
@@ -62,27 +84,18 @@ export class FaultInjector {
       const path = [where, ...(issue?.path ?? [])].join('.');
       throw new InvalidSandboxOptions(`${path}: ${issue?.message ?? 'invalid fault rule'}`);
     }
-    const rule = parsed.data;
-    const service = this.#services.find((candidate) => candidate.key === rule.service);
-    if (!service) {
-      throw new InvalidSandboxOptions(
-        `${where}.service: ${rule.service} is not simulated (one of ${this.#services.map((s) => s.key).join(', ')})`
-      );
-    }
-    if (rule.operation !== undefined && !(rule.operation in service.operations)) {
-      throw new InvalidSandboxOptions(`${where}.operation: ${rule.service} has no simulated operation ${rule.operation}`);
-    }
-    this.#rules.push({ rule, number: this.#rules.length, calls: 0 });
+    const problem = this.#problemOf(parsed.data);
+    if (problem) throw new InvalidSandboxOptions(`${where}.${problem.field}: ${problem.message}`);
+    this.#rules.push({ rule: parsed.data, number: this.#rules.length, calls: 0 });
   }
 
   /** Counts this call against every matching rule and returns the rule that fails it, if any. */
-  check(service: string, operation: string): FaultRule | undefined {
+  check(call: FaultCall): FaultRule | undefined {
     let firing: FaultRule | undefined;
     for (const active of this.#rules) {
-      const { rule } = active;
-      if (rule.service !== service || (rule.operation !== undefined && rule.operation !== operation)) continue;
+      if (!matches(active.rule, call)) continue;
       active.calls += 1;
-      if (!firing && this.#fires(active)) firing = rule;
+      if (!firing && this.#fires(active)) firing = active.rule;
     }
     return firing;
   }
@@ -94,4 +107,18 @@ export class FaultInjector {
     if (rule.times !== undefined && calls <= rule.times) return true;
     return rule.fraction !== undefined && unitHash(this.#randomSeed, number, calls) < rule.fraction;
   }
+}
+
+function matches(rule: FaultRule, call: FaultCall): boolean {
+  return (
+    rule.service === call.service &&
+    (rule.operation === undefined || rule.operation === call.operation) &&
+    (rule.workflow === undefined || rule.workflow === call.workflow) &&
+    (rule.state === undefined || rule.state === call.state)
+  );
+}
+
+/** Whether a rule is the engine's to apply (it picks a workflow or a Task state). */
+export function isEngineScoped(rule: FaultRule): boolean {
+  return rule.workflow !== undefined || rule.state !== undefined;
 }

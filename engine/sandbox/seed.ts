@@ -79,11 +79,20 @@ const autoScalingGroup = z.strictObject({
   lifecycleHooks: z.array(lifecycleHook).default([]),
 });
 
+/**
+ * Auto Scaling's model constrains LifecycleActionToken to exactly 36 characters and nothing else
+ * (botocore data/autoscaling/2011-01-01/service-2.json, shape LifecycleActionToken: min 36, max 36).
+ * Real tokens are UUIDs, but AWS's own documented events carry tokens such as
+ * `87654321-4321-4321-4321-210987654321` and `19cc4d4a-e450-4d1c-b448-0de67EXAMPLE`, which are not,
+ * so the seed takes what the API takes and documented events run verbatim.
+ */
+const lifecycleActionToken = z.string().length(36, 'must be 36 characters, as Auto Scaling lifecycle action tokens are (e.g. 87654321-4321-4321-4321-210987654321)');
+
 const pendingLifecycleAction = z.strictObject({
   group: resourceName,
   hook: resourceName,
   instanceId,
-  token: z.uuid({ message: 'must be a UUID' }).optional(),
+  token: lifecycleActionToken.optional(),
   transition: transition.optional(),
 });
 
@@ -280,6 +289,11 @@ function checkReferences(seed: ParsedSeed, context: z.RefinementCtx): void {
     }
     return undefined;
   });
+  // A token names one lifecycle action: CompleteLifecycleAction by token must find exactly one.
+  const tokens = seed.autoScaling.pendingLifecycleActions.map((action, index) => ({ token: action.token, index })).filter((entry) => entry.token !== undefined);
+  duplicates(tokens, (entry) => entry.token ?? '', (index, value) =>
+    issue({ path: ['autoScaling', 'pendingLifecycleActions', tokens[index]?.index ?? index, 'token'], message: `${value} appears twice` }),
+  );
 
   duplicates(seed.route53.hostedZones, (zone) => normaliseZoneId(zone.id), (index, value) =>
     issue({ path: ['route53', 'hostedZones', index, 'id'], message: `${value} appears twice` }),

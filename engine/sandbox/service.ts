@@ -1,4 +1,5 @@
 import type { ResponseMetadata } from '@smithy/types';
+import { ErrorModel } from '../service-errors.ts';
 import type { IdSource } from './ids.ts';
 import type { EventBridgeEvent, SandboxState } from './state.ts';
 
@@ -34,66 +35,37 @@ export function operation<Input extends object, Output extends object>(
   return { accepts, run: (input, context) => run(input as Input, context) };
 }
 
-type ServiceExceptionClass = new (options: {
+type ServiceExceptionClass = (new (options: {
   name: string;
   $fault: 'client' | 'server';
   $metadata: ResponseMetadata;
   message?: string;
-}) => Error;
+}) => Error);
 
 type ModeledExceptionClass = new (options: { $metadata: ResponseMetadata; message?: string }) => Error;
 
-/** Builds the exception a client package throws for an AWS error code. */
+/** Builds the exception a client package throws for an AWS error code, with the status the service answers it with. */
 export interface SdkExceptionFactory {
-  create(code: string, message: string, members: Readonly<Record<string, unknown>>, metadata: ResponseMetadata): Error;
-}
-
-const serverFaultCodes = new Set([
-  'InternalError',
-  'InternalFailure',
-  'InternalServerError',
-  'InternalServiceError',
-  'InternalException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'Unavailable',
-]);
-
-/** Status codes the service models give these errors; everything else is a 400 or a 500. */
-const statusOfCode: Readonly<Record<string, number>> = {
-  AccessDeniedException: 403,
-  InvalidAccessException: 401,
-  ResourceNotFoundException: 404,
-  ConflictException: 409,
-  TooManyRequestsException: 429,
-  LimitExceededException: 429,
-  InternalServerException: 500,
-  ServiceUnavailable: 503,
-  ServiceUnavailableException: 503,
-  Unavailable: 503,
-};
-
-export function httpStatusFor(code: string): number {
-  const modelled = statusOfCode[code];
-  if (modelled !== undefined) return modelled;
-  return serverFaultCodes.has(code) ? 500 : 400;
+  create(code: string, message: string, members: Readonly<Record<string, unknown>>, requestId: string): Error;
+  statusOf(code: string): number;
 }
 
 /**
- * Modeled exceptions are the package's exported subclasses of its `<Service>ServiceException`,
- * found by their export name (which is the AWS error code). Any other code becomes the base class
- * with `name` set to the code, which is what the SDK does for errors it has no model for.
+ * A modeled error code (the wire code, or the SDK class name) becomes its package's exception
+ * class with the model's HTTP status (`NoSuchHostedZone` is a 404); any other code becomes the
+ * base class with `name` set to the code and AWS's documented status (`Throttling` a 400), which
+ * is what the SDK does for errors it has no model for.
  */
 export function sdkExceptions(sdk: Readonly<Record<string, unknown>>, base: ServiceExceptionClass): SdkExceptionFactory {
-  const modeled = new Map<string, ModeledExceptionClass>();
-  for (const [exportName, value] of Object.entries(sdk)) {
-    if (typeof value === 'function' && value.prototype instanceof base) modeled.set(exportName, value as ModeledExceptionClass);
-  }
+  const model = new ErrorModel(sdk, base, '');
   return {
-    create(code, message, members, metadata) {
-      const Modeled = modeled.get(code);
-      if (Modeled) return new Modeled({ $metadata: metadata, message, ...members });
-      return new base({ name: code, $fault: serverFaultCodes.has(code) ? 'server' : 'client', $metadata: metadata, message });
+    statusOf: (code) => model.statusOf(code),
+    create(code, message, members, requestId) {
+      const httpStatusCode = model.statusOf(code);
+      const $metadata: ResponseMetadata = { httpStatusCode, requestId, attempts: 1, totalRetryDelay: 0 };
+      const modeled = model.modeled(code);
+      if (modeled) return new (sdk[modeled.shape] as ModeledExceptionClass)({ $metadata, message, ...members });
+      return new base({ name: code, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata, message });
     },
   };
 }

@@ -20,4 +20,18 @@ export class AddressNotAllowed extends OpsflowError {
   override readonly name = 'AddressNotAllowed';
 }
 
-export const dnsErrors = [GroupNotConfigured, LifecycleHookNotConfigured, InstanceNotInGroup, AddressNotAllowed] as const;
+/**
+ * Route 53 rejected the change batch (InvalidChangeBatch) although the record had not changed since
+ * it was read: not a concurrent edit but a batch Route 53 will never accept (a name outside the zone,
+ * a CNAME at the name...). The message carries Route 53's own; nothing was changed.
+ */
+export class ChangeBatchRejected extends OpsflowError {
+  override readonly name = 'ChangeBatchRejected';
+}
+
+/** The record changed between reading and writing it on every attempt: something else keeps changing it. */
+export class RecordConflictPersisted extends OpsflowError {
+  override readonly name = 'RecordConflictPersisted';
+}
+
+export const dnsErrors = [GroupNotConfigured, LifecycleHookNotConfigured, InstanceNotInGroup, AddressNotAllowed, ChangeBatchRejected, RecordConflictPersisted] as const;

@@ -4,8 +4,14 @@ import * as z from 'zod/mini';
  * What ParseDnsEvent decides from an event and config, carried through the state machine as
  * `$.target`: which record, what to do with it, and the lifecycle action to complete.
  */
-/** `ignore`: the event concerns an instance that is not entering service (a warm pool launch). */
-export const DnsAction = { Upsert: 'upsert', Remove: 'remove', Ignore: 'ignore' } as const;
+/**
+ * `upsert`: point the record at `instanceId`; `remove`: remove it while it points at `instanceId`
+ * (or in any case when `instanceId` is null); `ignore`: the event concerns an instance that is not
+ * entering service (a warm pool launch); `follow-group`: the event's instance is gone, so the record
+ * follows the group's present state, its single InService instance or none (the state machine reads
+ * the group and sets `instanceId` to the instance it chose).
+ */
+export const DnsAction = { Upsert: 'upsert', Remove: 'remove', Ignore: 'ignore', FollowGroup: 'follow-group' } as const;
 
 export const DnsTrigger = {
   LaunchLifecycle: 'launch-lifecycle',
@@ -31,7 +37,7 @@ export const dnsTargetSchema = z.object({
     DnsTrigger.Terminate,
     DnsTrigger.Reconcile,
   ]),
-  action: z.enum([DnsAction.Upsert, DnsAction.Remove, DnsAction.Ignore]),
+  action: z.enum([DnsAction.Upsert, DnsAction.Remove, DnsAction.Ignore, DnsAction.FollowGroup]),
   autoScalingGroupName: z.string(),
   instanceId: z.nullable(z.string()),
   hostedZoneId: z.string(),

@@ -100,7 +100,16 @@ describe('packaged template', () => {
 
   it('has a statement for every SDK integration each definition calls', () => {
     const required: Record<string, string[]> = {
-      InstanceDnsRole: ['ec2:DescribeInstances', 'route53:ListResourceRecordSets', 'route53:ChangeResourceRecordSets', 'route53:GetChange', 'autoscaling:CompleteLifecycleAction', 'lambda:InvokeFunction'],
+      InstanceDnsRole: [
+        'ec2:DescribeInstances',
+        'autoscaling:DescribeAutoScalingInstances',
+        'autoscaling:DescribeAutoScalingGroups',
+        'route53:ListResourceRecordSets',
+        'route53:ChangeResourceRecordSets',
+        'route53:GetChange',
+        'autoscaling:CompleteLifecycleAction',
+        'lambda:InvokeFunction',
+      ],
       DnsReconcileRole: ['autoscaling:DescribeAutoScalingGroups', 'states:StartExecution', 'states:DescribeExecution', 'lambda:InvokeFunction'],
       FindingEnrichmentRole: [
         'detective:ListGraphs',

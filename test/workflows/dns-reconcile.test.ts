@@ -81,6 +81,44 @@ describe('dns-reconcile', () => {
     expect(recordValues(sandbox, REPORTS_RECORD)).toEqual(['10.30.2.25']);
   });
 
+  it('retries Auto Scaling throttling on DescribeGroup and still repairs the group', async () => {
+    const { sandbox, engine } = await world({
+      sandbox: { faults: [{ service: 'autoscaling', operation: 'DescribeAutoScalingGroups', error: 'Throttling', nth: [1] }] },
+    });
+    sandbox.setRecord(ZONE, { name: WEBLOGIC_RECORD, type: 'A', ttl: 60, values: ['10.20.9.99'] });
+
+    const execution = await engine.run('dns-reconcile', { groups: ['weblogic-admin'] });
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.states.find((state) => state.name === 'DescribeGroup')?.retries).toBe(1);
+    expect((execution.output as Report).report.counts).toMatchObject({ changed: 1, failed: 0 });
+    expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
+  });
+
+  it('reports a group whose Auto Scaling reads fail past their budget as failed, with the error named', async () => {
+    const { sandbox, engine } = await world({ sandbox: { faults: [{ service: 'autoscaling', operation: 'DescribeAutoScalingGroups', error: 'Throttling' }] } });
+    sandbox.setRecord(ZONE, { name: WEBLOGIC_RECORD, type: 'A', ttl: 60, values: ['10.20.9.99'] });
+
+    const execution = await engine.run('dns-reconcile', { groups: ['weblogic-admin'] });
+
+    const { report } = execution.output as Report;
+    expect(report.groups).toEqual([
+      { autoScalingGroupName: 'weblogic-admin', outcome: 'failed', reason: expect.stringContaining('AutoScaling.AutoScalingException: Rate exceeded') },
+    ]);
+    expect(sandbox.callCount('autoscaling', 'DescribeAutoScalingGroups')).toBe(5);
+    expect(recordValues(sandbox)).toEqual(['10.20.9.99']);
+  });
+
+  it('refuses a misspelt field instead of running without it, and changes nothing', async () => {
+    const { sandbox, engine } = await world();
+
+    const execution = await engine.run('dns-reconcile', { dryrun: true });
+
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'InvalidInput' });
+    expect((JSON.parse(execution.cause ?? '{}') as { errorMessage: string }).errorMessage).toBe('(input): Unrecognized key: "dryrun"');
+    expect(sandbox.calls).toHaveLength(0);
+  });
+
   it('names an unknown group in its input and changes nothing', async () => {
     const { sandbox, engine } = await world();
 

@@ -623,7 +623,8 @@ describe('finding-enrichment: the principal\'s ARN comes from IAM in its account
     const [execution] = await engine.send(imported(departed));
 
     expect(execution?.status).toBe('SUCCEEDED');
-    expect(sandbox.calls.filter((call) => call.service === 'iam').map((call) => [call.operation, call.error])).toEqual([['GetUser', 'NoSuchEntityException']]);
+    expect(sandbox.calls.filter((call) => call.service === 'iam').map((call) => [call.operation, call.error])).toEqual([['GetUser', 'NoSuchEntity']]);
+    expect(execution?.states.map((state) => state.name)).toContain('NotInIam');
     expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([`arn:aws:iam::${ACCOUNT}:user/departed-dave`]);
     expect(stored(sandbox, departed).Note?.Text).toContain('user/departed-dave (ARN from the finding; not in IAM): INFORMATIONAL (SUCCESSFUL)');
   });

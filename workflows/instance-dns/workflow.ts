@@ -40,7 +40,7 @@ export const instanceDns: WorkflowModule = {
   stateMachineName: 'InstanceDns',
   description: 'Points one Route 53 A record at the single live instance of each configured Auto Scaling group.',
   type: 'STANDARD',
-  functions: ['parseDnsEvent', 'planDnsChange'],
+  functions: ['parseDnsEvent', 'chooseGroupInstance', 'planDnsChange'],
 
   triggers(config: OpsflowConfig) {
     const { groups } = config.instanceDns;
@@ -59,8 +59,13 @@ export const instanceDns: WorkflowModule = {
     const zones = [...new Set(groups.map((group) => group.hostedZoneId))];
     const hooked = groups.filter((group) => group.launchHookName || group.terminateHookName);
     const statements: IamStatement[] = [
-      // DescribeInstances and DescribeAutoScalingInstances support no resource-level permissions.
-      { Sid: 'ReadInstances', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'autoscaling:DescribeAutoScalingInstances'], Resource: '*' },
+      // DescribeInstances, DescribeAutoScalingInstances and DescribeAutoScalingGroups support no resource-level permissions.
+      {
+        Sid: 'ReadInstances',
+        Effect: 'Allow',
+        Action: ['ec2:DescribeInstances', 'autoscaling:DescribeAutoScalingInstances', 'autoscaling:DescribeAutoScalingGroups'],
+        Resource: '*',
+      },
       { Sid: 'ReadRecords', Effect: 'Allow', Action: ['route53:ListResourceRecordSets'], Resource: zones.map((zone) => hostedZoneArn(env, zone)) },
       { Sid: 'WatchChanges', Effect: 'Allow', Action: ['route53:GetChange'], Resource: `arn:${env.partition}:route53:::change/*` },
       ...groups.map((group, index): IamStatement => ({

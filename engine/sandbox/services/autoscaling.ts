@@ -162,6 +162,14 @@ interface LifecycleActionReference {
   InstanceId?: string | undefined;
 }
 
+/**
+ * The open action a CompleteLifecycleAction or heartbeat names. A completed, timed-out or unknown
+ * action is the unmodeled `ValidationError` (HTTP 400) `No active Lifecycle Action found with token
+ * <token>` (spacelift-io/terraform-aws-spacelift-workerpool-on-ec2#197, an expired token), or `… with
+ * instance ID <id>` when only the instance is given (convox/rack#2432): the message is the same
+ * whether the action was completed, timed out or never existed, so only the instance's lifecycle
+ * state tells a caller which.
+ */
 function findOpenAction(state: SandboxState, input: LifecycleActionReference): LifecycleActionState {
   const groupName = required(input.AutoScalingGroupName, 'ValidationError', 'autoScalingGroupName');
   const hookName = required(input.LifecycleHookName, 'ValidationError', 'lifecycleHookName');

@@ -31,11 +31,71 @@ export function markTerminated(instance: Ec2InstanceState): void {
   delete instance.vpcId;
 }
 
-/** EC2 filter values accept `*` (any run of characters) and `?` (one character). */
-function wildcardMatcher(pattern: string): (value: string | undefined) => boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  const expression = new RegExp(`^${source}$`);
-  return (value) => value !== undefined && expression.test(value);
+type PatternPart = { readonly kind: 'literal'; readonly char: string } | { readonly kind: 'one' } | { readonly kind: 'any' };
+
+/**
+ * Reads an EC2 filter value as AWS documents it: `*` matches zero or more characters, `?` exactly
+ * one, and a backslash makes the next character literal (`\*amazon\?\\` is the literal `*amazon?\`)
+ * (https://docs.aws.amazon.com/sdkfornet1/latest/apidocs/html/T_Amazon_EC2_Model_Filter.htm).
+ * Runs of `*` are one `*`; a trailing lone backslash stands for itself.
+ */
+function parseFilterPattern(pattern: string): PatternPart[] {
+  const chars = Array.from(pattern);
+  const parts: PatternPart[] = [];
+  for (let index = 0; index < chars.length; index += 1) {
+    const char = chars[index] ?? '';
+    if (char === '\\' && index + 1 < chars.length) {
+      index += 1;
+      parts.push({ kind: 'literal', char: chars[index] ?? '' });
+    } else if (char === '*') {
+      if (parts.at(-1)?.kind !== 'any') parts.push({ kind: 'any' });
+    } else if (char === '?') {
+      parts.push({ kind: 'one' });
+    } else {
+      parts.push({ kind: 'literal', char });
+    }
+  }
+  return parts;
+}
+
+/**
+ * A filter value as a matcher. No regular expression is built from request input: a filter value of
+ * any length compiles, and matching is the greedy wildcard walk that backtracks only to the last
+ * `*`, so it costs at most pattern length × value length, never exponential time.
+ */
+export function filterValueMatcher(pattern: string): (value: string | undefined) => boolean {
+  const parts = parseFilterPattern(pattern);
+  const fixedLength = parts.filter((part) => part.kind !== 'any').length;
+  const matchesAt = (part: PatternPart, char: string): boolean => part.kind === 'one' || (part.kind === 'literal' && part.char === char);
+  return (given) => {
+    if (given === undefined) return false;
+    // Characters, not UTF-16 units, as `?` matches one character.
+    const value = Array.from(given);
+    if (value.length < fixedLength) return false;
+    let partIndex = 0;
+    let valueIndex = 0;
+    let starPart = -1;
+    let starValue = 0;
+    while (valueIndex < value.length) {
+      const part = parts[partIndex];
+      if (part !== undefined && part.kind !== 'any' && matchesAt(part, value[valueIndex] ?? '')) {
+        partIndex += 1;
+        valueIndex += 1;
+      } else if (part?.kind === 'any') {
+        starPart = partIndex;
+        starValue = valueIndex;
+        partIndex += 1;
+      } else if (starPart >= 0) {
+        partIndex = starPart + 1;
+        starValue += 1;
+        valueIndex = starValue;
+      } else {
+        return false;
+      }
+    }
+    while (parts[partIndex]?.kind === 'any') partIndex += 1;
+    return partIndex === parts.length;
+  };
 }
 
 /** The DescribeInstances filters the sandbox answers, each giving the instance's values for it. */
@@ -56,7 +116,7 @@ const filterValues: Readonly<Record<string, (instance: Ec2InstanceState) => read
 
 function instanceFilter(filter: Filter): (instance: Ec2InstanceState) => boolean {
   const name = filter.Name ?? '';
-  const matchers = (filter.Values ?? []).map(wildcardMatcher);
+  const matchers = (filter.Values ?? []).map(filterValueMatcher);
   const valuesOf = name.startsWith('tag:')
     ? (instance: Ec2InstanceState) => [instance.tags[name.slice('tag:'.length)]]
     : filterValues[name];

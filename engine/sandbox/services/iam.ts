@@ -8,7 +8,7 @@ import {
   type GetUserCommandOutput,
 } from '@aws-sdk/client-iam';
 import { awsError, type SimulatedAwsError } from '../errors.ts';
-import { operation, sdkExceptions, type SandboxService, type SdkExceptionFactory } from '../service.ts';
+import { operation, sdkExceptions, type SandboxService } from '../service.ts';
 import type { IamRoleState, IamUserState, SandboxState } from '../state.ts';
 
 /**
@@ -33,25 +33,6 @@ export const iamPathPattern = /^(\/|\/[\u0021-\u007E]{0,510}\/)$/;
 /** The ARN IAM gives a user or role: its path is part of it. */
 export function iamEntityArn(accountId: string, kind: 'user' | 'role', path: string, name: string): string {
   return `arn:aws:iam::${accountId}:${kind}${path}${name}`;
-}
-
-/** IAM is an awsQuery service: its errors arrive as codes (`NoSuchEntity`) that name modeled exceptions (`NoSuchEntityException`). */
-function awsQueryExceptions(sdk: Readonly<Record<string, unknown>>): SdkExceptionFactory {
-  const byCode = new Map<string, { exportName: string; status: number }>();
-  for (const [exportName, schema] of Object.entries(sdk)) {
-    if (!exportName.endsWith('$') || !Array.isArray(schema)) continue;
-    const traits = schema[3] as { awsQueryError?: [string, number] } | undefined;
-    const [code, status] = traits?.awsQueryError ?? [];
-    if (code !== undefined && status !== undefined) byCode.set(code, { exportName: exportName.slice(0, -1), status });
-  }
-  const modeled = sdkExceptions(sdk, IAMServiceException);
-  return {
-    create(code, message, members, metadata) {
-      const entry = byCode.get(code);
-      if (!entry) return modeled.create(code, message, members, metadata);
-      return modeled.create(entry.exportName, message, members, { ...metadata, httpStatusCode: entry.status });
-    },
-  };
 }
 
 function validationError(value: string, member: string, pattern: string, maxLength: number): SimulatedAwsError {
@@ -93,7 +74,7 @@ export function stableIamId(prefix: 'AIDA' | 'AROA', arn: string): string {
 export const iamService: SandboxService = {
   key: 'iam',
   clientName: 'IAMClient',
-  exceptions: awsQueryExceptions(iamSdk),
+  exceptions: sdkExceptions(iamSdk, IAMServiceException),
   operations: {
     /** Without UserName, IAM answers the calling user; a state machine's role is not a user. */
     GetUser: operation<GetUserCommandInput, GetUserCommandOutput>(['UserName'], (input, { state }) => {

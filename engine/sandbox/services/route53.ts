@@ -133,17 +133,42 @@ const unsupportedRecordMembers = [
 
 const changeActions = ['CREATE', 'DELETE', 'UPSERT'] as const;
 
+/**
+ * Route 53's InvalidChangeBatch messages, worded as Route 53 returns them (HTTP 400, the modeled
+ * InvalidChangeBatch, every problem of the batch in one message `[problem, problem]`). Wording
+ * taken from answers quoted in public issues, not from the API reference, which gives none:
+ * - `RRSet with DNS name … is not permitted in zone …` and the bracketed list:
+ *   kcp-dev/kcp-glbc#475, meltwater/terraform-aws-asg-dns-handler#38;
+ * - `Tried to delete … but it was not found` / `… but the values provided do not match the current
+ *   values`: boto/boto#2887, kubernetes-sigs/external-dns#732;
+ * - `Tried to create … but it already exists`: kubernetes-sigs/external-dns#5939;
+ * - the CNAME conflicts, with the two spaces Route 53 puts in `of type  CNAME`:
+ *   ansible-collections/amazon.aws#2694, presslabs/zinc#178, boto/boto3#1475;
+ * - `Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address …'` and
+ *   `Duplicate Resource Record: '…'`: kubernetes-sigs/external-dns#1929, ministryofjustice/cloud-platform-environments#7302.
+ */
+const changeBatchProblem = {
+  notInZone: (name: string, zone: string) => `RRSet with DNS name ${name} is not permitted in zone ${zone}`,
+  duplicateValue: (value: string) => `Duplicate Resource Record: '${value}'`,
+  illegalIpv4: (value: string) => `Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '${value}''`,
+  cnameBesideOthers: (name: string, zone: string) =>
+    `RRSet of type CNAME with DNS name ${name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone}`,
+  besideCname: (type: string, name: string, zone: string) =>
+    `RRSet of type ${type} with DNS name ${name} is not permitted because a conflicting RRSet of type  CNAME with the same DNS name already exists in zone ${zone}`,
+  deleteNotFound: (label: string) => `Tried to delete resource record set ${label} but it was not found`,
+  deleteMismatch: (label: string) => `Tried to delete resource record set ${label} but the values provided do not match the current values`,
+  createExists: (label: string) => `Tried to create resource record set ${label} but it already exists`,
+} as const;
+
 /** Checks of a record's own content, independent of the zone's records. */
 function contentProblems(record: ResourceRecordState, zone: HostedZoneState): string[] {
-  if (!isNameInZone(record.name, zone.name)) return [`RRSet with DNS name ${record.name} is not permitted in zone ${zone.name}`];
+  if (!isNameInZone(record.name, zone.name)) return [changeBatchProblem.notInZone(record.name, zone.name)];
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const value of record.values) {
-    if (seen.has(value)) problems.push(`Duplicate Resource Record: '${value}'`);
+    if (seen.has(value)) problems.push(changeBatchProblem.duplicateValue(value));
     seen.add(value);
-    if (record.type === 'A' && !isIpv4(value)) {
-      problems.push(`ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '${value}'`);
-    }
+    if (record.type === 'A' && !isIpv4(value)) problems.push(changeBatchProblem.illegalIpv4(value));
   }
   return problems;
 }
@@ -151,10 +176,10 @@ function contentProblems(record: ResourceRecordState, zone: HostedZoneState): st
 function cnameConflict(records: readonly ResourceRecordState[], record: ResourceRecordState, zone: HostedZoneState): string | undefined {
   const others = records.filter((existing) => existing.name === record.name && existing.type !== record.type);
   if (record.type === 'CNAME' && others.length > 0) {
-    return `RRSet of type CNAME with DNS name ${record.name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.name}`;
+    return changeBatchProblem.cnameBesideOthers(record.name, zone.name);
   }
   if (record.type !== 'CNAME' && others.some((existing) => existing.type === 'CNAME')) {
-    return `RRSet of type ${record.type} with DNS name ${record.name} is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone ${zone.name}`;
+    return changeBatchProblem.besideCname(record.type, record.name, zone.name);
   }
   return undefined;
 }
@@ -216,14 +241,14 @@ export function applyChangeBatch(zone: HostedZoneState, changes: readonly unknow
     const existingIndex = records.findIndex((existing) => existing.name === record.name && existing.type === record.type);
     const existing = records[existingIndex];
     if (action === 'DELETE') {
-      if (!existing) problems.push(`Tried to delete resource record set ${recordLabel(record)} but it was not found`);
+      if (!existing) problems.push(changeBatchProblem.deleteNotFound(recordLabel(record)));
       else if (existing.ttl !== record.ttl || !sameValues(existing.values, record.values)) {
-        problems.push(`Tried to delete resource record set ${recordLabel(record)} but the values provided do not match the current values`);
+        problems.push(changeBatchProblem.deleteMismatch(recordLabel(record)));
       } else records.splice(existingIndex, 1);
       return;
     }
     if (action === 'CREATE' && existing) {
-      problems.push(`Tried to create resource record set ${recordLabel(record)} but it already exists`);
+      problems.push(changeBatchProblem.createExists(recordLabel(record)));
       return;
     }
     const conflict = cnameConflict(records, record, zone);

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import type { DnsGroupConfig, InstanceDnsConfig } from '../../shared/config.ts';
+import { InvalidInput } from '../../shared/errors.ts';
+import { describeIssue } from '../../shared/lambda.ts';
 import { GroupNotConfigured, LifecycleHookNotConfigured } from '../errors.ts';
 import { DnsAction, DnsTrigger, type DnsTarget } from '../target.ts';
 import {
@@ -11,25 +13,33 @@ import {
   TerminateSuccessfulEventSchema,
 } from '../../../events/autoscaling.ts';
 
-/** What the reconcile workflow sends to repair one group through the same guarded path. */
-export const reconcileRequestSchema = z.object({
-  reconcile: z.object({
+/**
+ * What dns-reconcile sends to repair one group through the same guarded path. Strict, so a
+ * misspelt field is refused rather than ignored; the parent's execution id rides along (RepairRecord
+ * passes it so the console links the two executions).
+ */
+export const reconcileRequestSchema = z.strictObject({
+  reconcile: z.strictObject({
     autoScalingGroupName: z.string().check(z.minLength(1)),
     instanceId: z.nullable(z.string().check(z.minLength(1))),
     dryRun: z.boolean(),
   }),
+  AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: z.optional(z.string()),
 });
+type ReconcileRequest = z.infer<typeof reconcileRequestSchema>;
 
-/** The four Auto Scaling events instance-dns acts on. */
-const instanceEventSchema = z.discriminatedUnion('detail-type', [
-  LaunchLifecycleActionEventSchema,
-  LaunchSuccessfulEventSchema,
-  TerminateLifecycleActionEventSchema,
-  TerminateSuccessfulEventSchema,
-]);
-type InstanceEvent = z.infer<typeof instanceEventSchema>;
+/** The four Auto Scaling events instance-dns acts on, by detail-type. */
+const instanceEventSchemas = {
+  [AutoScalingDetailType.LaunchLifecycleAction]: LaunchLifecycleActionEventSchema,
+  [AutoScalingDetailType.LaunchSuccessful]: LaunchSuccessfulEventSchema,
+  [AutoScalingDetailType.TerminateLifecycleAction]: TerminateLifecycleActionEventSchema,
+  [AutoScalingDetailType.TerminateSuccessful]: TerminateSuccessfulEventSchema,
+} as const;
+type HandledDetailType = keyof typeof instanceEventSchemas;
+type InstanceEvent = z.infer<(typeof instanceEventSchemas)[HandledDetailType]>;
 
-export const parseDnsEventInput = z.union([reconcileRequestSchema, instanceEventSchema]);
+/** Any JSON object: `readDnsRequest` decides which request it is and whether it is valid. */
+export const parseDnsEventInput = z.record(z.string(), z.unknown());
 export type ParseDnsEventInput = z.infer<typeof parseDnsEventInput>;
 
 const triggerOfDetailType = {
@@ -39,24 +49,49 @@ const triggerOfDetailType = {
   [AutoScalingDetailType.TerminateSuccessful]: DnsTrigger.Terminate,
 } as const;
 
-/** Turns an Auto Scaling event or a reconcile request into the record the workflow must make right. */
-export function parseDnsEvent(input: ParseDnsEventInput, config: InstanceDnsConfig): DnsTarget {
-  if (isReconcileRequest(input)) {
-    const { autoScalingGroupName, instanceId, dryRun } = input.reconcile;
-    const group = groupConfig(config, autoScalingGroupName);
-    return target(config, group, {
-      trigger: DnsTrigger.Reconcile,
-      action: instanceId === null ? DnsAction.Remove : DnsAction.Upsert,
-      instanceId,
-      dryRun,
-      lifecycle: null,
-    });
-  }
-  return fromAutoScalingEvent(input, config);
+function isHandledDetailType(detailType: unknown): detailType is HandledDetailType {
+  return typeof detailType === 'string' && Object.hasOwn(instanceEventSchemas, detailType);
 }
 
-function isReconcileRequest(input: ParseDnsEventInput): input is z.infer<typeof reconcileRequestSchema> {
-  return !('detail-type' in input);
+/** A misspelt field is named before the field it was meant to be (`dryrun` before a missing `dryRun`). */
+function parsed<S extends z.ZodMiniType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const unknownField = result.error.issues.find((issue) => issue.code === 'unrecognized_keys');
+  throw new InvalidInput(unknownField ? `${unknownField.path.join('.') || '(input)'}: ${unknownField.message}` : describeIssue(result.error));
+}
+
+/**
+ * An object with a `detail-type` is an Auto Scaling event, and must be one of the four instance-dns
+ * handles; any other object must be a reconcile request. Raises InvalidInput naming what is wrong
+ * (the unhandled detail-type, the misspelt or missing field).
+ */
+export function readDnsRequest(input: ParseDnsEventInput): { event: InstanceEvent } | { reconcile: ReconcileRequest['reconcile'] } {
+  if (!('detail-type' in input)) {
+    if (!('reconcile' in input)) throw new InvalidInput('(input): neither an Auto Scaling event (no detail-type) nor a reconcile request (no reconcile)');
+    return { reconcile: parsed(reconcileRequestSchema, input).reconcile };
+  }
+  const detailType = input['detail-type'];
+  if (!isHandledDetailType(detailType)) {
+    const given = typeof detailType === 'string' ? detailType : JSON.stringify(detailType);
+    throw new InvalidInput(`detail-type: ${given} is not an event instance-dns handles (${Object.keys(instanceEventSchemas).join(', ')})`);
+  }
+  return { event: parsed(instanceEventSchemas[detailType], input) };
+}
+
+/** Turns an Auto Scaling event or a reconcile request into the record the workflow must make right. */
+export function parseDnsEvent(input: ParseDnsEventInput, config: InstanceDnsConfig): DnsTarget {
+  const request = readDnsRequest(input);
+  if ('event' in request) return fromAutoScalingEvent(request.event, config);
+  const { autoScalingGroupName, instanceId, dryRun } = request.reconcile;
+  const group = groupConfig(config, autoScalingGroupName);
+  return target(config, group, {
+    trigger: DnsTrigger.Reconcile,
+    action: instanceId === null ? DnsAction.Remove : DnsAction.Upsert,
+    instanceId,
+    dryRun,
+    lifecycle: null,
+  });
 }
 
 function isLifecycleAction(event: InstanceEvent): event is z.infer<typeof LaunchLifecycleActionEventSchema> | z.infer<typeof TerminateLifecycleActionEventSchema> {
@@ -85,15 +120,19 @@ function fromAutoScalingEvent(event: InstanceEvent, config: InstanceDnsConfig): 
       resultOnFailure: group.lifecycleResultOnFailure,
     };
   }
-  return target(config, group, { trigger, action, instanceId: event.detail.EC2InstanceId, dryRun: false, lifecycle });
+  const instanceId = action === DnsAction.FollowGroup ? null : event.detail.EC2InstanceId;
+  return target(config, group, { trigger, action, instanceId, dryRun: false, lifecycle });
 }
 
 /**
  * A launch into a warm pool does not put the instance in service (it is stopped or kept
  * waiting there), so it must not take the record; it comes back as a launch from the pool.
+ * A plain Terminate Successful comes once the instance is gone, with no address left to
+ * compare: the record follows what the group has now instead.
  */
 function actionOf(trigger: DnsTarget['trigger'], destination: string | undefined): DnsTarget['action'] {
   if (trigger === DnsTrigger.LaunchLifecycle && destination === InstanceLocation.WarmPool) return DnsAction.Ignore;
+  if (trigger === DnsTrigger.Terminate) return DnsAction.FollowGroup;
   return trigger === DnsTrigger.LaunchLifecycle || trigger === DnsTrigger.Launch ? DnsAction.Upsert : DnsAction.Remove;
 }
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { cidrContains, isPrivateIpv4 } from '../../shared/cidr.ts';
-import { AddressNotAllowed, InstanceNotInGroup } from '../errors.ts';
+import { AddressNotAllowed, ChangeBatchRejected, InstanceNotInGroup, RecordConflictPersisted } from '../errors.ts';
 import { DnsAction, DnsTrigger, dnsTargetSchema, type DnsTarget } from '../target.ts';
 
 /** The fields of EC2 DescribeInstances and Route 53 ListResourceRecordSets this task reads. */
@@ -27,6 +27,9 @@ const membershipSchema = z.looseObject({
   LifecycleState: z.string(),
 });
 
+/** What the record held when the previous plan was made: values and TTL, or null when it did not exist. */
+const recordViewSchema = z.nullable(z.object({ values: z.array(z.string()), ttl: z.nullable(z.number()) }));
+
 export const planDnsChangeInput = z.looseObject({
   target: dnsTargetSchema,
   instance: z.optional(
@@ -34,6 +37,10 @@ export const planDnsChangeInput = z.looseObject({
   ),
   membership: z.optional(z.looseObject({ Instances: z.array(membershipSchema) })),
   current: z.looseObject({ RecordSets: z.array(recordSetSchema) }),
+  /** The previous plan, present when its batch was rejected and the record has been read again. */
+  plan: z.optional(z.looseObject({ current: recordViewSchema })),
+  /** Route 53's InvalidChangeBatch for the previous plan's batch, as the state machine caught it. */
+  rejection: z.optional(z.looseObject({ Error: z.string(), Cause: z.string() })),
 });
 
 export type PlanDnsChangeInput = z.infer<typeof planDnsChangeInput>;
@@ -56,10 +63,15 @@ export interface DnsPlan {
   /** The address the record should hold, or null when it should not exist. */
   desired: string | null;
   /** What the record holds now (values and TTL), or null when it does not exist. */
-  current: { values: string[]; ttl: number | null } | null;
+  current: z.infer<typeof recordViewSchema>;
   /** The atomic batch to send when the verdict is `change`; null otherwise. */
   changeBatch: { Comment: string; Changes: RecordChange[] } | null;
+  /** What the record holds once the batch is applied, e.g. `admin.corp.internal. holds 10.0.0.5 (TTL 60)`; null without a batch. */
+  after: string | null;
 }
+
+/** Rejected batches whose record had moved each time, after which the workflow stops trying. */
+export const maxConflicts = 3;
 
 const GROUP_TAG = 'aws:autoscaling:groupName';
 const LIVE_STATES = new Set(['pending', 'running']);
@@ -70,26 +82,46 @@ const JOINING_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'I
  * Decides what, if anything, to change in the record. Guards raise named errors (a foreign or
  * public address is never written); stale or duplicate events end in `skip` or `in-sync`. The
  * batch DELETEs exactly what was read, so if another execution changed the record since, Route 53
- * rejects the whole batch and the state machine reads again.
+ * rejects the whole batch and the state machine reads again and calls this with the `rejection`:
+ * a record that moved is a conflict, planned afresh (at most `maxConflicts` times, then
+ * `RecordConflictPersisted`); a record that did not move means Route 53 refused the batch itself,
+ * which is `ChangeBatchRejected` with Route 53's message.
  */
 export function planDnsChange(input: PlanDnsChangeInput): DnsPlan {
   const { target } = input;
   const current = findRecord(input.current.RecordSets, target.recordName);
   const currentView = current ? { values: recordValues(current), ttl: current.TTL ?? null } : null;
+  if (input.rejection) assertConflict(target, input.rejection.Cause, input.plan?.current ?? null, currentView);
   const instance = firstInstance(input);
-
-  if (target.action === DnsAction.Ignore) {
-    return { verdict: Verdict.Skip, reason: `instance ${target.instanceId} is going to the warm pool, not into service`, desired: null, current: currentView, changeBatch: null };
-  }
-  if (target.instanceId !== null && !instance) {
-    return { verdict: Verdict.Skip, reason: `instance ${target.instanceId} no longer exists`, desired: null, current: currentView, changeBatch: null };
-  }
+  if (target.action === DnsAction.Ignore) return unchanged(currentView, Verdict.Skip, `instance ${target.instanceId} is going to the warm pool, not into service`);
+  if (target.instanceId !== null && !instance) return unchanged(currentView, Verdict.Skip, `instance ${target.instanceId} no longer exists`);
   const membership = input.membership?.Instances.find((member) => member.InstanceId === target.instanceId);
   if (instance) assertInGroup(instance, membership, target);
 
-  return target.action === DnsAction.Upsert
-    ? planUpsert(target, instance, membership, current, currentView)
-    : planRemove(target, instance, current, currentView);
+  const upsert = target.action === DnsAction.Upsert || (target.action === DnsAction.FollowGroup && instance !== undefined);
+  return upsert ? planUpsert(target, instance, membership, current, currentView) : planRemove(target, instance, current, currentView);
+}
+
+/** A rejected batch is a conflict only when the record read again is not the record the batch was planned from. */
+function assertConflict(target: DnsTarget, cause: string, before: DnsPlan['current'], now: DnsPlan['current']): void {
+  if (sameView(before, now)) {
+    throw new ChangeBatchRejected(`Route 53 rejected the change to ${target.recordName}, which had not changed since it was read; nothing was changed: ${cause}`);
+  }
+  if (target.retries.conflicts >= maxConflicts) {
+    throw new RecordConflictPersisted(`${target.recordName} changed under each of ${target.retries.conflicts} attempts; left as it is (last: ${cause})`);
+  }
+}
+
+function sameView(a: DnsPlan['current'], b: DnsPlan['current']): boolean {
+  if (a === null || b === null) return a === b;
+  const left = [...a.values].sort();
+  const right = [...b.values].sort();
+  return a.ttl === b.ttl && left.length === right.length && left.every((value, index) => value === right[index]);
+}
+
+/** A plan that changes nothing. */
+function unchanged(current: DnsPlan['current'], verdict: Verdict, reason: string, desired: string | null = null): DnsPlan {
+  return { verdict, reason, desired, current, changeBatch: null, after: null };
 }
 
 function planUpsert(
@@ -99,25 +131,15 @@ function planUpsert(
   current: RecordSet | undefined,
   currentView: DnsPlan['current'],
 ): DnsPlan {
-  if (!instance) {
-    return { verdict: Verdict.Skip, reason: 'no instance to point the record at', desired: null, current: currentView, changeBatch: null };
-  }
+  if (!instance) return unchanged(currentView, Verdict.Skip, 'no instance to point the record at');
   const state = instance.State?.Name ?? 'unknown';
   if (!LIVE_STATES.has(state)) {
-    return {
-      verdict: Verdict.Skip,
-      reason: `instance ${instance.InstanceId} is ${state}: the event is stale and the record is left to the live instance`,
-      desired: null,
-      current: currentView,
-      changeBatch: null,
-    };
+    return unchanged(currentView, Verdict.Skip, `instance ${instance.InstanceId} is ${state}: the event is stale and the record is left to the live instance`);
   }
   const address = allowedAddress(instance, target);
-  if (current && isExactly(current, address, target.ttl)) {
-    return { verdict: Verdict.InSync, reason: `${target.recordName} already points at ${address}`, desired: address, current: currentView, changeBatch: null };
-  }
+  if (current && isExactly(current, address, target.ttl)) return unchanged(currentView, Verdict.InSync, `${target.recordName} already points at ${address}`, address);
   const stale = staleness(target, instance, membership, current);
-  if (stale) return { verdict: Verdict.Skip, reason: stale, desired: null, current: currentView, changeBatch: null };
+  if (stale) return unchanged(currentView, Verdict.Skip, stale);
   const changes: RecordChange[] = [];
   if (current) changes.push({ Action: 'DELETE', ResourceRecordSet: current });
   changes.push({
@@ -131,42 +153,28 @@ function planUpsert(
     desired: address,
     current: currentView,
     changeBatch: { Comment: comment(target), Changes: changes },
+    after: `${target.recordName} holds ${address} (TTL ${target.ttl})`,
   };
 }
 
 function planRemove(target: DnsTarget, instance: Instance | undefined, current: RecordSet | undefined, currentView: DnsPlan['current']): DnsPlan {
-  if (!current) {
-    return { verdict: Verdict.InSync, reason: `${target.recordName} does not exist`, desired: null, current: null, changeBatch: null };
-  }
+  if (!current) return unchanged(currentView, Verdict.InSync, `${target.recordName} does not exist`);
   if (instance) {
     const address = instance.PrivateIpAddress;
-    if (!address) {
-      return {
-        verdict: Verdict.Skip,
-        reason: `instance ${instance.InstanceId} has no address left to compare; reconcile will repair the record`,
-        desired: null,
-        current: currentView,
-        changeBatch: null,
-      };
-    }
+    if (!address) return unchanged(currentView, Verdict.Skip, `instance ${instance.InstanceId} has no address left to compare; reconcile will repair the record`);
     const values = recordValues(current);
     if (values.length !== 1 || values[0] !== address) {
-      return {
-        verdict: Verdict.Skip,
-        reason: `${target.recordName} points at ${values.join(',') || 'an alias'}, not at ${instance.InstanceId} (${address}): left unchanged`,
-        desired: null,
-        current: currentView,
-        changeBatch: null,
-      };
+      return unchanged(currentView, Verdict.Skip, `${target.recordName} points at ${values.join(',') || 'an alias'}, not at ${instance.InstanceId} (${address}): left unchanged`);
     }
   }
-  const whose = instance ? `instance ${instance.InstanceId}` : 'no InService instance';
+  const whose = instance ? `instance ${instance.InstanceId}` : `no InService instance in ${target.autoScalingGroupName}`;
   return {
     verdict: Verdict.Change,
     reason: `${target.recordName} points at ${currentView?.values.join(',')}; remove it (${whose})`,
     desired: null,
     current: currentView,
     changeBatch: { Comment: comment(target), Changes: [{ Action: 'DELETE', ResourceRecordSet: current }] },
+    after: `${target.recordName} no longer exists`,
   };
 }
 

@@ -2,8 +2,11 @@ import * as z from 'zod/mini';
 import { InvalidInput } from '../../shared/errors.ts';
 import type { InstanceDnsConfig } from '../../shared/config.ts';
 
-/** Input of a reconcile run: the schedule sends `{ dryRun }`; an operator may name groups. */
-export const startDnsReconcileInput = z.looseObject({
+/**
+ * Input of a reconcile run: the schedule sends `{ dryRun }`; an operator may name groups. Strict:
+ * a misspelt `dryrun` must be refused, not ignored into a run that changes records.
+ */
+export const startDnsReconcileInput = z.strictObject({
   dryRun: z.optional(z.boolean()),
   groups: z.optional(z.array(z.string()).check(z.minLength(1))),
 });

@@ -30,9 +30,11 @@ describe('toMermaid', () => {
     expect(all).toContain('ParseDnsEvent["ParseDnsEvent<br/>lambda: parseDnsEvent<br/>retry: Lambda transient errors ×3"]');
     expect(all).toContain('PlanChange["PlanChange<br/>lambda: planChange<br/>retry: Lambda transient errors ×3<br/>retry: RecordConflict ×2"]');
     expect(all).toContain(
-      'ChangeRecord["ChangeRecord<br/>route53:changeResourceRecordSets<br/>retry: Route53.ThrottlingException, Route53.PriorRequestNotCompleteException ×6"]',
+      'ChangeRecord["ChangeRecord<br/>route53:changeResourceRecordSets<br/>retry: Route53.ThrottlingException, Route53.PriorRequestNotCompleteException, Route53.Route53Exception ×6"]',
     );
-    expect(all).toContain('StartAudit["StartAudit<br/>states:startExecution.sync:2"]');
+    expect(all).toContain(
+      'StartAudit["StartAudit<br/>states:startExecution.sync:2<br/>retry: StepFunctions.AWSStepFunctionsException, StepFunctions.ExecutionLimitExceededException ×3"]',
+    );
   });
 
   it('shapes each state by its type and styles Fail apart from Succeed', async () => {
@@ -72,7 +74,7 @@ describe('toMermaid', () => {
         '  subgraph ReportAndNotify["ReportAndNotify<br/>parallel: 2 branches"]',
         '    subgraph ReportAndNotify_branch_1["branch 1"]',
         '      ReportAndNotify_start((" "))',
-        '      PublishOutcome["PublishOutcome<br/>events:putEvents.waitForTaskToken"]',
+        '      PublishOutcome["PublishOutcome<br/>events:putEvents.waitForTaskToken<br/>retry: EventBridge.FailedEntry, EventBridge.AmazonEventBridgeException, EventBridge.InternalException ×3"]',
         '    end',
         '    subgraph ReportAndNotify_branch_2["branch 2"]',
       ].join('\n'),

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../cli/main.ts';
+import { Engine } from '../../../engine/engine.ts';
 
 async function opsflow(...argv: string[]) {
   const out: string[] = [];
@@ -16,10 +20,18 @@ describe('opsflow routes', () => {
     expect(result).toMatchObject({ code: 0, out: `${event}: instance-dns (LaunchSuccessful)` });
   });
 
-  it('says when an event matches nothing, with a non-zero exit', async () => {
+  it('exits 2 when an event matches nothing, still printing what it found, with one line on stderr', async () => {
     const result = await opsflow('routes', 'test/fixtures/cli/unrouted-launch.json', '--json');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(JSON.parse(result.out)).toEqual([{ event: 'test/fixtures/cli/unrouted-launch.json', routes: [] }]);
+    expect(result.err).toBe('opsflow: test/fixtures/cli/unrouted-launch.json: matches no workflow');
+  });
+
+  it('exits 2 when one of several events matches nothing, naming only that one', async () => {
+    const result = await opsflow('routes', event, 'test/fixtures/cli/unrouted-launch.json');
+    expect(result.code).toBe(2);
+    expect(result.out.split('\n')).toEqual([`${event}: instance-dns (LaunchSuccessful)`, 'test/fixtures/cli/unrouted-launch.json: matches no workflow']);
+    expect(result.err).toBe('opsflow: test/fixtures/cli/unrouted-launch.json: matches no workflow');
   });
 });
 
@@ -60,6 +72,22 @@ describe('opsflow send', () => {
     expect(result).toMatchObject({ code: 2, out: '' });
     expect(result.err).toBe('opsflow: test/fixtures/cli/unrouted-launch.json: matches no workflow (see: opsflow routes test/fixtures/cli/unrouted-launch.json)');
   });
+
+  it("runs AWS's documented lifecycle event verbatim against a seed that holds its instance and token", async () => {
+    const sample = 'events/samples/autoscaling/instance-launch-lifecycle-action-new-instance.json';
+    const result = await opsflow('send', sample, '--config', 'test/fixtures/cli/documented-asg-config.json', '--sandbox', 'test/fixtures/cli/documented-asg-launch-seed.json', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.out) as {
+      status: string;
+      output: { plan: { verdict: string } };
+      account: { autoScaling: { groups: { instances: { lifecycleState: string }[] }[]; lifecycleActions: unknown[] }; route53: { hostedZones: { records: { name: string; type: string; values: string[] }[] }[] } };
+    };
+    expect(report.status).toBe('SUCCEEDED');
+    expect(report.output.plan.verdict).toBe('change');
+    expect(report.account.autoScaling.groups[0]?.instances[0]?.lifecycleState).toBe('InService');
+    expect(report.account.autoScaling.lifecycleActions).toEqual([]);
+    expect(report.account.route53.hostedZones[0]?.records).toContainEqual({ name: 'admin.my-asg.example.internal.', type: 'A', ttl: 60, values: ['10.0.1.25'] });
+  });
 });
 
 describe('opsflow graph and validate', () => {
@@ -77,20 +105,82 @@ describe('opsflow graph and validate', () => {
   });
 });
 
-describe('opsflow bad input: one line, non-zero exit, never a stack trace', () => {
+describe('opsflow bad input: one line, exit 2, nothing run, never a stack trace', () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'opsflow-cli-'));
+  const jsonFile = (name: string, text: string): string => {
+    const file = path.join(scratch, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  const notAnEvent = {
+    array: jsonFile('array.json', '[{"source": "aws.autoscaling"}]'),
+    string: jsonFile('string.json', '"EC2 Instance Launch Successful"'),
+    number: jsonFile('number.json', '42'),
+    boolean: jsonFile('boolean.json', 'true'),
+    null: jsonFile('null.json', 'null'),
+  };
+
   it.each([
     [['frobnicate'], 'opsflow: unknown command frobnicate (try: opsflow help)'],
+    [[], 'opsflow: missing command (try: opsflow help)'],
     [['run', 'no-such-workflow', '--event', event], 'opsflow: unknown workflow no-such-workflow (known: instance-dns, dns-reconcile'],
     [['run', 'instance-dns'], 'opsflow: run needs exactly one of --event <file> or --schedule'],
+    [['run', 'instance-dns', '--schedule'], 'opsflow: instance-dns has no schedule; run it with --event <file>'],
+    [['run', 'instance-dns', '--event', event, 'extra'], 'opsflow: unexpected argument extra'],
     [['run', 'instance-dns', '--event', 'missing.json'], 'opsflow: event missing.json: no such file'],
+    [['run', 'instance-dns', '--event', 'test/fixtures/cli'], 'opsflow: event test/fixtures/cli: is a directory, not a file'],
     [['run', 'instance-dns', '--event', 'test/fixtures/cli/not-json.json'], 'opsflow: event test/fixtures/cli/not-json.json: not valid JSON'],
-    [['run', 'instance-dns', '--event', event, '--config', 'test/fixtures/cli/reports-launch-successful.json'], 'opsflow: test/fixtures/cli/reports-launch-successful.json: instanceDns: Invalid input: expected object'],
-    [['run', 'instance-dns', '--event', event, '--sandbox', event], 'opsflow: test/fixtures/cli/reports-launch-successful.json: (root): Unrecognized keys'],
+    [['run', 'instance-dns', '--event', notAnEvent.array], `opsflow: event ${notAnEvent.array}: holds an array, not a JSON object`],
+    [['run', 'instance-dns', '--event', notAnEvent.string], `opsflow: event ${notAnEvent.string}: holds a string, not a JSON object`],
+    [['run', 'dns-reconcile', '--event', notAnEvent.number], `opsflow: event ${notAnEvent.number}: holds a number, not a JSON object`],
+    [['run', 'instance-dns', '--event', notAnEvent.boolean], `opsflow: event ${notAnEvent.boolean}: holds a boolean, not a JSON object`],
+    [['run', 'instance-dns', '--event', notAnEvent.null], `opsflow: event ${notAnEvent.null}: holds null, not a JSON object`],
+    [['send', event, notAnEvent.array], `opsflow: event ${notAnEvent.array}: holds an array, not a JSON object`],
+    [['routes', notAnEvent.null], `opsflow: event ${notAnEvent.null}: holds null, not a JSON object`],
+    [['run', 'instance-dns', '--event', event, '--config', 'test/fixtures/cli/reports-launch-successful.json'], 'opsflow: config test/fixtures/cli/reports-launch-successful.json: instanceDns: Invalid input: expected object'],
+    [['run', 'instance-dns', '--event', event, '--config', notAnEvent.array], `opsflow: config ${notAnEvent.array}: (root): Invalid input: expected object, received array`],
+    [['run', 'instance-dns', '--event', event, '--sandbox', event], 'opsflow: sandbox seed test/fixtures/cli/reports-launch-successful.json: (root): Unrecognized keys'],
+    [['run', 'instance-dns', '--event', event, '--config', ''], 'opsflow: --config needs a value'],
+    [['run', 'instance-dns', '--event', event, '--write'], 'opsflow: run does not take --write (try: opsflow help)'],
     [['routes', event, '--bogus'], "opsflow: Unknown option '--bogus'"],
+    [['routes', event, '--sandbox', 'config/sandbox.json'], 'opsflow: routes does not take --sandbox (try: opsflow help)'],
+    [['routes'], 'opsflow: missing event file (try: opsflow help)'],
+    [['send', event, '--schedule'], 'opsflow: send does not take --schedule (try: opsflow help)'],
+    [['graph', 'instance-dns', 'dns-reconcile'], 'opsflow: unexpected argument dns-reconcile'],
+    [['graph', 'instance-dns', '--json'], 'opsflow: graph does not take --json (try: opsflow help)'],
+    [['validate', 'no-such-workflow'], 'opsflow: unknown workflow no-such-workflow (known: instance-dns'],
+    [['demo', 'now'], 'opsflow: unexpected argument now'],
+    [['demo', '--aws'], 'opsflow: demo does not take --aws (try: opsflow help)'],
   ])('%j', async (argv, message) => {
+    const created = vi.spyOn(Engine, 'create');
     const result = await opsflow(...argv);
     expect(result.code).toBe(2);
     expect(result.err.split('\n')).toHaveLength(1);
     expect(result.err.startsWith(message)).toBe(true);
+    expect(result.out).toBe('');
+    expect(created).not.toHaveBeenCalled();
+  });
+});
+
+describe('opsflow exit codes for help and for its own failures', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('prints the usage, with the exit codes, and exits 0 when asked for help', async () => {
+    for (const argv of [['help'], ['--help'], ['run', '-h']]) {
+      const result = await opsflow(...argv);
+      expect(result).toMatchObject({ code: 0, err: '' });
+      expect(result.out).toContain('exit codes: 0 done');
+    }
+  });
+
+  it('exits 3 with one line naming the error when opsflow itself fails', async () => {
+    vi.spyOn(Engine, 'create').mockRejectedValue(new TypeError('cannot read properties of undefined\n    at somewhere'));
+    const result = await opsflow('run', 'instance-dns', '--event', event);
+    expect(result).toMatchObject({ code: 3, out: '', err: 'opsflow: internal error: TypeError: cannot read properties of undefined' });
   });
 });

@@ -45,7 +45,7 @@ describe('validateWorkflows, one fixture per rule', () => {
         state: 'RejectEvent',
         rule: ValidationRule.LanguageService,
         message:
-          'The value for the field must be a valid JSONPath or an intrinsic function expression that returns a string (ArrayGetItem, Base64Encode, Base64Decode, Format, JsonToString, Hash, or UUID). ("ErrorPath": "EventRejected", line 36)',
+          'The value for the field must be a valid JSONPath or an intrinsic function expression that returns a string (ArrayGetItem, Base64Encode, Base64Decode, Format, JsonToString, Hash, or UUID). ("ErrorPath": "EventRejected", line 37)',
       },
     ]);
   });
@@ -107,12 +107,16 @@ describe('validateWorkflows, one fixture per rule', () => {
       { state: 'ParseDnsEvent', rule: ValidationRule.ErrorName },
       { state: 'ParseDnsEvent', rule: ValidationRule.ErrorName },
       { state: 'ApplyRecord', rule: ValidationRule.ErrorName },
+      { state: 'ApplyRecord', rule: ValidationRule.ErrorName },
     ]);
     expect(problems[0]?.message).toBe(
       'ErrorEquals "RecordConflit" is not a Step Functions States.* error, a <Service>.<Exception> of Route53/Ec2/AutoScaling/EventBridge/Sfn/StepFunctions/Lambda/SecurityHub/Detective/Iam/QuickSight/Identitystore/OpenSearch/Sts, or a declared opsflow error (handlers/*/errors.ts)',
     );
     expect(problems[1]?.message).toMatch(/^ErrorEquals "States\.Timeoutt" is not/);
-    expect(problems[2]?.message).toMatch(/^ErrorEquals "S3\.NoSuchKey" is not/);
+    expect(problems[2]?.message).toBe(
+      'ErrorEquals "Route53.InvalidChangeBatch" is never raised by route53: its model has no such error, and errors it does not model arrive as Route53.Route53Exception',
+    );
+    expect(problems[3]?.message).toMatch(/^ErrorEquals "S3\.NoSuchKey" is not/);
   });
 
   it('states-all-last: States.ALL sharing an entry, and States.ALL before another Catch', async () => {
@@ -134,7 +138,7 @@ describe('validateWorkflows, one fixture per rule', () => {
         state: 'ParseDnsEvent',
         rule: ValidationRule.LambdaRetry,
         message:
-          'Lambda task has no Retry for the transient Lambda errors (Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException, Lambda.TooManyRequestsException)',
+          'Lambda task has no Retry for the transient Lambda errors (Lambda.AWSLambdaException, Lambda.ClientExecutionTimeoutException, Lambda.SdkClientException, Lambda.ServiceException, Lambda.TooManyRequestsException)',
       },
       {
         workflow: 'lambda-retry',
@@ -151,7 +155,7 @@ describe('validateWorkflows, one fixture per rule', () => {
         workflow: 'retry-jitter',
         state: 'ApplyRecord',
         rule: ValidationRule.RetryJitter,
-        message: 'Retry for Route53.ThrottlingException, Route53.PriorRequestNotCompleteException needs JitterStrategy FULL (only retries of opsflow errors may leave it out)',
+        message: 'Retry for Route53.ThrottlingException, Route53.PriorRequestNotCompleteException, Route53.Route53Exception needs JitterStrategy FULL (only retries of opsflow errors may leave it out)',
       },
     ]);
   });
@@ -193,6 +197,44 @@ describe('validateWorkflows, one fixture per rule', () => {
     expect(problems.filter((found) => found.rule !== ValidationRule.UniqueTaskName).map((found) => found.rule)).toEqual([ValidationRule.AslValidator]);
   });
 
+  it('retry-transient: a Retry that misses how the service really throttles (the unmodeled fallback included); States.TaskFailed covers all', async () => {
+    expect(await problemsOf('retry-transient')).toEqual([
+      {
+        workflow: 'retry-transient',
+        state: 'ApplyRecord',
+        rule: ValidationRule.TransientRetry,
+        message:
+          'Retry misses Route53.Route53Exception, Route53.PriorRequestNotCompleteException: how route53 ChangeResourceRecordSets really reports throttling and server errors (engine/service-errors.ts)',
+      },
+      {
+        workflow: 'retry-transient',
+        state: 'RunChild',
+        rule: ValidationRule.TransientRetry,
+        message:
+          'Retry misses StepFunctions.AWSStepFunctionsException: how states:startExecution StartExecution really reports throttling and server errors (engine/service-errors.ts)',
+      },
+    ]);
+  });
+
+  it('catch-fallback-success: a Catch on a fallback name that ends in success, at the top level or in a Map iteration; a Choice on the Cause is fine', async () => {
+    expect(await problemsOf('catch-fallback-success')).toEqual([
+      {
+        workflow: 'catch-fallback-success',
+        state: 'CompleteLifecycleAction',
+        rule: ValidationRule.FallbackSuccess,
+        message:
+          'Catch on AutoScaling.AutoScalingException leads straight to success (AlreadyCompleted → Finished), but that name also means throttling, 5xx or access denied: decide from the Cause with a Choice, or re-read the state',
+      },
+      {
+        workflow: 'catch-fallback-success',
+        state: 'DescribeInstance',
+        rule: ValidationRule.FallbackSuccess,
+        message:
+          'Catch on Ec2.Ec2Exception leads straight to success (InstanceGone), but that name also means throttling, 5xx or access denied: decide from the Cause with a Choice, or re-read the state',
+      },
+    ]);
+  });
+
   it('definition: a file that is not JSON, and a listed workflow without a definition', async () => {
     expect(await problemsOf('not-json')).toEqual([
       { workflow: 'not-json', rule: ValidationRule.Definition, message: expect.stringMatching(/^definition\.asl\.json is not valid JSON: /) as unknown as string },
@@ -214,8 +256,9 @@ describe('validateWorkflows over a whole tree', () => {
     const report = await validateWorkflows({ root: bad });
     expect(report.ok).toBe(false);
     expect(report.workflows.map((result) => result.workflow)).toEqual([
-      'asl-validator', 'error-name', 'function-listed', 'function-registered', 'function-used', 'jsonpath-only', 'lambda-retry', 'language-service',
-      'no-definition', 'not-json', 'retry-jitter', 'states-all-last', 'task-comment', 'task-resource', 'task-timeout', 'unique-task-name', 'unlisted',
+      'asl-validator', 'catch-fallback-success', 'error-name', 'function-listed', 'function-registered', 'function-used', 'jsonpath-only', 'lambda-retry',
+      'language-service', 'no-definition', 'not-json', 'retry-jitter', 'retry-transient', 'states-all-last', 'task-comment', 'task-resource', 'task-timeout',
+      'unique-task-name', 'unlisted',
     ]);
     expect(report.workflows.every((result) => !result.ok && result.problems.length > 0)).toBe(true);
   });

@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { AutoScalingClient, CompleteLifecycleActionCommand, DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, Route53Client, ThrottlingException } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, Route53Client, Route53ServiceException } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../../engine/engine.ts';
@@ -80,11 +80,13 @@ describe('instance-dns against AWS (--aws), with the SDK clients mocked', () => 
 
   it('names Route 53 throttling as Step Functions does once retries are spent, and never writes twice', async () => {
     answerLaunch();
-    route53.on(ChangeResourceRecordSetsCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
+    // Route 53 throttles with the unmodeled code Throttling (HTTP 400), which the SDK throws as its service exception.
+    const throttling = new Route53ServiceException({ name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' });
+    route53.on(ChangeResourceRecordSetsCommand).rejects(throttling);
 
     const [execution] = await (await engine()).send(launchLifecycleEvent(INSTANCE, 'token-8'));
 
-    expect(execution).toMatchObject({ status: 'FAILED', error: 'Route53.ThrottlingException' });
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'Route53.Route53Exception' });
     expect(route53).toHaveReceivedCommandTimes(ChangeResourceRecordSetsCommand, 6);
     expect(autoScaling).toHaveReceivedCommandWith(CompleteLifecycleActionCommand, { LifecycleActionResult: 'CONTINUE', LifecycleActionToken: 'token-8' });
   });

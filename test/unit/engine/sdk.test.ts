@@ -1,5 +1,5 @@
 import { AutoScalingServiceException, ResourceContentionFault } from '@aws-sdk/client-auto-scaling';
-import { PriorRequestNotComplete } from '@aws-sdk/client-route-53';
+import { PriorRequestNotComplete, Route53ServiceException } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { createEngine, fakeAccount, region, workflow } from '../../fixtures/engine/harness.ts';
 
@@ -32,10 +32,13 @@ describe('aws-sdk integrations', () => {
     ]);
   });
 
-  it('names a modeled exception <Service>.<Name>Exception', async () => {
+  it('names a modeled exception <Service>.<Code>Exception, its Cause the message, service, status and request id as Step Functions writes it', async () => {
     const account = fakeAccount();
     account.answers.ChangeResourceRecordSetsCommand = () => {
-      throw new PriorRequestNotComplete({ message: 'The request was rejected because Route 53 was still processing a prior request.', $metadata: {} });
+      throw new PriorRequestNotComplete({
+        message: 'The request was rejected because Route 53 was still processing a prior request.',
+        $metadata: { httpStatusCode: 400, requestId: 'b7d1e6c2-0f3a-4d5e-9a8b-1c2d3e4f5a6b' },
+      });
     };
     const engine = await createEngine({ workflows: [route53], target: account });
 
@@ -43,34 +46,56 @@ describe('aws-sdk integrations', () => {
 
     expect((record.output as { failure: unknown }).failure).toEqual({
       Error: 'Route53.PriorRequestNotCompleteException',
-      Cause: 'The request was rejected because Route 53 was still processing a prior request.',
+      Cause:
+        'The request was rejected because Route 53 was still processing a prior request. (Service: Route53, Status Code: 400, Request ID: b7d1e6c2-0f3a-4d5e-9a8b-1c2d3e4f5a6b)',
     });
     expect(record.states[0]).toMatchObject({ name: 'ChangeRecord', status: 'caught', error: 'Route53.PriorRequestNotCompleteException' });
   });
 
-  it('keeps the Exception suffix a modeled name already has and appends it to a Fault', async () => {
+  it("names an awsQuery service's modeled error by its wire code, not its SDK class: ResourceContentionFault is AutoScaling.ResourceContentionException", async () => {
     const account = fakeAccount();
     account.answers.DescribeAutoScalingGroupsCommand = () => {
-      throw new ResourceContentionFault({ message: 'busy', $metadata: {} });
+      throw new ResourceContentionFault({ message: 'busy', $metadata: { httpStatusCode: 500, requestId: 'r-1' } });
     };
     const engine = await createEngine({ workflows: [autoScaling], target: account });
 
     const record = await engine.run('sdk-autoscaling', { group: 'weblogic-admin' });
 
-    expect((record.output as { failure: { Error: string } }).failure.Error).toBe('AutoScaling.ResourceContentionFaultException');
+    expect((record.output as { failure: unknown }).failure).toEqual({
+      Error: 'AutoScaling.ResourceContentionException',
+      Cause: 'busy (Service: AutoScaling, Status Code: 500, Request ID: r-1)',
+    });
   });
 
   it('names an unmodeled service error <Prefix>.<Prefix>Exception', async () => {
     const account = fakeAccount();
     account.answers.DescribeAutoScalingGroupsCommand = () => {
-      throw new AutoScalingServiceException({ name: 'ValidationError', $fault: 'client', message: 'Group names are invalid', $metadata: {} });
+      throw new AutoScalingServiceException({ name: 'ValidationError', $fault: 'client', message: 'Group names are invalid', $metadata: { httpStatusCode: 400, requestId: 'r-2' } });
     };
     const engine = await createEngine({ workflows: [autoScaling], target: account });
 
     const record = await engine.run('sdk-autoscaling', { group: 'weblogic-admin' });
 
-    expect((record.output as { failure: unknown }).failure).toEqual({ Error: 'AutoScaling.AutoScalingException', Cause: 'Group names are invalid' });
+    expect((record.output as { failure: unknown }).failure).toEqual({
+      Error: 'AutoScaling.AutoScalingException',
+      Cause: 'Group names are invalid (Service: AutoScaling, Status Code: 400, Request ID: r-2)',
+    });
     expect(account.calls[0]?.input).toEqual({ AutoScalingGroupNames: ['weblogic-admin'] });
+  });
+
+  it("names Route 53's throttling by its real code, Throttling, which the model does not know: Route53.Route53Exception", async () => {
+    const account = fakeAccount();
+    account.answers.ChangeResourceRecordSetsCommand = () => {
+      throw new Route53ServiceException({ name: 'Throttling', $fault: 'client', message: 'Rate exceeded', $metadata: { httpStatusCode: 400, requestId: 'r-3' } });
+    };
+    const engine = await createEngine({ workflows: [route53], target: account });
+
+    const record = await engine.run('sdk-route53', { zoneId: 'Z0123456789ABCDEFGHIJ' });
+
+    expect((record.output as { failure: unknown }).failure).toEqual({
+      Error: 'Route53.Route53Exception',
+      Cause: 'Rate exceeded (Service: Route53, Status Code: 400, Request ID: r-3)',
+    });
   });
 
   it('reports an error that never reached the service as States.TaskFailed', async () => {
@@ -120,5 +145,6 @@ describe('aws-sdk integrations', () => {
     const record = await engine.run('sdk-sfn', { arn: missing });
 
     expect(record).toMatchObject({ status: 'FAILED', error: 'Sfn.ExecutionDoesNotExistException' });
+    expect(record.cause).toMatch(new RegExp(`^Execution Does Not Exist: '${missing}' \\(Service: Sfn, Status Code: 400, Request ID: [0-9a-f-]{36}\\)$`));
   });
 });

@@ -131,6 +131,30 @@ describe('Auto Scaling lifecycle actions', () => {
     expect(account.snapshot()).toEqual(before);
   });
 
+  it('answers a wrong token for an open action as AWS does: unmodeled ValidationError, status 400, and the action stays open', async () => {
+    const { account, autoScaling } = sandbox();
+    const { lifecycleActionToken } = account.launchInstance({ group: 'weblogic-admin', instanceId: newInstance, privateIpAddress: '10.20.2.30' });
+    const wrongToken = '0b8f7c62-8f1e-4a52-9d43-1f2e3d4c5b6a';
+    const complete = (token: string | undefined) =>
+      autoScaling.send(
+        new CompleteLifecycleActionCommand({
+          AutoScalingGroupName: 'weblogic-admin',
+          LifecycleHookName: 'opsflow-dns-launch',
+          LifecycleActionToken: token,
+          InstanceId: newInstance,
+          LifecycleActionResult: 'CONTINUE',
+        }),
+      );
+
+    const error = await rejection(complete(wrongToken));
+
+    expect(Object.getPrototypeOf(error)).toBe(AutoScalingServiceException.prototype);
+    expect(error).toMatchObject({ name: 'ValidationError', message: `No active Lifecycle Action found with token ${wrongToken}`, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    expect(lifecycleState(account, 'weblogic-admin', newInstance)).toBe('Pending:Wait');
+    await complete(lifecycleActionToken);
+    expect(lifecycleState(account, 'weblogic-admin', newInstance)).toBe('InService');
+  });
+
   it('refuses to complete the same action twice', async () => {
     const { account, autoScaling } = sandbox();
     const { lifecycleActionToken } = account.launchInstance({ group: 'weblogic-admin', instanceId: newInstance, privateIpAddress: '10.20.2.30' });

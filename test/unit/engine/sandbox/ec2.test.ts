@@ -1,9 +1,9 @@
 import { DescribeInstancesCommand, EC2ServiceException, type Filter } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { bastionInstance, rejection, reportsInstance, sandbox, terminatedWeblogicInstance, weblogicInstance } from './sandbox-clients.ts';
+import { bastionInstance, fixtureSeed, rejection, reportsInstance, sandbox, terminatedWeblogicInstance, weblogicInstance } from './sandbox-clients.ts';
 
-async function instanceIds(filters: Filter[]): Promise<string[]> {
-  const { ec2 } = sandbox();
+async function instanceIds(filters: Filter[], seed = fixtureSeed()): Promise<string[]> {
+  const { ec2 } = sandbox({}, seed);
   const { Reservations } = await ec2.send(new DescribeInstancesCommand({ Filters: filters }));
   return (Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.InstanceId ?? '');
 }
@@ -90,5 +90,45 @@ describe('EC2 DescribeInstances', () => {
     } while (NextToken);
     expect(pages).toBe(2);
     expect(new Set(ids).size).toBe(7);
+  });
+
+  it('reads a backslash in a filter value as making the next character literal, as EC2 documents', async () => {
+    const seed = fixtureSeed();
+    const bastion = seed.ec2?.instances?.find((instance) => instance.instanceId === bastionInstance);
+    if (bastion) bastion.tags = { ...bastion.tags, Note: '*amazon?\\' };
+    expect(await instanceIds([{ Name: 'tag:Note', Values: ['\\*amazon\\?\\\\'] }], seed)).toEqual([bastionInstance]);
+    expect(await instanceIds([{ Name: 'tag:Note', Values: ['\\*amazon\\?'] }], seed)).toEqual([]);
+    expect(await instanceIds([{ Name: 'tag:Note', Values: ['*amazon?*'] }], seed)).toEqual([bastionInstance]);
+    expect(await instanceIds([{ Name: 'tag:Note', Values: ['\\?amazon*'] }], seed)).toEqual([]);
+  });
+});
+
+describe('EC2 DescribeInstances with request input of any size', () => {
+  const hugeId = `i-${'0'.repeat(300_000)}`;
+
+  it('answers a 300 KB instance-id filter value with no match, as a filter that names no instance, instead of failing', async () => {
+    expect(await instanceIds([{ Name: 'instance-id', Values: [hugeId] }])).toEqual([]);
+    expect(await instanceIds([{ Name: 'instance-id', Values: [hugeId, weblogicInstance] }])).toEqual([weblogicInstance]);
+    expect(await instanceIds([{ Name: 'tag:Name', Values: [`${'*'.repeat(150_000)}admin`] }])).toEqual([terminatedWeblogicInstance, weblogicInstance, reportsInstance]);
+  });
+
+  it('answers a 300 KB instance id with InvalidInstanceID.Malformed, an unmodeled EC2 error with status 400', async () => {
+    const { ec2 } = sandbox();
+    const error = await rejection(ec2.send(new DescribeInstancesCommand({ InstanceIds: [hugeId] })));
+    expect(error).toBeInstanceOf(EC2ServiceException);
+    expect(error.name).toBe('InvalidInstanceID.Malformed');
+    expect(error.$fault).toBe('client');
+    expect((error.$metadata as { httpStatusCode?: number }).httpStatusCode).toBe(400);
+    expect(error.message.startsWith('Invalid id: "i-000')).toBe(true);
+  });
+
+  it('matches many wildcards without backtracking blow-up (a regular expression takes seconds on this input)', async () => {
+    const seed = fixtureSeed();
+    const bastion = seed.ec2?.instances?.find((instance) => instance.instanceId === bastionInstance);
+    if (bastion) bastion.tags = { ...bastion.tags, Note: `${'a'.repeat(40)}b` };
+    const started = performance.now();
+    expect(await instanceIds([{ Name: 'tag:Note', Values: [`${'*a'.repeat(9)}c`] }], seed)).toEqual([]);
+    expect(await instanceIds([{ Name: 'tag:Note', Values: [`${'*a'.repeat(9)}b`] }], seed)).toEqual([bastionInstance]);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -1,6 +1,7 @@
-import { AutoScalingServiceException, CompleteLifecycleActionCommand } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingServiceException, CompleteLifecycleActionCommand, DescribeAutoScalingGroupsCommand, ResourceContentionFault } from '@aws-sdk/client-auto-scaling';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeInstancesCommand, EC2ServiceException } from '@aws-sdk/client-ec2';
-import { ChangeResourceRecordSetsCommand, GetHostedZoneCommand, PriorRequestNotComplete, ThrottlingException } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, GetHostedZoneCommand, NoSuchHostedZone, PriorRequestNotComplete, ThrottlingException } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { InvalidSandboxOptions, type FaultRule, type SandboxOptions } from '../../../../engine/sandbox/index.ts';
 import { rejection, sandbox, weblogicInstance, zoneId } from './sandbox-clients.ts';
@@ -90,6 +91,46 @@ describe('fault injection', () => {
     const limited = await rejection(fixture.ec2.send(new DescribeInstancesCommand({ InstanceIds: [weblogicInstance] })));
     expect(limited).toBeInstanceOf(EC2ServiceException);
     expect(limited.name).toBe('RequestLimitExceeded');
+    expect((limited.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(503);
+    expect((throttled.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(400);
+    expect(fixture.account.calls.map((call) => call.error).filter(Boolean)).toEqual(['Throttling', 'RequestLimitExceeded']);
+  });
+
+  it("raises a modeled error by its wire code, as the model's class with the model's status", async () => {
+    const fixture = sandbox({ faults: [{ service: 'autoscaling', operation: 'DescribeAutoScalingGroups', error: 'ResourceContention', times: 1 }] });
+    const contention = await rejection(fixture.autoScaling.send(new DescribeAutoScalingGroupsCommand({})));
+    expect(contention).toBeInstanceOf(ResourceContentionFault);
+    expect(contention).toMatchObject({ $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    expect(fixture.account.calls[0]?.error).toBe('ResourceContention');
+
+    const missing = await rejection(fixture.route53.send(new GetHostedZoneCommand({ Id: 'Z0NOSUCHZONE0000001' })));
+    expect(missing).toBeInstanceOf(NoSuchHostedZone);
+    expect((missing.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(404);
+  });
+
+  it('fails PutEvents entry by entry inside a successful answer for the codes EventBridge reports per entry, and publishes nothing', async () => {
+    const fixture = sandbox({ faults: [{ service: 'eventbridge', operation: 'PutEvents', error: 'ThrottlingException', times: 1 }] });
+    const published: unknown[] = [];
+    fixture.account.onEvent((event) => published.push(event));
+    const entry = { Source: 'opsflow.test', DetailType: 'Thing Happened', Detail: '{}' };
+
+    const throttled = await fixture.eventBridge.send(new PutEventsCommand({ Entries: [entry, entry] }));
+    expect(throttled).toMatchObject({
+      FailedEntryCount: 2,
+      Entries: [
+        { ErrorCode: 'ThrottlingException', ErrorMessage: 'The request failed because it exceeded a throttling quota.' },
+        { ErrorCode: 'ThrottlingException', ErrorMessage: 'The request failed because it exceeded a throttling quota.' },
+      ],
+    });
+    expect(published).toEqual([]);
+
+    const accepted = await fixture.eventBridge.send(new PutEventsCommand({ Entries: [entry] }));
+    expect(accepted.FailedEntryCount).toBe(0);
+    expect(published).toHaveLength(1);
+  });
+
+  it("refuses a rule that picks a workflow or a Task state: that is the engine's to apply", () => {
+    expect(() => sandbox({ faults: [{ service: 'route53', state: 'ApplyChange', error: 'Throttling' }] })).toThrow(/^faults\.0\.state: a rule that picks a workflow or a Task state is the engine's/);
   });
 
   it('refuses malformed rules, naming the field', () => {

@@ -97,7 +97,41 @@ describe('Route 53 ChangeResourceRecordSets', () => {
     const outside = await rejection(route53.send(batch({ Action: 'UPSERT', ResourceRecordSet: a('admin.example.com.', 60, '10.20.1.1') })));
     expect(outside.messages).toEqual(['RRSet with DNS name admin.example.com. is not permitted in zone corp.internal.']);
     const badAddress = await rejection(route53.send(batch({ Action: 'UPSERT', ResourceRecordSet: a('x.corp.internal.', 60, '10.20.1.300') })));
-    expect(badAddress.messages).toEqual(["ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '10.20.1.300'"]);
+    expect(badAddress.messages).toEqual(["Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '10.20.1.300''"]);
+    const duplicate = await rejection(route53.send(batch({ Action: 'UPSERT', ResourceRecordSet: a('x.corp.internal.', 60, '10.20.1.3', '10.20.1.3') })));
+    expect(duplicate.messages).toEqual(["Duplicate Resource Record: '10.20.1.3'"]);
+  });
+
+  it('refuses a CNAME beside other records of the name, and any record beside a CNAME, in Route 53 wording', async () => {
+    const { account, route53 } = sandbox();
+    const cname = await rejection(
+      route53.send(batch({ Action: 'CREATE', ResourceRecordSet: { Name: 'admin.weblogic.corp.internal.', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'x.corp.internal.' }] } })),
+    );
+    expect(cname.message).toBe(
+      '[RRSet of type CNAME with DNS name admin.weblogic.corp.internal. is not permitted as it conflicts with other records with the same DNS name in zone corp.internal.]',
+    );
+    account.setRecord(zoneId, { name: 'legacy.corp.internal.', type: 'CNAME', ttl: 60, values: ['x.corp.internal.'] });
+    const besideCname = await rejection(route53.send(batch({ Action: 'CREATE', ResourceRecordSet: a('legacy.corp.internal.', 60, '10.20.1.1') })));
+    expect(besideCname.message).toBe(
+      '[RRSet of type A with DNS name legacy.corp.internal. is not permitted because a conflicting RRSet of type  CNAME with the same DNS name already exists in zone corp.internal.]',
+    );
+  });
+
+  it('answers every problem of a batch in one InvalidChangeBatch, status 400, as the modeled exception', async () => {
+    const { route53 } = sandbox();
+    const error = await rejection(
+      route53.send(
+        batch(
+          { Action: 'CREATE', ResourceRecordSet: a('admin.example.com.', 60, '10.20.1.1') },
+          { Action: 'DELETE', ResourceRecordSet: a('gone.corp.internal.', 60, '10.20.0.1') },
+        ),
+      ),
+    );
+    expect(error).toBeInstanceOf(InvalidChangeBatch);
+    expect(error.$metadata).toMatchObject({ httpStatusCode: 400 });
+    expect(error.message).toBe(
+      "[RRSet with DNS name admin.example.com. is not permitted in zone corp.internal., Tried to delete resource record set [name='gone.corp.internal.', type='A'] but it was not found]",
+    );
   });
 
   it('answers InvalidInput for a change without TTL and values, and NoSuchHostedZone for an unknown zone', async () => {

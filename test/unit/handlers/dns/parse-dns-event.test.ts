@@ -38,7 +38,7 @@ const launchHook = (overrides: Record<string, unknown> = {}) =>
 
 describe('parseDnsEvent', () => {
   it('turns a launch lifecycle action into an upsert that completes the action', () => {
-    const target = parseDnsEvent(launchHook() as never, config.instanceDns);
+    const target = parseDnsEvent(launchHook(), config.instanceDns);
     expect(target).toMatchObject({
       trigger: 'launch-lifecycle',
       action: 'upsert',
@@ -55,12 +55,40 @@ describe('parseDnsEvent', () => {
       AutoScalingGroupName: 'weblogic-admin',
       LifecycleHookName: 'opsflow-dns-launch',
     });
-    expect(parseDnsEvent(event as never, config.instanceDns).action).toBe('ignore');
+    expect(parseDnsEvent(event, config.instanceDns).action).toBe('ignore');
   });
 
-  it('turns a terminate of a group without hooks into a remove with no lifecycle action', () => {
+  it('turns a terminate of a group without hooks into following the group, with no instance yet and no lifecycle action', () => {
     const event = sampleWith('autoscaling/instance-terminate-successful.json', { AutoScalingGroupName: 'reports-admin', EC2InstanceId: 'i-0old' });
-    expect(parseDnsEvent(event as never, config.instanceDns)).toMatchObject({ trigger: 'terminate', action: 'remove', lifecycle: null, ttl: 60 });
+    expect(parseDnsEvent(event, config.instanceDns)).toMatchObject({ trigger: 'terminate', action: 'follow-group', instanceId: null, lifecycle: null, ttl: 60 });
+  });
+
+  it('names the detail-type it does not handle', () => {
+    const event = sampleWith('autoscaling/instance-launch-unsuccessful.json', { AutoScalingGroupName: 'reports-admin' });
+    expect(() => parseDnsEvent(event, config.instanceDns)).toThrowError(
+      expect.objectContaining({
+        name: 'InvalidInput',
+        message:
+          'detail-type: EC2 Instance Launch Unsuccessful is not an event instance-dns handles (EC2 Instance-launch Lifecycle Action, EC2 Instance Launch Successful, EC2 Instance-terminate Lifecycle Action, EC2 Instance Terminate Successful)',
+      }),
+    );
+    expect(() => parseDnsEvent({ ...event, 'detail-type': 42 }, config.instanceDns)).toThrowError(expect.objectContaining({ message: expect.stringMatching(/^detail-type: 42 is not/) }));
+  });
+
+  it('refuses a reconcile request with a misspelt or missing field', () => {
+    const misspelt = { reconcile: { autoScalingGroupName: 'reports-admin', instanceId: null, dryrun: true } };
+    expect(() => parseDnsEvent(misspelt, config.instanceDns)).toThrowError(expect.objectContaining({ name: 'InvalidInput', message: 'reconcile: Unrecognized key: "dryrun"' }));
+    const extra = { reconcile: { autoScalingGroupName: 'reports-admin', instanceId: null, dryRun: true }, dryRun: false };
+    expect(() => parseDnsEvent(extra, config.instanceDns)).toThrowError(expect.objectContaining({ name: 'InvalidInput', message: '(input): Unrecognized key: "dryRun"' }));
+    const missing = { reconcile: { autoScalingGroupName: 'reports-admin', instanceId: null } };
+    expect(() => parseDnsEvent(missing, config.instanceDns)).toThrowError(
+      expect.objectContaining({ name: 'InvalidInput', message: 'reconcile.dryRun: Invalid input: expected boolean, received undefined' }),
+    );
+  });
+
+  it('accepts the parent execution id dns-reconcile passes along', () => {
+    const request = { reconcile: { autoScalingGroupName: 'reports-admin', instanceId: 'i-0new', dryRun: false }, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: 'arn:aws:states:eu-west-1:123456789012:execution:DnsReconcile:run' };
+    expect(parseDnsEvent(request, config.instanceDns)).toMatchObject({ trigger: 'reconcile', action: 'upsert', instanceId: 'i-0new' });
   });
 
   it('turns a reconcile request with no instance into a remove', () => {
@@ -69,13 +97,13 @@ describe('parseDnsEvent', () => {
   });
 
   it('names a group that is not configured', () => {
-    expect(() => parseDnsEvent(launchHook({ AutoScalingGroupName: 'other' }) as never, config.instanceDns)).toThrowError(
+    expect(() => parseDnsEvent(launchHook({ AutoScalingGroupName: 'other' }), config.instanceDns)).toThrowError(
       expect.objectContaining({ name: 'GroupNotConfigured', message: 'Auto Scaling group other is not configured for instance-dns' }),
     );
   });
 
   it('names a lifecycle hook that is not the configured one', () => {
-    expect(() => parseDnsEvent(launchHook({ LifecycleHookName: 'someone-elses-hook' }) as never, config.instanceDns)).toThrowError(
+    expect(() => parseDnsEvent(launchHook({ LifecycleHookName: 'someone-elses-hook' }), config.instanceDns)).toThrowError(
       expect.objectContaining({ name: 'LifecycleHookNotConfigured' }),
     );
   });
@@ -95,6 +123,10 @@ describe('parse-dns-event handler', () => {
   });
 
   it('rejects something that is no event at all', async () => {
-    await expect(invoke({ hello: 'world' })).rejects.toMatchObject({ name: 'InvalidInput' });
+    await expect(invoke({ hello: 'world' })).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: '(input): neither an Auto Scaling event (no detail-type) nor a reconcile request (no reconcile)',
+    });
+    await expect(invoke(['not', 'an', 'object'])).rejects.toMatchObject({ name: 'InvalidInput' });
   });
 });

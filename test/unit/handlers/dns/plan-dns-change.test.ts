@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planDnsChange } from '../../../../handlers/dns/plan-dns-change/task.ts';
+import { maxConflicts, planDnsChange } from '../../../../handlers/dns/plan-dns-change/task.ts';
 import { instance, membership, record, target } from './fixtures.ts';
 
 describe('planDnsChange for a launch', () => {
@@ -18,6 +18,7 @@ describe('planDnsChange for a launch', () => {
     expect(plan.changeBatch?.Changes[0]?.ResourceRecordSet).toEqual(old);
     expect(plan.current).toEqual({ values: ['10.20.9.9'], ttl: 300 });
     expect(plan.desired).toBe('10.20.1.7');
+    expect(plan.after).toBe('admin.weblogic.corp.internal. holds 10.20.1.7 (TTL 60)');
   });
 
   it('changes nothing when the record already points at the instance', () => {
@@ -131,5 +132,65 @@ describe('planDnsChange for a terminate', () => {
     const current = record('10.20.1.7');
     const plan = planDnsChange({ target: target({ trigger: 'reconcile', action: 'remove', instanceId: null }), current: { RecordSets: [current] } });
     expect(plan.changeBatch?.Changes).toEqual([{ Action: 'DELETE', ResourceRecordSet: current }]);
+    expect(plan.after).toBe('admin.weblogic.corp.internal. no longer exists');
+  });
+});
+
+describe('planDnsChange for a group followed after a terminate', () => {
+  const follow = (instanceId: string | null) => target({ trigger: 'terminate', action: 'follow-group', instanceId });
+
+  it('points the record at the instance the group chose, with the same guards', () => {
+    const plan = planDnsChange({ target: follow('i-0new'), instance: instance(), membership: membership('InService'), current: { RecordSets: [record('10.20.9.9')] } });
+    expect(plan).toMatchObject({ verdict: 'change', desired: '10.20.1.7' });
+    expect(() =>
+      planDnsChange({ target: follow('i-0new'), instance: instance({ ip: '10.99.0.1' }), membership: membership('InService'), current: { RecordSets: [] } }),
+    ).toThrowError(expect.objectContaining({ name: 'AddressNotAllowed' }));
+  });
+
+  it('removes the record when the group has no instance left', () => {
+    const plan = planDnsChange({ target: follow(null), current: { RecordSets: [record('10.20.9.9')] } });
+    expect(plan).toMatchObject({ verdict: 'change', reason: expect.stringContaining('no InService instance in weblogic-admin') });
+    expect(plan.changeBatch?.Changes.map((change) => change.Action)).toEqual(['DELETE']);
+  });
+});
+
+describe('planDnsChange after Route 53 rejected its batch', () => {
+  const cause = "[Tried to delete resource record set [name='admin.weblogic.corp.internal.', type='A'] but the values provided do not match the current values]";
+  const rejection = { Error: 'Route53.InvalidChangeBatchException', Cause: cause };
+  const before = { values: ['10.20.9.9'], ttl: 60 };
+  const replan = (conflicts: number, now: ReturnType<typeof record>[], planned: typeof before | null = before) =>
+    planDnsChange({
+      target: target({ retries: { conflicts, polls: 1 } }),
+      instance: instance(),
+      membership: membership(),
+      current: { RecordSets: now },
+      plan: { current: planned },
+      rejection,
+    });
+
+  it('plans afresh from the record read again when it moved: a conflict', () => {
+    const plan = replan(1, [record('10.20.8.8')]);
+    expect(plan.changeBatch?.Changes[0]).toEqual({ Action: 'DELETE', ResourceRecordSet: record('10.20.8.8') });
+  });
+
+  it('counts a record that appeared or went as moved', () => {
+    expect(replan(1, [record('10.20.8.8')], null).verdict).toBe('change');
+    expect(replan(1, []).changeBatch?.Changes.map((change) => change.Action)).toEqual(['CREATE']);
+  });
+
+  it('fails at once with Route 53\'s message when the record did not move', () => {
+    expect(() => replan(1, [record('10.20.9.9')])).toThrowError(
+      expect.objectContaining({
+        name: 'ChangeBatchRejected',
+        message: `Route 53 rejected the change to admin.weblogic.corp.internal., which had not changed since it was read; nothing was changed: ${cause}`,
+      }),
+    );
+    expect(() => replan(1, [], null)).toThrowError(expect.objectContaining({ name: 'ChangeBatchRejected' }));
+  });
+
+  it('gives up with RecordConflictPersisted once the record moved under each of the attempts', () => {
+    expect(() => replan(maxConflicts, [record('10.20.8.8')])).toThrowError(
+      expect.objectContaining({ name: 'RecordConflictPersisted', message: expect.stringContaining('changed under each of 3 attempts; left as it is') }),
+    );
   });
 });

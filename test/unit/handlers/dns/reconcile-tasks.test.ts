@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseGroupInstance } from '../../../../handlers/dns/choose-group-instance/task.ts';
-import { startDnsReconcile } from '../../../../handlers/dns/start-dns-reconcile/task.ts';
+import { startDnsReconcile, startDnsReconcileInput } from '../../../../handlers/dns/start-dns-reconcile/task.ts';
+import { describeIssue } from '../../../../handlers/shared/lambda.ts';
 import { summarizeDnsReconcile } from '../../../../handlers/dns/summarize-dns-reconcile/task.ts';
 import { parseConfig } from '../../../../handlers/shared/config.ts';
 
@@ -25,6 +26,12 @@ describe('startDnsReconcile', () => {
 
   it('reconciles only the named groups, with the dryRun asked for', () => {
     expect(startDnsReconcile({ groups: ['b'], dryRun: false }, config)).toEqual({ dryRun: false, groups: [{ autoScalingGroupName: 'b' }] });
+  });
+
+  it('refuses a misspelt field instead of ignoring it', () => {
+    const result = startDnsReconcileInput.safeParse({ dryrun: true });
+    expect(result.success).toBe(false);
+    expect(result.error && describeIssue(result.error)).toBe('(input): Unrecognized key: "dryrun"');
   });
 
   it('names a group that is not configured', () => {
