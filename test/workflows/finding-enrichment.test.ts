@@ -412,6 +412,69 @@ describe('finding-enrichment: every Task retries its service\'s transient errors
   });
 });
 
+describe('finding-enrichment: the Tasks the engine answers retry their transient names too', () => {
+  it.each(['NormalizeFindings', 'GroupByPrincipal', 'ComposeFindingUpdates', 'CheckWriteBack', 'ReportEnrichment'])('retries the Lambda task %s after Lambda throttles it', async (state) => {
+    const { sandbox, engine } = await enrichmentWorld();
+    engine.injectFault({ workflow: 'finding-enrichment', state, service: 'lambda', error: 'TooManyRequestsException', times: 1 });
+
+    const [execution] = await engine.send(imported(aliceFinding));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(execution?.states.find((entered) => entered.name === state)?.retries).toBe(1);
+    expect(stored(sandbox, aliceFinding).UserDefinedFields?.investigate).toBe('complete');
+  });
+
+  it.each(['PlanInvestigation', 'FinishPrincipal'])('retries the investigate-principal Lambda task %s after Lambda throttles it', async (state) => {
+    const { sandbox, engine } = await enrichmentWorld();
+    engine.injectFault({ workflow: 'investigate-principal', state, service: 'lambda', error: 'TooManyRequestsException', times: 1 });
+
+    const [, run] = await engine.send(imported(ciFinding));
+
+    expect(run?.workflow).toBe('investigate-principal');
+    expect(run?.states.find((entered) => entered.name === state)?.retries).toBe(1);
+    expect(stored(sandbox, ciFinding).UserDefinedFields?.investigate).toBe('complete');
+  });
+
+  it('retries starting the investigate-principal run when Step Functions throttles it', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    engine.injectFault({ service: 'sfn', operation: 'StartExecution', error: 'ThrottlingException', times: 1 });
+
+    const [execution] = await engine.send(imported(aliceFinding));
+
+    expect(execution?.states.find((entered) => entered.name === 'RunInvestigation')?.retries).toBe(1);
+    expect(engine.executions.filter((record) => record.workflow === 'investigate-principal')).toHaveLength(1);
+    expect(stored(sandbox, aliceFinding).UserDefinedFields?.investigate).toBe('complete');
+  });
+
+  it('retries following another execution\'s run when DescribeExecution is throttled', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    const later = variant(aliceFinding, 'follower');
+    sandbox.importFindings([later]);
+    await engine.send(imported(aliceFinding));
+    engine.injectFault({ service: 'sfn', operation: 'DescribeExecution', error: 'ThrottlingException', times: 1 });
+
+    const [execution] = await engine.send(imported(later));
+
+    expect(execution?.states.find((entered) => entered.name === 'DescribeRun')?.retries).toBe(1);
+    expect((execution?.output as Report).principals).toEqual([expect.objectContaining({ entityArn: ALICE, reused: true, status: 'SUCCESSFUL' })]);
+  });
+
+  it('retries a PutEvents entry EventBridge throttles inside a successful answer, and fails named past the budget', async () => {
+    const retried = await enrichmentWorld();
+    retried.engine.injectFault({ service: 'eventbridge', state: 'PutEnrichedEvents', error: 'ThrottlingException', times: 1 });
+    const [published] = await retried.engine.send(imported(aliceFinding));
+    expect(published?.status).toBe('SUCCEEDED');
+    expect(enrichedEvents(retried.sandbox)).toEqual([aliceFinding.Id]);
+
+    const lost = await enrichmentWorld();
+    lost.engine.injectFault({ service: 'eventbridge', state: 'PutEnrichedEvents', error: 'ThrottlingException' });
+    const [failed] = await lost.engine.send(imported(aliceFinding));
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'EnrichedEventsNotPublished' });
+    expect(failed?.cause).toContain('not published after retries (EventBridge.FailedEntry)');
+    expect(stored(lost.sandbox, aliceFinding).UserDefinedFields?.investigate).toBe('complete');
+  });
+});
+
 describe('finding-enrichment: Finding Enriched events are published, or the run says they were not', () => {
   it('fails EnrichedEventsNotPublished once the findings are written back, saying what was and was not done', async () => {
     const { sandbox, engine } = await enrichmentWorld();
