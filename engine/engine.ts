@@ -184,6 +184,11 @@ export class Engine {
     this.faults.add(rule, 'fault');
   }
 
+  /** Drops every engine fault rule, e.g. to replay an event once the outage is over. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   pendingTaskTokens(): PendingTask[] {
     return this.tokens.list();
   }

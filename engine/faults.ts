@@ -40,6 +40,10 @@ export class EngineFaults {
     this.injector.add(rule, where);
   }
 
+  clear(): void {
+    this.injector.clear();
+  }
+
   check(call: FaultCall): FaultRule | undefined {
     return this.injector.check(call);
   }

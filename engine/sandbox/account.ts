@@ -179,6 +179,11 @@ export class SandboxAccount {
     this.#faults.add(rule, 'fault');
   }
 
+  /** Drops every fault rule: calls succeed again. */
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
   /** Every SDK call that reached the sandbox, in order, including failed ones. */
   get calls(): readonly SandboxCall[] {
     return this.#calls;

@@ -89,6 +89,11 @@ export class FaultInjector {
     this.#rules.push({ rule: parsed.data, number: this.#rules.length, calls: 0 });
   }
 
+  /** Drops every rule: calls succeed again (a replay after an outage). */
+  clear(): void {
+    this.#rules.length = 0;
+  }
+
   /** Counts this call against every matching rule and returns the rule that fails it, if any. */
   check(call: FaultCall): FaultRule | undefined {
     let firing: FaultRule | undefined;

@@ -58,7 +58,7 @@ describe('dns-reconcile', () => {
     expect(recordValues(sandbox, REPORTS_RECORD)).toBeUndefined();
   });
 
-  it('reports a group whose repair fails a guard without stopping the others', async () => {
+  it('repairs the other groups, then fails named, saying what it changed and which group a guard refused', async () => {
     const { sandbox, engine } = await world({
       changeSeed: (seed) => {
         const groups = (seed.autoScaling as { groups: { name: string; instances: unknown[] }[] }).groups;
@@ -71,11 +71,11 @@ describe('dns-reconcile', () => {
 
     const execution = await engine.run('dns-reconcile', { groups: ['weblogic-admin', 'reports-admin'] });
 
-    expect(execution.status).toBe('SUCCEEDED');
-    const { report } = execution.output as Report;
-    expect(report.groups).toEqual([
-      expect.objectContaining({ autoScalingGroupName: 'weblogic-admin', outcome: 'failed', reason: expect.stringContaining('AddressNotAllowed') }),
-      expect.objectContaining({ autoScalingGroupName: 'reports-admin', outcome: 'changed' }),
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'GroupsNotReconciled' });
+    const [summary, failed] = (execution.cause ?? '').split('; failed: ');
+    expect(summary).toBe('2 group(s): 1 changed, 1 failed');
+    expect(JSON.parse(failed ?? '[]')).toEqual([
+      { autoScalingGroupName: 'weblogic-admin', outcome: 'failed', reason: expect.stringContaining('AddressNotAllowed') as unknown as string },
     ]);
     expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
     expect(recordValues(sandbox, REPORTS_RECORD)).toEqual(['10.30.2.25']);
@@ -95,16 +95,14 @@ describe('dns-reconcile', () => {
     expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
   });
 
-  it('reports a group whose Auto Scaling reads fail past their budget as failed, with the error named', async () => {
+  it('fails named when a group cannot be read past the retry budget (the alarm fires), with the error in the cause', async () => {
     const { sandbox, engine } = await world({ sandbox: { faults: [{ service: 'autoscaling', operation: 'DescribeAutoScalingGroups', error: 'Throttling' }] } });
     sandbox.setRecord(ZONE, { name: WEBLOGIC_RECORD, type: 'A', ttl: 60, values: ['10.20.9.99'] });
 
     const execution = await engine.run('dns-reconcile', { groups: ['weblogic-admin'] });
 
-    const { report } = execution.output as Report;
-    expect(report.groups).toEqual([
-      { autoScalingGroupName: 'weblogic-admin', outcome: 'failed', reason: expect.stringContaining('AutoScaling.AutoScalingException: Rate exceeded') },
-    ]);
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'GroupsNotReconciled' });
+    expect(execution.cause).toMatch(/^1 group\(s\): 1 failed; failed: \[\{"autoScalingGroupName":"weblogic-admin","outcome":"failed","reason":"AutoScaling\.AutoScalingException: Rate exceeded/);
     expect(sandbox.callCount('autoscaling', 'DescribeAutoScalingGroups')).toBe(5);
     expect(recordValues(sandbox)).toEqual(['10.20.9.99']);
   });

@@ -34,6 +34,8 @@ export interface ReconcileReport {
   dryRun: boolean;
   counts: Record<Outcome, number>;
   groups: GroupOutcome[];
+  /** The groups whose check or repair failed (an error past its retries, a guard): the run fails with them. */
+  failed: GroupOutcome[];
   summary: string;
 }
 
@@ -57,5 +59,5 @@ export function summarizeDnsReconcile(input: SummarizeDnsReconcileInput): Reconc
     .filter(([, count]) => count > 0)
     .map(([outcome, count]) => `${count} ${outcome}`);
   const summary = `${input.dryRun ? 'dry run: ' : ''}${input.results.length} group(s): ${parts.join(', ') || 'nothing to do'}`;
-  return { dryRun: input.dryRun, counts, groups, summary };
+  return { dryRun: input.dryRun, counts, groups, failed: groups.filter((group) => group.outcome === Outcome.Failed), summary };
 }

@@ -98,6 +98,13 @@ describe('engine fault injection: every kind of Task the engine bridges fails as
     expect(account.calls.filter((call) => call.command === 'ChangeResourceRecordSetsCommand')).toHaveLength(1);
   });
 
+  it('stops failing once the rules are cleared', async () => {
+    const { engine } = await engineWith([{ service: 'lambda', error: 'ServiceException' }]);
+    expect((await run(engine)).invokeError?.Error).toBe('Lambda.ServiceException');
+    engine.clearFaults();
+    expect((await run(engine)).invokeError).toBeUndefined();
+  });
+
   it('refuses a rule that cannot fire, naming the field', async () => {
     const { engine } = await engineWith();
     const refused = (rule: FaultRule): string => {

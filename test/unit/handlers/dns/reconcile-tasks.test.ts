@@ -84,6 +84,11 @@ describe('summarizeDnsReconcile', () => {
     const report = summarizeDnsReconcile({ dryRun: false, results });
     expect(report.counts).toMatchObject({ changed: 1, 'in-sync': 1, failed: 1, 'would-change': 0 });
     expect(report.summary).toBe('3 group(s): 1 in-sync, 1 changed, 1 failed');
+    expect(report.failed).toEqual([{ autoScalingGroupName: 'c', outcome: 'failed', reason: 'r3' }]);
+  });
+
+  it('lists no failed group when every group was checked', () => {
+    expect(summarizeDnsReconcile({ dryRun: false, results: results.slice(0, 2) }).failed).toEqual([]);
   });
 
   it('counts changes as would-change in a dry run', () => {
