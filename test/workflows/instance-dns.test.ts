@@ -45,8 +45,8 @@ describe('instance-dns: launch with a lifecycle hook', () => {
     ]);
   });
 
-  it('completes the lifecycle action only after Route 53 reports INSYNC', async () => {
-    const { sandbox, engine, instanceId, event } = await launched({ changeSeed: (seed) => ((seed.route53 as { pendingPolls: number }).pendingPolls = 2) });
+  it('completes the lifecycle action only after Route 53 reports INSYNC, polling every 5 s on the clock', async () => {
+    const { sandbox, engine, instanceId, event } = await launched({ changeSeed: (seed) => ((seed.route53 as { insyncAfterSeconds: number }).insyncAfterSeconds = 12) });
 
     const [execution] = await engine.send(event);
 
@@ -55,6 +55,7 @@ describe('instance-dns: launch with a lifecycle hook', () => {
     expect(calls.filter((call) => call === 'route53.GetChange')).toHaveLength(3);
     expect(calls.indexOf('autoscaling.CompleteLifecycleAction')).toBeGreaterThan(calls.lastIndexOf('route53.GetChange'));
     expect(lifecycleState(sandbox, instanceId)).toBe('InService');
+    // Polled at 5 and 10 s (PENDING) and 15 s (INSYNC since 12 s).
     expect(execution?.simulatedSeconds).toBe(15);
   });
 
@@ -228,7 +229,7 @@ describe('instance-dns: transient and conflicting writes', () => {
   });
 
   it('fails with DnsChangeNotInSync when the change stays PENDING past the poll budget', async () => {
-    const { sandbox, engine, instanceId, event } = await launched({ changeSeed: (seed) => ((seed.route53 as { pendingPolls: number }).pendingPolls = 1000) });
+    const { sandbox, engine, instanceId, event } = await launched({ changeSeed: (seed) => ((seed.route53 as { insyncAfterSeconds: number }).insyncAfterSeconds = 1000) });
 
     const [execution] = await engine.send(event);
 
