@@ -139,7 +139,9 @@ export function prepareDefinition(definition: JsonValue, where: string, options:
 function stateContext(name: string, now: () => Date): StateContext {
   return {
     Name: name,
-    // Paths of a state are evaluated as it is entered (Parameters, InputPath) or right after.
+    // Paths of a state are evaluated as it is entered (Parameters, InputPath) or right after. A retried
+    // attempt's Parameters are evaluated again when the attempt before it failed, before the retry
+    // interval is waited (engine/executor.ts), so it reads that moment, not the state's entry.
     get EnteredTime() {
       return now().toISOString();
     },
