@@ -254,7 +254,7 @@ function report(records: readonly ExecutionRecord[], flags: Flags, output: Outpu
   }
   for (const record of records) {
     const failure = record.error ? `  ${record.error}: ${causeMessage(record.cause)}` : '';
-    output.out(`${record.workflow} ${record.status} in ${record.transitions} transitions${record.simulatedSeconds ? ` (${record.simulatedSeconds} s of waiting simulated)` : ''}${failure}`);
+    output.out(`${record.workflow} ${record.status} in ${record.transitions} transitions${record.simulatedSeconds ? `, ${record.simulatedSeconds} s on the simulated clock` : ''}${failure}`);
   }
   const last = records[0];
   if (last?.output !== undefined) output.out(JSON.stringify(last.output, null, 2));

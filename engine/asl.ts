@@ -4,17 +4,23 @@ import { InvalidDefinition } from './errors.ts';
 /**
  * Reading and preparing a definition for the executor. aws-local-stepfunctions runs JSONPath
  * ASL faithfully except for a few things this module rewrites before the machine is built:
- * context-object paths it resolves wrongly, its 60 s default task timeout (AWS has none),
- * timers beyond what setTimeout can hold, and Wait states when time is simulated.
+ * context-object paths it resolves wrongly, and every timer, because the engine keeps time on
+ * its own clock (engine/clock.ts) rather than the library's setTimeout: Wait states become
+ * Tasks the bridge answers on that clock, and task and execution timeouts are taken out of the
+ * definition for the executor to enforce.
  */
 
 export type AslMachine = JsonObject & { StartAt: string; States: Record<string, JsonObject> };
 
-/** Longest timer Node keeps (2^31-1 ms); a longer one would fire at once. */
+/**
+ * Longest timer Node keeps (2^31-1 ms): every Task gets it as TimeoutSeconds, so that the
+ * library's own timer (60 s by default, real time) never fires; the executor enforces the
+ * definition's timeouts on the engine's clock.
+ */
 const maxTimerSeconds = 2_147_483;
 
-/** Resource of the Task a Wait state becomes when time is simulated; the bridge answers it. */
-export const simulatedWaitResource = 'arn:aws:states:::opsflow:simulatedWait';
+/** Resource of the Task a Wait state becomes; the bridge answers it on the engine's clock. */
+export const clockWaitResource = 'arn:aws:states:::opsflow:wait';
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -57,16 +63,28 @@ function allStates(machine: AslMachine, depth = 0): StateSite[] {
   return sites;
 }
 
+/** A Task's timers as the definition gives them, in seconds (the prepared Task no longer holds them). */
+export interface TaskTimers {
+  readonly timeoutSeconds?: number;
+  readonly heartbeatSeconds?: number;
+}
+
+export interface TaskSite extends StateSite {
+  readonly timers: TaskTimers;
+}
+
 export interface PreparedDefinition {
   readonly machine: AslMachine;
-  /** Each state's type as written (a simulated Wait runs as a Task). */
+  /** Each state's type as written (a Wait runs as a Task). */
   readonly stateTypes: ReadonlyMap<string, string>;
   /** Map iterator definitions, to tell a Map iteration's run from a Parallel branch's. */
   readonly iteratorDefinitions: ReadonlySet<object>;
   /** `$$.State` of each state, by the index its localised paths use. */
   readonly stateContexts: readonly StateContext[];
-  readonly taskStates: readonly StateSite[];
+  readonly taskStates: readonly TaskSite[];
   readonly retryableStates: readonly string[];
+  /** The execution's TimeoutSeconds (the prepared machine no longer holds it). */
+  readonly timeoutSeconds?: number;
 }
 
 export interface StateContext {
@@ -75,60 +93,83 @@ export interface StateContext {
 }
 
 /**
- * Prepares a (freshly substituted) definition in place for the executor. `simulateTime`
- * turns each Wait into a Task of `simulatedWaitResource` that evaluates the same fields.
+ * Prepares a (freshly substituted) definition in place for the executor: each Wait becomes a
+ * Task of `clockWaitResource` that evaluates the same fields, and the timeouts move out of the
+ * definition (`timeoutSeconds`, `TaskSite.timers`). `now` is the engine's clock, which
+ * `$$.State.EnteredTime` reads. Refuses (InvalidDefinition) what the engine cannot time as Step
+ * Functions does: TimeoutSecondsPath, and Retry on a Map or Parallel state.
  */
-export function prepareDefinition(definition: JsonValue, where: string, options: { simulateTime: boolean }): PreparedDefinition {
+export function prepareDefinition(definition: JsonValue, where: string, options: { now: () => Date }): PreparedDefinition {
   const machine = asMachine(definition, where);
   const sites = allStates(machine);
   const stateTypes = new Map<string, string>();
   const iteratorDefinitions = new Set<object>();
   const stateContexts: StateContext[] = [];
   const retryableStates: string[] = [];
+  const timers = new Map<JsonObject, TaskTimers>();
 
-  if (typeof machine.TimeoutSeconds === 'number') machine.TimeoutSeconds = Math.min(machine.TimeoutSeconds, maxTimerSeconds);
+  const timeoutSeconds = typeof machine.TimeoutSeconds === 'number' ? machine.TimeoutSeconds : undefined;
+  delete machine.TimeoutSeconds;
 
   for (const [index, site] of sites.entries()) {
     const { name, state } = site;
     stateTypes.set(name, String(state.Type));
-    stateContexts.push(stateContext(name));
+    stateContexts.push(stateContext(name, options.now));
     localiseContextPaths(state, index);
     if (state.Type === 'Map') {
       const iterator = state.ItemProcessor ?? state.Iterator;
       if (isJsonObject(iterator)) iteratorDefinitions.add(iterator);
     }
-    if (Array.isArray(state.Retry) && state.Retry.length > 0) retryableStates.push(name);
-    if (state.Type === 'Task') limitTaskTimers(state);
-    if (state.Type === 'Wait' && options.simulateTime) site.machine.States[name] = simulatedWait(state);
+    if (Array.isArray(state.Retry) && state.Retry.length > 0) {
+      if (state.Type === 'Map' || state.Type === 'Parallel') {
+        throw new InvalidDefinition(`${where}: state ${name}: Retry on a ${state.Type} state is not run by the local engine (its intervals would not be kept); retry the Tasks inside it`);
+      }
+      retryableStates.push(name);
+    }
+    if (state.Type === 'Task') timers.set(state, takeTaskTimers(state, `${where}: state ${name}`));
+    if (state.Type === 'Wait') site.machine.States[name] = clockWait(state);
   }
 
-  const taskStates = allStates(machine).filter((site) => site.state.Type === 'Task');
-  return { machine, stateTypes, iteratorDefinitions, stateContexts, taskStates, retryableStates };
+  const taskStates = allStates(machine)
+    .filter((site) => site.state.Type === 'Task')
+    .map((site) => ({ ...site, timers: timers.get(site.state) ?? {} }));
+  return { machine, stateTypes, iteratorDefinitions, stateContexts, taskStates, retryableStates, ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) };
 }
 
-function stateContext(name: string): StateContext {
+function stateContext(name: string, now: () => Date): StateContext {
   return {
     Name: name,
-    // Paths of a state are evaluated as it is entered (Parameters, InputPath) or right after.
+    // Paths of a state are evaluated as it is entered (Parameters, InputPath) or right after. A retried
+    // attempt's Parameters are evaluated again when the attempt before it failed, before the retry
+    // interval is waited (engine/executor.ts), so it reads that moment, not the state's entry.
     get EnteredTime() {
-      return new Date().toISOString();
+      return now().toISOString();
     },
   };
 }
 
-/** AWS has no default task timeout; the executor's would fail any task after 60 s. */
-function limitTaskTimers(state: JsonObject): void {
-  if (typeof state.TimeoutSeconds === 'number') state.TimeoutSeconds = Math.min(state.TimeoutSeconds, maxTimerSeconds);
-  else if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = maxTimerSeconds;
-  if (typeof state.HeartbeatSeconds === 'number') state.HeartbeatSeconds = Math.min(state.HeartbeatSeconds, maxTimerSeconds);
+/**
+ * Moves a Task's TimeoutSeconds and HeartbeatSeconds out of the definition. The library would
+ * time the task with setTimeout (60 s when AWS has no default at all); it gets a timeout it
+ * never reaches instead.
+ */
+function takeTaskTimers(state: JsonObject, where: string): TaskTimers {
+  if (state.TimeoutSecondsPath !== undefined) throw new InvalidDefinition(`${where}: TimeoutSecondsPath is not supported by the local engine; give TimeoutSeconds`);
+  const timers: TaskTimers = {
+    ...(typeof state.TimeoutSeconds === 'number' ? { timeoutSeconds: state.TimeoutSeconds } : {}),
+    ...(typeof state.HeartbeatSeconds === 'number' ? { heartbeatSeconds: state.HeartbeatSeconds } : {}),
+  };
+  state.TimeoutSeconds = maxTimerSeconds;
+  delete state.HeartbeatSeconds;
+  return timers;
 }
 
 /**
- * A Wait that takes no time: the Task's Parameters evaluate exactly the Wait's fields (the
- * bridge checks them as Step Functions does and records the seconds), and it returns its
- * effective input, which is what a Wait outputs.
+ * A Wait run as a Task: its Parameters evaluate exactly the Wait's fields (the bridge checks
+ * them as Step Functions does and waits on the engine's clock), and it returns its effective
+ * input, which is what a Wait outputs.
  */
-function simulatedWait(wait: JsonObject): JsonObject {
+function clockWait(wait: JsonObject): JsonObject {
   const parameters: JsonObject = { 'Input.$': '$' };
   for (const field of ['Seconds', 'Timestamp'] as const) {
     const literal = wait[field];
@@ -136,7 +177,7 @@ function simulatedWait(wait: JsonObject): JsonObject {
     if (literal !== undefined) parameters[field] = literal;
     if (typeof path === 'string') parameters[`${field}.$`] = path;
   }
-  const task: JsonObject = { Type: 'Task', Resource: simulatedWaitResource, Parameters: parameters };
+  const task: JsonObject = { Type: 'Task', Resource: clockWaitResource, Parameters: parameters, TimeoutSeconds: maxTimerSeconds };
   for (const field of ['Comment', 'InputPath', 'OutputPath', 'Next', 'End'] as const) {
     const value = wait[field];
     if (value !== undefined) task[field] = value;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeploymentEnvironment, JsonObject, JsonValue } from '../workflows/types.ts';
-import { isJsonObject, passesTaskToken, simulatedWaitResource, type StateSite } from './asl.ts';
+import { clockWaitResource, isJsonObject, passesTaskToken, type TaskSite } from './asl.ts';
 import { ExecutionAlreadyExists, StatesRuntime, TaskFailure, UnknownFunction, UnsupportedTaskResource } from './errors.ts';
 import { injectedFailure, type EngineFaults } from './faults.ts';
 import type { FaultCall } from './sandbox/faults.ts';
@@ -21,20 +21,35 @@ export interface CallingExecution {
   readonly executionArn: string;
   readonly workflow: string;
   readonly stateMachineArn: string;
-  addSimulatedSeconds(seconds: number): void;
+}
+
+/**
+ * The engine's clock as one Task attempt sees it. While the attempt waits through `sleep` or
+ * `waitFor`, its execution counts as waiting, so the clock may move; anything else the task
+ * does takes no time on a simulated clock.
+ */
+export interface TaskTime {
+  now(): Date;
+  /** Resolves after `seconds` on the clock. */
+  sleep(seconds: number): Promise<void>;
+  /** Waits for something outside the execution: a task token's answer, a child execution. */
+  waitFor<T>(promise: Promise<T>): Promise<T>;
 }
 
 export interface TaskCall {
   readonly execution: CallingExecution;
   /** The token `$$.Task.Token` gave this attempt, if its parameters asked for one. */
   readonly token: string | undefined;
+  readonly time: TaskTime;
 }
 
 export interface TaskBinding {
   readonly stateName: string;
   readonly resource: string;
-  /** What an engine fault rule names to fail this Task (none for a simulated Wait). */
+  /** What an engine fault rule names to fail this Task (none for a Wait). */
   readonly faultCall?: Required<FaultCall>;
+  /** The Task's TimeoutSeconds for the executor to enforce (a callback task's token enforces its own). */
+  readonly timeoutSeconds?: number;
   invoke(input: JsonValue, call: TaskCall): Promise<JsonValue>;
 }
 
@@ -82,14 +97,15 @@ const integrationPatterns: Record<string, readonly Pattern[]> = {
   'events:putEvents': ['request', 'waitForTaskToken'],
 };
 
-export async function bindTask(site: StateSite, services: BridgeServices, workflow: string): Promise<TaskBinding> {
-  const { name: stateName, state } = site;
+export async function bindTask(site: TaskSite, services: BridgeServices, workflow: string): Promise<TaskBinding> {
+  const { name: stateName, state, timers } = site;
+  const { timeoutSeconds } = timers;
   const resource = String(state.Resource);
   const where = `${workflow}: state ${stateName}`;
   const unsupported = (why: string): UnsupportedTaskResource => new UnsupportedTaskResource(`${where}: ${why} (Resource ${resource})`);
 
   if (state.HeartbeatSecondsPath !== undefined) throw unsupported('HeartbeatSecondsPath is not supported locally');
-  if (resource === simulatedWaitResource) return { stateName, resource, invoke: simulatedWait };
+  if (resource === clockWaitResource) return { stateName, resource, invoke: clockWait };
 
   const legacyFunction = /^arn:[^:]+:lambda:[^:]+:[^:]+:function:[^:]+(?::[^:]+)?$/.test(resource);
   if (legacyFunction) {
@@ -97,7 +113,7 @@ export async function bindTask(site: StateSite, services: BridgeServices, workfl
     if (functionKey === undefined || !services.lambda.has(functionKey)) throw new UnknownFunction(`${where}: no registry function is deployed as ${resource}`);
     const faultCall = { workflow, state: stateName, service: 'lambda', operation: 'Invoke' };
     const faults = await faultGuard(services, faultCall, 'lambda:invoke');
-    return { stateName, resource, faultCall, invoke: faults((input) => services.lambda.invoke(functionKey, input)) };
+    return { stateName, resource, faultCall, timeoutSeconds, invoke: faults((input) => services.lambda.invoke(functionKey, input)) };
   }
 
   const integration = /^arn:[^:]+:states:::([a-z0-9-]+):([A-Za-z0-9]+)(?::([A-Za-z0-9]+))?(?:\.(waitForTaskToken|sync:2|sync))?$/.exec(resource);
@@ -142,11 +158,7 @@ export async function bindTask(site: StateSite, services: BridgeServices, workfl
   }
   send = (await faultGuard(services, faultCall, service === 'aws-sdk' ? first : key))(send);
 
-  if (pattern !== 'waitForTaskToken') return { stateName, resource, faultCall, invoke: send };
-  const limits = {
-    timeoutSeconds: typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined,
-    heartbeatSeconds: typeof state.HeartbeatSeconds === 'number' ? state.HeartbeatSeconds : undefined,
-  };
+  if (pattern !== 'waitForTaskToken') return { stateName, resource, faultCall, timeoutSeconds, invoke: send };
   return {
     stateName,
     resource,
@@ -160,8 +172,8 @@ export async function bindTask(site: StateSite, services: BridgeServices, workfl
         stateName,
         resource,
         request: input,
-        openedAt: new Date().toISOString(),
-        ...limits,
+        openedAt: call.time.now().toISOString(),
+        ...timers,
       });
       // A heartbeat timeout may reject the answer while the request is still being sent.
       answer.catch(() => undefined);
@@ -171,7 +183,7 @@ export async function bindTask(site: StateSite, services: BridgeServices, workfl
         services.tokens.discard(token);
         throw error;
       }
-      return answer;
+      return call.time.waitFor(answer);
     },
   };
 }
@@ -211,7 +223,7 @@ async function invokeLambda(input: JsonValue, services: BridgeServices, errors: 
     throw serviceFailure(errors, 'ResourceNotFoundException', `Function not found: ${functionName}`);
   }
   const result = await services.lambda.invoke(functionKey, lambdaPayload(parameters.Payload));
-  return invokeResponse(result);
+  return invokeResponse(result, services.lambda.clock.now());
 }
 
 /** Lambda receives the Payload's bytes: a string holding JSON is that JSON, any other string a JSON string. */
@@ -269,11 +281,11 @@ async function startExecution(input: JsonValue, call: TaskCall, services: Bridge
     return {
       ExecutionArn: child.executionArn,
       StartDate: Date.parse(child.startDate),
-      SdkHttpMetadata: sdkHttpMetadata(requestId, { 'Content-Type': 'application/x-amz-json-1.0' }),
+      SdkHttpMetadata: sdkHttpMetadata(requestId, { 'Content-Type': 'application/x-amz-json-1.0' }, call.time.now()),
       SdkResponseMetadata: { RequestId: requestId },
     };
   }
-  const outcome = await child.done;
+  const outcome = await call.time.waitFor(child.done);
   const description = describeExecution(outcome, pattern === 'sync2');
   if (outcome.status !== 'SUCCEEDED') throw new TaskFailure('States.TaskFailed', JSON.stringify(description));
   return description;
@@ -332,26 +344,26 @@ function describeExecution(outcome: ChildOutcome, parsed: boolean): JsonObject {
 }
 
 /**
- * A Wait state run without waiting: its Seconds/Timestamp fields, evaluated by the executor
- * as Parameters, are checked as Step Functions checks them and recorded as simulated time.
+ * A Wait state: its Seconds/Timestamp fields, evaluated by the executor as Parameters, are
+ * checked as Step Functions checks them, and the wait is taken on the engine's clock.
  */
-async function simulatedWait(input: JsonValue, call: TaskCall): Promise<JsonValue> {
-  // A turn of the event loop, so an execution waiting on another in a Wait loop lets it run.
-  await new Promise((resolve) => setImmediate(resolve));
+async function clockWait(input: JsonValue, call: TaskCall): Promise<JsonValue> {
   const fields = isJsonObject(input) ? input : {};
+  let seconds = 0;
   if (fields.Seconds !== undefined) {
-    const seconds = fields.Seconds;
-    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
-      throw new StatesRuntime(`Wait seconds evaluated to ${JSON.stringify(seconds)}, but expected an integer >= 0`);
+    const given = fields.Seconds;
+    if (typeof given !== 'number' || !Number.isInteger(given) || given < 0) {
+      throw new StatesRuntime(`Wait seconds evaluated to ${JSON.stringify(given)}, but expected an integer >= 0`);
     }
-    call.execution.addSimulatedSeconds(seconds);
+    seconds = given;
   } else if (fields.Timestamp !== undefined) {
     const timestamp = fields.Timestamp;
     if (typeof timestamp !== 'string' || !rfc3339.test(timestamp)) {
       throw new StatesRuntime(`Wait timestamp evaluated to ${JSON.stringify(timestamp)}, but expected an RFC 3339 timestamp`);
     }
-    call.execution.addSimulatedSeconds(Math.max(0, (Date.parse(timestamp) - Date.now()) / 1000));
+    seconds = Math.max(0, (Date.parse(timestamp) - call.time.now().getTime()) / 1000);
   }
+  if (seconds > 0) await call.time.sleep(seconds);
   return fields.Input ?? null;
 }
 

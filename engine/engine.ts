@@ -7,7 +7,8 @@ import type { DeploymentEnvironment, JsonValue, WorkflowModule } from '../workfl
 import { isJsonObject } from './asl.ts';
 import { bindTask, type BridgeServices, type CallingExecution, type ChildExecution } from './bridge.ts';
 import { ExecutionChain, maxEventHops, routableWorkflow, routeEvent, type RoutableWorkflow, type Route } from './bus.ts';
-import { ExecutionAlreadyExists, UnknownTrigger, UnknownWorkflow, UnresolvedPlaceholder } from './errors.ts';
+import { Clock } from './clock.ts';
+import { ExecutionAlreadyExists, InvalidClockUse, UnknownTrigger, UnknownWorkflow, UnresolvedPlaceholder } from './errors.ts';
 import { EngineFaults, type FaultRule, type FaultSite } from './faults.ts';
 import { currentExecution, Executor, type Cause, type CompiledWorkflow } from './executor.ts';
 import { LambdaInvoker } from './lambda-invoker.ts';
@@ -35,14 +36,20 @@ export interface EngineOptions {
   functions?: Readonly<Record<string, FunctionSpec>>;
   /** Live progress for the CLI. */
   onStateEvent?: (execution: ExecutionRecord, event: StateEvent) => void;
-  /** Wait states and Retry intervals take real time instead of being recorded as simulated. */
+  /**
+   * The one clock of the engine, its executions and its account (engine/clock.ts). Default: the
+   * target's (a sandbox shares its clock), else a real-time clock with `realTime`, else a
+   * simulated clock starting now. InvalidClockUse if it is not the target's own.
+   */
+  clock?: Clock;
+  /** Time is real: Waits, retry intervals and timeouts take the time they say (the target's clock must be real-time too). */
   realTime?: boolean;
   /**
    * Fault rules for what the engine answers itself (Lambda invokes, child executions, its own
    * DescribeExecution) and for any Task picked by `workflow` and `state` (engine/faults.ts).
    */
   faults?: readonly FaultRule[];
-  /** Seeds `fraction` fault decisions. Default 1. */
+  /** Seeds `fraction` fault decisions and the retry intervals of JitterStrategy FULL. Default 1. */
   randomSeed?: number;
 }
 
@@ -80,11 +87,13 @@ export class Engine {
   private readonly workflowByArn = new Map<string, string>();
   private readonly executionNames = new Map<string, Set<string>>();
   private readonly unfinished = new Set<Promise<ExecutionRecord>>();
-  private readonly tokens = new TaskTokens();
+  private readonly tokens: TaskTokens;
   private readonly faultSites: FaultSite[] = [];
   private readonly faults: EngineFaults;
   private readonly executor: Executor;
   private readonly env: DeploymentEnvironment;
+  /** The engine's one timeline: execution and state times, Waits, retries, timeouts, and the account's `now`. */
+  readonly clock: Clock;
 
   private constructor(private readonly options: EngineOptions) {
     const { target } = options;
@@ -94,10 +103,13 @@ export class Engine {
       accountId: target.accountId,
       stage: options.stage ?? 'local',
     };
+    this.clock = engineClock(options);
+    this.tokens = new TaskTokens(this.clock);
     this.faults = new EngineFaults(this.faultSites, options.randomSeed ?? 1);
     this.executor = new Executor({
-      realTime: options.realTime ?? false,
+      clock: this.clock,
       tokens: this.tokens,
+      randomSeed: options.randomSeed ?? 1,
       onStateEvent: options.onStateEvent,
       warn: (message) => this.warn(message),
     });
@@ -177,6 +189,27 @@ export class Engine {
 
   sendTaskHeartbeat(token: string): void {
     this.tokens.heartbeat(token);
+  }
+
+  /**
+   * Says nobody will answer this open task token (every open one when none is given; a token
+   * opened later is not covered). Until then a simulated clock does not move past the task's
+   * TimeoutSeconds or HeartbeatSeconds by itself; from now on that timeout fires once nothing else
+   * can run. A task without either waits until its execution ends. TaskDoesNotExist or
+   * TaskTimedOut for a token that is not open.
+   */
+  willNotAnswer(token?: string): void {
+    this.tokens.willNotAnswer(token);
+  }
+
+  /**
+   * Carries the simulated clock `seconds` forward (see Clock.advance): every timer due by then
+   * fires in time order, a waiting task's timeout too, and each execution they resume runs
+   * until it waits again. Resolves once the clock is there and nothing can run.
+   * InvalidClockUse with a real-time clock.
+   */
+  advanceTime(seconds: number): Promise<void> {
+    return this.clock.advance(seconds);
   }
 
   /** Adds a fault rule (the sandbox's format); InvalidSandboxOptions names what is wrong with it. */
@@ -264,7 +297,7 @@ export class Engine {
     const { config, target } = this.options;
     return {
       env: this.env,
-      lambda: new LambdaInvoker(this.env, functions, { config, region: target.region, sdkPlugins: target.sdkPlugins }),
+      lambda: new LambdaInvoker(this.env, functions, { config, region: target.region, sdkPlugins: target.sdkPlugins }, this.clock),
       sdk: new SdkClients(target.region, target.sdkPlugins),
       tokens: this.tokens,
       faults: this.faults,
@@ -337,7 +370,7 @@ export class Engine {
       transitions: 0,
       states: [],
       simulatedSeconds: 0,
-      startDate: new Date().toISOString(),
+      startDate: this.clock.now().toISOString(),
       ...(options.parentExecutionArn ? { parentExecutionArn: options.parentExecutionArn } : {}),
       ...(options.triggeredBy ? { triggeredBy: options.triggeredBy } : {}),
     };
@@ -346,7 +379,7 @@ export class Engine {
       record.status = 'FAILED';
       record.error = error instanceof Error ? error.name : 'Error';
       record.cause = error instanceof Error ? error.message : String(error);
-      record.stopDate ??= new Date().toISOString();
+      record.stopDate ??= this.clock.now().toISOString();
       return record;
     });
     options.cause.chain.track(done);
@@ -356,6 +389,17 @@ export class Engine {
   }
 
   private warn(message: string): void {
-    this.warningList.push({ message, at: new Date().toISOString() });
+    this.warningList.push({ message, at: this.clock.now().toISOString() });
   }
+}
+
+/** The clock EngineOptions ask for, which must be the target's own when the target has one. */
+function engineClock(options: EngineOptions): Clock {
+  const { target } = options;
+  const clock = options.clock ?? target.clock ?? (options.realTime ? Clock.realTime() : Clock.simulated());
+  if (target.clock && clock !== target.clock) throw new InvalidClockUse('the engine and its account must share one clock: give the engine the sandbox\'s (or none)');
+  if (options.realTime && !clock.realTime) {
+    throw new InvalidClockUse('realTime needs a real-time clock; the target has a simulated one (create the sandbox with clock: Clock.realTime())');
+  }
+  return clock;
 }

@@ -39,6 +39,11 @@ export class UnknownFunction extends OpsflowError {
   override readonly name = 'UnknownFunction';
 }
 
+/** A clock asked for something it cannot do (advance real time), or an engine and its account on two clocks. */
+export class InvalidClockUse extends OpsflowError {
+  override readonly name = 'InvalidClockUse';
+}
+
 /** The token was never issued, or its task already finished. */
 export class TaskDoesNotExist extends OpsflowError {
   override readonly name = 'TaskDoesNotExist';

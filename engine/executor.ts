@@ -1,25 +1,23 @@
 import './polyfills.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  ExecutionAbortedError,
-  ExecutionError,
-  ExecutionTimeoutError,
-  StateMachine,
-  type RunOptions,
-  type StateMachineDefinition,
-} from 'aws-local-stepfunctions';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { ExecutionAbortedError, ExecutionError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { JsonValue, WorkflowModule } from '../workflows/types.ts';
-import { prepareDefinition, type PreparedDefinition, type StateSite } from './asl.ts';
-import type { CallingExecution, TaskBinding } from './bridge.ts';
+import { prepareDefinition, type PreparedDefinition, type TaskSite } from './asl.ts';
+import type { CallingExecution, TaskBinding, TaskTime } from './bridge.ts';
 import type { ExecutionChain } from './bus.ts';
-import { DuplicateTaskState, ExecutionContextLost, InvalidDefinition } from './errors.ts';
+import type { Activity, Clock, ClockTimer } from './clock.ts';
+import { DuplicateTaskState, ExecutionContextLost, InvalidDefinition, TaskFailure } from './errors.ts';
 import type { ExecutionRecord, StateEvent, StateRecord } from './records.ts';
+import { unitHash } from './sandbox/ids.ts';
 import { TaskTokens } from './task-tokens.ts';
 
 /**
  * Runs definitions with aws-local-stepfunctions: each workflow's StateMachine is built (and
  * validated) once, every execution reuses it with its own context object and records, and
- * every Task state is answered by the resource bridge.
+ * every Task state is answered by the resource bridge. Time is the engine's clock: the
+ * library's own timers are taken out (engine/asl.ts), retry intervals are overridden to 0 and
+ * waited here instead, and task and execution timeouts are clock timers.
  */
 
 /** Why an execution runs: the chain of executions it belongs to and its event hop. */
@@ -39,8 +37,10 @@ export interface CompiledWorkflow {
 }
 
 export interface ExecutorOptions {
-  readonly realTime: boolean;
+  readonly clock: Clock;
   readonly tokens: TaskTokens;
+  /** Seeds the draws of JitterStrategy FULL. */
+  readonly randomSeed: number;
   readonly onStateEvent?: (execution: ExecutionRecord, event: StateEvent) => void;
   readonly warn: (message: string) => void;
 }
@@ -51,10 +51,12 @@ export interface CompileRequest {
   readonly stateMachineArn: string;
   readonly deployedName: string;
   readonly roleArn: string;
-  readonly bind: (site: StateSite) => Promise<TaskBinding>;
+  readonly bind: (site: TaskSite) => Promise<TaskBinding>;
 }
 
 const executions = new AsyncLocalStorage<RunningExecution>();
+/** The run (the execution's own, a Map iteration or a Parallel branch) whose state is running now. */
+const strands = new AsyncLocalStorage<Strand>();
 
 /** The execution whose task (or whose SDK call, or whose event) is running now. */
 export function currentExecution(): RunningExecution | undefined {
@@ -63,6 +65,7 @@ export function currentExecution(): RunningExecution | undefined {
 
 export class Executor {
   private builds = 0;
+  private jitterDraws = 0;
 
   constructor(private readonly options: ExecutorOptions) {}
 
@@ -73,7 +76,8 @@ export class Executor {
 
   async compile(request: CompileRequest): Promise<CompiledWorkflow> {
     const where = request.module.name;
-    const prepared = prepareDefinition(request.definition, where, { simulateTime: !this.options.realTime });
+    await loadStatesTimeoutError();
+    const prepared = prepareDefinition(request.definition, where, { now: () => this.options.clock.now() });
     const bindings = new Map<string, TaskBinding>();
     const seen = new Map<string, string>();
     for (const site of prepared.taskStates) {
@@ -89,9 +93,8 @@ export class Executor {
     const taskResourceLocalHandlers = Object.fromEntries(
       [...bindings].map(([name, binding]) => [name, (input: JsonValue) => dispatch(binding, input)]),
     );
-    const retryIntervalOverrides = this.options.realTime
-      ? undefined
-      : Object.fromEntries(prepared.retryableStates.map((name) => [name, 0]));
+    // Retried at once by the library; the interval is waited on the clock before the next attempt (Strand.attempt).
+    const retryIntervalOverrides = Object.fromEntries(prepared.retryableStates.map((name) => [name, 0]));
 
     let machine: StateMachine;
     try {
@@ -108,28 +111,53 @@ export class Executor {
       roleArn: request.roleArn,
       prepared,
       machine,
-      overrides: { taskResourceLocalHandlers, ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
+      overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
     };
   }
 
-  /** Runs one execution to its end, filling its record; never rejects for a failed execution. */
+  /**
+   * Runs one execution to its end, filling its record; never rejects for a failed execution.
+   * Its TimeoutSeconds is a clock timer that aborts the run (TIMED_OUT, States.Timeout).
+   */
   async execute(workflow: CompiledWorkflow, record: ExecutionRecord, cause: Cause): Promise<ExecutionRecord> {
-    const running = new RunningExecution(record, workflow, cause);
-    const tracker = new ExecutionTracker(record, workflow.prepared, this.options);
+    const { clock } = this.options;
+    const strand = new Strand(clock.activity());
+    try {
+      return await this.runTracked(workflow, record, new RunningExecution(record, workflow, cause), strand);
+    } finally {
+      strand.end();
+    }
+  }
+
+  private async runTracked(workflow: CompiledWorkflow, record: ExecutionRecord, running: RunningExecution, strand: Strand): Promise<ExecutionRecord> {
+    const { clock } = this.options;
+    const tracker = new ExecutionTracker(record, workflow.prepared, this.options, () => unitHash(this.options.randomSeed, 'jitter', (this.jitterDraws += 1)));
     const options: TrackedRunOptions = {
       context: running.context,
       overrides: workflow.overrides,
-      [runTracking]: { tracker },
+      [runTracking]: { tracker, strand, ownRun: true },
     };
-    const run = executions.run(running, () => workflow.machine.run(record.input as JsonValue, options));
+    const run = executions.run(running, () => strands.run(strand, () => workflow.machine.run(record.input as JsonValue, options)));
+    let timedOut = false;
+    const limit = workflow.prepared.timeoutSeconds;
+    const timeout =
+      limit === undefined
+        ? undefined
+        : clock.after(limit, () => {
+            timedOut = true;
+            run.abort();
+          });
     try {
       record.output = await run.result;
       record.status = 'SUCCEEDED';
     } catch (error) {
-      Object.assign(record, failureOf(error));
+      Object.assign(record, timedOut ? { status: 'TIMED_OUT', error: 'States.Timeout', cause: undefined } : failureOf(error));
     }
+    timeout?.cancel();
+    const stoppedAt = clock.millis();
     await tracker.drained();
-    record.stopDate = new Date().toISOString();
+    record.stopDate = new Date(stoppedAt).toISOString();
+    record.simulatedSeconds = clock.realTime ? 0 : (stoppedAt - Date.parse(record.startDate)) / 1000;
     this.options.tokens.discardExecution(record.executionArn);
     return record;
   }
@@ -137,14 +165,36 @@ export class Executor {
 
 function dispatch(binding: TaskBinding, input: JsonValue): Promise<JsonValue> {
   const execution = executions.getStore();
-  if (!execution) return Promise.reject(new ExecutionContextLost(`task ${binding.stateName} ran outside an engine execution`));
+  const strand = strands.getStore();
+  if (!execution || !strand) return Promise.reject(new ExecutionContextLost(`task ${binding.stateName} ran outside an engine execution`));
   // Taken before anything awaits: the executor evaluated this attempt's Parameters just now.
   const token = execution.takeToken();
-  return binding.invoke(input, { execution, token });
+  return strand.attempt(binding, (time) => binding.invoke(input, { execution, token, time }));
+}
+
+/**
+ * aws-local-stepfunctions exports no StatesTimeoutError, and tells a timeout from other task
+ * errors with `instanceof` (States.TaskFailed must not catch it). Its class is taken once from
+ * the error of a Task the library times out after a millisecond.
+ */
+let statesTimeoutError: (new () => Error) | undefined;
+
+async function loadStatesTimeoutError(): Promise<void> {
+  if (statesTimeoutError) return;
+  const probe = new StateMachine(
+    { StartAt: 'Probe', States: { Probe: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:probe', TimeoutSeconds: 0.001, End: true } } },
+    { validationOptions: { noValidate: true } },
+  );
+  const never = (): Promise<never> => new Promise(() => {});
+  const failure = await probe.run({}, { overrides: { taskResourceLocalHandlers: { Probe: never } } }).result.then(
+    () => undefined,
+    (error: unknown) => (error instanceof ExecutionError ? error.cause : error),
+  );
+  if (!(failure instanceof Error) || failure.name !== 'States.Timeout') throw new InvalidDefinition('aws-local-stepfunctions no longer raises States.Timeout as the engine expects');
+  statesTimeoutError = failure.constructor as new () => Error;
 }
 
 function failureOf(error: unknown): Pick<ExecutionRecord, 'status' | 'error' | 'cause'> {
-  if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout', cause: undefined };
   if (error instanceof ExecutionAbortedError) return { status: 'ABORTED', error: undefined, cause: undefined };
   const failure = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
   if (!(failure instanceof Error)) return { status: 'FAILED', error: 'Error', cause: String(failure) };
@@ -156,7 +206,122 @@ function failureOf(error: unknown): Pick<ExecutionRecord, 'status' | 'error' | '
   };
 }
 
-/** One execution as its tasks see it: its context object, its task token, its simulated time. */
+/**
+ * One run of an execution: its own, a Map iteration or a Parallel branch. It is the activity
+ * the clock waits for (a run that starts nested runs waits for them), and it keeps the retry
+ * interval the next attempt of a state must wait.
+ */
+class Strand {
+  private readonly retryDelays = new Map<string, number>();
+
+  constructor(
+    private readonly activity: Activity,
+    private readonly whenEnded: () => void = () => {},
+  ) {}
+
+  /** A run started inside this one; this one counts as waiting until it ends. */
+  branch(): Strand {
+    return new Strand(this.activity.clock.activity(), this.activity.pause());
+  }
+
+  end(): void {
+    this.activity.end();
+    this.whenEnded();
+  }
+
+  /** The library retries `stateName` at once; its next attempt waits `seconds` first. */
+  retryAfter(stateName: string, seconds: number): void {
+    this.retryDelays.set(stateName, seconds);
+  }
+
+  /**
+   * One attempt of a Task: after the retry interval if it is a retry, within the Task's
+   * TimeoutSeconds on the clock (except a callback task, whose token times itself out), and
+   * with a States.Timeout raised as the library's own so that States.TaskFailed does not catch it.
+   */
+  async attempt(binding: TaskBinding, invoke: (time: TaskTime) => Promise<JsonValue>): Promise<JsonValue> {
+    // The library reports a retry as an event just before it calls again; the tracker has read it by the next macrotask.
+    await nextMacrotask();
+    const delay = this.retryDelays.get(binding.stateName);
+    if (delay !== undefined) {
+      this.retryDelays.delete(binding.stateName);
+      await this.activity.sleep(delay);
+    }
+    const time = new AttemptTime(this.activity);
+    try {
+      const work = invoke(time);
+      return await (binding.timeoutSeconds === undefined ? work : Promise.race([work, time.timeout(binding.timeoutSeconds)]));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'States.Timeout' && statesTimeoutError) throw new statesTimeoutError();
+      throw error;
+    } finally {
+      time.close();
+    }
+  }
+}
+
+/** The clock as one Task attempt uses it: whatever it still waits for when the attempt ends no longer counts. */
+class AttemptTime implements TaskTime {
+  private readonly resumes = new Set<() => void>();
+  private readonly timers = new Set<ClockTimer>();
+
+  constructor(private readonly activity: Activity) {}
+
+  now(): Date {
+    return this.activity.clock.now();
+  }
+
+  waitFor<T>(promise: Promise<T>): Promise<T> {
+    const resume = this.pause();
+    return promise.finally(resume);
+  }
+
+  sleep(seconds: number): Promise<void> {
+    return new Promise((resolve) => {
+      const resume = this.pause();
+      this.timer(seconds, () => {
+        resume();
+        resolve();
+      });
+    });
+  }
+
+  /** Rejects with States.Timeout after `seconds`, the attempt active again from that moment. */
+  timeout(seconds: number): Promise<never> {
+    return new Promise((_resolve, reject) => {
+      this.timer(seconds, () => {
+        this.close();
+        reject(new TaskFailure('States.Timeout', `the task did not finish within its TimeoutSeconds of ${seconds}`));
+      });
+    });
+  }
+
+  close(): void {
+    for (const resume of this.resumes) resume();
+    this.resumes.clear();
+    for (const timer of this.timers) timer.cancel();
+    this.timers.clear();
+  }
+
+  private pause(): () => void {
+    const resume = this.activity.pause();
+    this.resumes.add(resume);
+    return () => {
+      this.resumes.delete(resume);
+      resume();
+    };
+  }
+
+  private timer(seconds: number, fire: () => void): void {
+    const timer = this.activity.timer(seconds, () => {
+      this.timers.delete(timer);
+      fire();
+    });
+    this.timers.add(timer);
+  }
+}
+
+/** One execution as its tasks see it: its context object and its task token. */
 export class RunningExecution implements CallingExecution {
   readonly context: NonNullable<RunOptions['context']>;
   private pendingToken: string | undefined;
@@ -205,10 +370,6 @@ export class RunningExecution implements CallingExecution {
     this.pendingToken = undefined;
     return token;
   }
-
-  addSimulatedSeconds(seconds: number): void {
-    this.record.simulatedSeconds += seconds;
-  }
 }
 
 /*
@@ -216,14 +377,18 @@ export class RunningExecution implements CallingExecution {
  * event log asynchronously and drops those that arrive after the execution ended, and it does
  * not say which iteration an event came from. So every run (the execution's and each nested
  * one) is observed directly: StateMachine.prototype.run is wrapped once, and does nothing
- * different for runs the engine did not start.
+ * different for runs the engine did not start. Each nested run is a strand of its own, in
+ * scope (AsyncLocalStorage) for the tasks it runs.
  */
 
 const runTracking = Symbol('opsflow.runTracking');
 
 interface RunTracking {
   readonly tracker: ExecutionTracker;
+  readonly strand: Strand;
   readonly mapIndex?: number;
+  /** Given to the execution's own run (which has its strand already), not to the runs nested in it. */
+  readonly ownRun?: true;
 }
 
 type TrackedRunOptions = RunOptions & { [runTracking]?: RunTracking };
@@ -242,8 +407,12 @@ function installRunTracking(): void {
     const caller = options?.[runTracking];
     if (!caller) return original.call(this, input, options);
     const tracking = caller.tracker.trackingOf(this, caller);
-    const execution = original.call(this, input, { ...options, [runTracking]: tracking });
+    const execution = strands.run(tracking.strand, () => original.call(this, input, { ...options, [runTracking]: tracking }));
     caller.tracker.observe(execution.eventLogs, tracking);
+    if (!caller.ownRun) {
+      const end = (): void => tracking.strand.end();
+      execution.result.then(end, end);
+    }
     return { ...execution, eventLogs: noEvents() };
   };
   prototype[trackingInstalled] = true;
@@ -258,7 +427,6 @@ installRunTracking();
 
 interface LibraryEvent {
   readonly type: string;
-  readonly timestamp: number;
   readonly state?: { readonly name: string; readonly type: string };
   readonly Error?: string;
   readonly Cause?: unknown;
@@ -269,9 +437,13 @@ interface Retrier {
   readonly IntervalSeconds?: number;
   readonly BackoffRate?: number;
   readonly MaxDelaySeconds?: number;
+  readonly JitterStrategy?: string;
 }
 
-/** Turns the event logs of an execution's runs into its record (states, transitions, time). */
+/**
+ * Turns the event logs of an execution's runs into its record (states, transitions), with the
+ * clock's times, and tells each run the interval before the retry the library just decided.
+ */
 class ExecutionTracker {
   private readonly streams: Promise<void>[] = [];
   private readonly iterations = new WeakMap<StateMachine, number>();
@@ -280,22 +452,27 @@ class ExecutionTracker {
     private readonly record: ExecutionRecord,
     private readonly prepared: PreparedDefinition,
     private readonly options: ExecutorOptions,
+    private readonly jitter: () => number,
   ) {}
 
   /**
-   * A Map state builds one machine per run of the state and starts its iterations on it in
-   * index order; a Parallel branch or the execution itself keeps its caller's iteration.
+   * The execution's own run keeps its strand. A Map state builds one machine per run of the
+   * state and starts its iterations on it in index order; a Parallel branch keeps its caller's
+   * iteration. Either way a nested run is a new strand.
    */
   trackingOf(machine: StateMachine, caller: RunTracking): RunTracking {
+    if (caller.ownRun) return { tracker: this, strand: caller.strand };
     const definition = (machine as unknown as { definition: object }).definition;
-    if (!this.prepared.iteratorDefinitions.has(definition)) return caller;
-    const mapIndex = this.iterations.get(machine) ?? 0;
-    this.iterations.set(machine, mapIndex + 1);
-    return { tracker: this, mapIndex };
+    let mapIndex = caller.mapIndex;
+    if (this.prepared.iteratorDefinitions.has(definition)) {
+      mapIndex = this.iterations.get(machine) ?? 0;
+      this.iterations.set(machine, mapIndex + 1);
+    }
+    return { tracker: this, strand: caller.strand.branch(), ...(mapIndex !== undefined ? { mapIndex } : {}) };
   }
 
   observe(events: LibraryEvents, tracking: RunTracking): void {
-    this.streams.push(this.consume(events, tracking.mapIndex));
+    this.streams.push(this.consume(events, tracking));
   }
 
   /** Resolves once every run's log is read to its end (nested runs may end after the execution). */
@@ -307,15 +484,16 @@ class ExecutionTracker {
     } while (count !== this.streams.length);
   }
 
-  private async consume(events: LibraryEvents, mapIndex: number | undefined): Promise<void> {
+  private async consume(events: LibraryEvents, tracking: RunTracking): Promise<void> {
     const visits = new Map<string, StateRecord>();
-    for await (const event of events) this.apply(event as LibraryEvent, mapIndex, visits);
+    for await (const event of events) this.apply(event as LibraryEvent, tracking, visits);
   }
 
-  private apply(event: LibraryEvent, mapIndex: number | undefined, visits: Map<string, StateRecord>): void {
+  /** Events are read in the microtasks right after the library emits them, so the clock has not moved since. */
+  private apply(event: LibraryEvent, tracking: RunTracking, visits: Map<string, StateRecord>): void {
     const name = event.state?.name;
     if (name === undefined) return;
-    const timestamp = new Date(event.timestamp).toISOString();
+    const timestamp = this.options.clock.now().toISOString();
     if (event.type === 'StateEntered') {
       const visit: StateRecord = {
         name,
@@ -323,7 +501,7 @@ class ExecutionTracker {
         enteredAt: timestamp,
         status: 'entered',
         retries: 0,
-        ...(mapIndex !== undefined ? { mapIndex } : {}),
+        ...(tracking.mapIndex !== undefined ? { mapIndex: tracking.mapIndex } : {}),
       };
       visits.set(name, visit);
       this.record.states.push(visit);
@@ -349,7 +527,7 @@ class ExecutionTracker {
         visit.status = 'retried';
         visit.retries += 1;
         this.record.transitions += 1;
-        if (!this.options.realTime && event.retry) this.record.simulatedSeconds += retryDelaySeconds(event.retry.retrier, event.retry.attempt);
+        if (event.retry) tracking.strand.retryAfter(name, retryDelaySeconds(event.retry.retrier, event.retry.attempt, this.jitter));
         this.emit('retried', visit, timestamp);
         break;
       case 'StateCaught':
@@ -369,8 +547,17 @@ class ExecutionTracker {
   }
 }
 
-/** The interval before retry `attempt` (1 for the first), without jitter, as Step Functions computes it. */
-function retryDelaySeconds(retrier: Retrier, attempt: number): number {
+/**
+ * Seconds before retry `attempt` (1 for the first), as Step Functions computes them:
+ * IntervalSeconds (default 1) × BackoffRate (default 2.0) ^ (attempt − 1), at most
+ * MaxDelaySeconds; with JitterStrategy FULL, a draw between 0 and that (`draw()` in [0, 1)).
+ * Sources: https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ * (the retrier fields and their defaults) and
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_stepfunctions.JitterType.html
+ * (FULL: "a random number between 0 and the computed backoff for the given retry attempt count").
+ */
+export function retryDelaySeconds(retrier: Retrier, attempt: number, draw: () => number): number {
   const interval = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** (attempt - 1);
-  return retrier.MaxDelaySeconds !== undefined ? Math.min(interval, retrier.MaxDelaySeconds) : interval;
+  const capped = retrier.MaxDelaySeconds !== undefined ? Math.min(interval, retrier.MaxDelaySeconds) : interval;
+  return retrier.JitterStrategy === 'FULL' ? capped * draw() : capped;
 }

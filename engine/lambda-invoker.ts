@@ -3,6 +3,7 @@ import type { FunctionSpec } from '../handlers/registry.ts';
 import type { LambdaHandler } from '../handlers/shared/lambda.ts';
 import { withRuntime, type Runtime } from '../handlers/shared/runtime.ts';
 import type { DeploymentEnvironment, JsonValue } from '../workflows/types.ts';
+import type { Clock } from './clock.ts';
 import { TaskFailure } from './errors.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { functionArn, functionName } from './naming.ts';
@@ -12,6 +13,10 @@ import { functionArn, functionName } from './naming.ts';
  * boundary, the handler gets a Lambda context and the engine's runtime (config, Region, SDK
  * plugins), the function's timeout is enforced, and a thrown error is reported the way the
  * Lambda runtime reports it (errorType = the error's name).
+ *
+ * The function's timeout is real time, not the engine's clock: a handler runs in real time and
+ * a simulated clock stands still meanwhile, so only a real timer can stop one that hangs (on a
+ * socket, say). Times the invocation reports (the timeout message) are the clock's.
  */
 export class LambdaInvoker {
   private readonly handlers = new Map<string, Promise<LambdaHandler>>();
@@ -20,6 +25,7 @@ export class LambdaInvoker {
     private readonly env: DeploymentEnvironment,
     private readonly functions: Readonly<Record<string, FunctionSpec>>,
     private readonly runtime: Runtime,
+    readonly clock: Clock,
   ) {}
 
   has(functionKey: string): boolean {
@@ -41,7 +47,7 @@ export class LambdaInvoker {
     let timer: NodeJS.Timeout | undefined;
     let timeout: TaskFailure | undefined;
     const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject((timeout = lambdaTimeout(spec.timeoutSeconds))), spec.timeoutSeconds * 1000);
+      timer = setTimeout(() => reject((timeout = lambdaTimeout(spec.timeoutSeconds, this.clock.now()))), spec.timeoutSeconds * 1000);
       timer.unref();
     });
     try {
@@ -64,21 +70,21 @@ export class LambdaInvoker {
   }
 }
 
-/** The envelope `arn:aws:states:::lambda:invoke` returns around the function's result. */
-export function invokeResponse(payload: JsonValue): JsonValue {
+/** The envelope `arn:aws:states:::lambda:invoke` returns around the function's result, answered at `now`. */
+export function invokeResponse(payload: JsonValue, now: Date): JsonValue {
   const requestId = randomUUID();
   return {
     ExecutedVersion: '$LATEST',
     Payload: payload,
-    SdkHttpMetadata: sdkHttpMetadata(requestId, { 'X-Amz-Executed-Version': '$LATEST', 'Content-Type': 'application/json' }),
+    SdkHttpMetadata: sdkHttpMetadata(requestId, { 'X-Amz-Executed-Version': '$LATEST', 'Content-Type': 'application/json' }, now),
     SdkResponseMetadata: { RequestId: requestId },
     StatusCode: 200,
   };
 }
 
-/** The HTTP metadata optimized integrations (lambda:invoke, states:startExecution) include. */
-export function sdkHttpMetadata(requestId: string, headers: Record<string, string>): JsonValue {
-  const all: Record<string, string> = { ...headers, 'x-amzn-RequestId': requestId, Connection: 'keep-alive', Date: new Date().toUTCString() };
+/** The HTTP metadata optimized integrations (lambda:invoke, states:startExecution) include, answered at `now`. */
+export function sdkHttpMetadata(requestId: string, headers: Record<string, string>, now: Date): JsonValue {
+  const all: Record<string, string> = { ...headers, 'x-amzn-RequestId': requestId, Connection: 'keep-alive', Date: now.toUTCString() };
   return {
     AllHttpHeaders: Object.fromEntries(Object.entries(all).map(([name, value]) => [name, [value]])),
     HttpHeaders: all,
@@ -97,7 +103,7 @@ function lambdaFailure(error: unknown): TaskFailure {
   return new TaskFailure(errorType, JSON.stringify({ errorMessage, errorType, trace }));
 }
 
-function lambdaTimeout(seconds: number): TaskFailure {
-  const errorMessage = `${new Date().toISOString()} Task timed out after ${seconds.toFixed(2)} seconds`;
+function lambdaTimeout(seconds: number, now: Date): TaskFailure {
+  const errorMessage = `${now.toISOString()} Task timed out after ${seconds.toFixed(2)} seconds`;
   return new TaskFailure('Sandbox.Timedout', JSON.stringify({ errorMessage }));
 }

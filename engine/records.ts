@@ -1,4 +1,7 @@
-/** What the engine records of every execution, as Step Functions' history would show it. */
+/**
+ * What the engine records of every execution, as Step Functions' history would show it. Every
+ * time is the engine's clock (engine/clock.ts), ISO-8601, shared by all its executions.
+ */
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -31,7 +34,11 @@ export interface ExecutionRecord {
   /** States entered, inside Map iterations and Parallel branches too, plus retries: what Step Functions bills. */
   transitions: number;
   states: StateRecord[];
-  /** Wait and Retry time skipped because time is simulated (not counted with `realTime`). */
+  /**
+   * Seconds from start to stop on the engine's simulated clock (0 while running, and with a
+   * real-time clock): the time the execution would take on AWS, Waits, retry intervals and the
+   * time spent waiting for other executions included, the tasks' own work not.
+   */
   simulatedSeconds: number;
   startDate: string;
   stopDate?: string;

@@ -1,5 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Pluggable } from '@smithy/types';
+import type { Clock } from './clock.ts';
 
 /** An event as EventBridge delivers it to a rule's target. */
 export type BusEvent = EventBridgeEvent<string, unknown>;
@@ -21,12 +22,15 @@ export interface AccountTarget {
   readonly sdkPlugins: readonly Pluggable<any, any>[];
   /** Events the account emits (sandbox: PutEvents, Security Hub imports...) → the local bus. */
   subscribe?(listener: (event: BusEvent) => void): void;
+  /** The account's clock, which the engine then keeps time with (a sandbox's `now` is its clock's). */
+  readonly clock?: Clock;
 }
 
 /** What the engine needs of engine/sandbox/account.ts (SandboxAccount), structurally. */
 export interface SandboxAccountLike {
   readonly accountId: string;
   readonly region: string;
+  readonly clock: Clock;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see AccountTarget.sdkPlugins
   plugin(): Pluggable<any, any>;
   onEvent(listener: (event: BusEvent, delivery: { readonly eventBusName: string }) => void): unknown;
@@ -40,6 +44,7 @@ export function sandboxTarget(sandbox: SandboxAccountLike): AccountTarget {
     kind: 'sandbox',
     region: sandbox.region,
     accountId: sandbox.accountId,
+    clock: sandbox.clock,
     sdkPlugins: [sandbox.plugin()],
     subscribe: (listener) => {
       sandbox.onEvent((event, delivery) => {

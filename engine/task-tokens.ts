@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JsonValue } from '../workflows/types.ts';
+import type { Clock, ClockTimer } from './clock.ts';
 import { TaskDoesNotExist, TaskFailure, TaskTimedOut } from './errors.ts';
 
 /** A callback task waiting for SendTaskSuccess / SendTaskFailure. */
@@ -11,6 +12,7 @@ export interface PendingTask {
   readonly resource: string;
   /** What the task sent (its effective parameters), carrying the token. */
   readonly request: unknown;
+  /** On the engine's clock. */
   readonly openedAt: string;
   readonly heartbeatSeconds?: number;
   readonly timeoutSeconds?: number;
@@ -18,12 +20,14 @@ export interface PendingTask {
 
 interface OpenTask {
   readonly pending: PendingTask;
-  /** When the task's TimeoutSeconds runs out (ms since the epoch). */
+  /** When the task's TimeoutSeconds runs out (ms since the epoch, on the engine's clock). */
   readonly deadline: number;
   readonly resolve: (output: JsonValue) => void;
   readonly reject: (error: Error) => void;
-  heartbeatTimer?: NodeJS.Timeout;
-  timeoutTimer?: NodeJS.Timeout;
+  /** The caller said nobody will answer: the timeouts may fire when nothing else can run. */
+  unanswered: boolean;
+  heartbeatTimer?: ClockTimer;
+  timeoutTimer?: ClockTimer;
 }
 
 type ClosedReason = 'completed' | 'timedOut';
@@ -32,26 +36,41 @@ type ClosedReason = 'completed' | 'timedOut';
  * The engine's side of `.waitForTaskToken`: a token is opened before the task sends its request
  * (so an answer that arrives during the request is not lost) and closed by its answer, by a
  * heartbeat or task timeout, or when its execution ends.
+ *
+ * The timeouts are timers on the engine's clock, gated: a person may answer at any moment, so a
+ * simulated clock does not move past a waiting task's timeout by itself. It does once the caller
+ * says nobody will answer (`willNotAnswer`), or when it advances the clock past the timeout.
  */
 export class TaskTokens {
   private readonly open = new Map<string, OpenTask>();
   private readonly closed = new Map<string, ClosedReason>();
 
+  constructor(private readonly clock: Clock) {}
+
   static mint(): string {
     return randomBytes(48).toString('base64url');
   }
 
-  /** Registers the token and returns the promise its answer settles. */
+  /**
+   * Registers the token and returns the promise its answer settles: the output sent, the error
+   * sent, or TaskFailure States.Timeout / States.HeartbeatTimeout.
+   */
   wait(pending: PendingTask): Promise<JsonValue> {
     return new Promise<JsonValue>((resolve, reject) => {
-      const deadline = pending.timeoutSeconds === undefined ? Infinity : Date.now() + pending.timeoutSeconds * 1000;
-      const task: OpenTask = { pending, deadline, resolve, reject };
+      const { timeoutSeconds } = pending;
+      const deadline = timeoutSeconds === undefined ? Infinity : this.clock.millis() + timeoutSeconds * 1000;
+      const task: OpenTask = { pending, deadline, resolve, reject, unanswered: false };
       this.open.set(pending.token, task);
       this.armHeartbeat(task);
-      if (pending.timeoutSeconds !== undefined) {
-        // The executor fails the task with States.Timeout at the same moment; this only closes the token.
-        task.timeoutTimer = setTimeout(() => this.close(pending.token, 'timedOut'), pending.timeoutSeconds * 1000);
-        task.timeoutTimer.unref();
+      if (timeoutSeconds !== undefined) {
+        task.timeoutTimer = this.clock.after(
+          timeoutSeconds,
+          () => {
+            this.close(pending.token, 'timedOut');
+            reject(new TaskFailure('States.Timeout', `no answer within the task's TimeoutSeconds of ${timeoutSeconds}`));
+          },
+          { gated: true },
+        );
       }
     });
   }
@@ -71,10 +90,20 @@ export class TaskTokens {
     this.armHeartbeat(task);
   }
 
+  /** Nobody will answer these tokens (every open one when none is given): their timeouts may now fire. */
+  willNotAnswer(token?: string): void {
+    const tasks = token === undefined ? [...this.open.values()] : [this.get(token)];
+    for (const task of tasks) {
+      task.unanswered = true;
+      task.heartbeatTimer?.ungate();
+      task.timeoutTimer?.ungate();
+    }
+  }
+
   /** Closes a token without an answer (its request failed, or its execution ended). */
   discard(token: string): void {
     const task = this.open.get(token);
-    if (task) this.close(token, Date.now() >= task.deadline ? 'timedOut' : 'completed');
+    if (task) this.close(token, this.clock.millis() >= task.deadline ? 'timedOut' : 'completed');
   }
 
   discardExecution(executionArn: string): void {
@@ -88,12 +117,15 @@ export class TaskTokens {
   private armHeartbeat(task: OpenTask): void {
     const seconds = task.pending.heartbeatSeconds;
     if (seconds === undefined) return;
-    clearTimeout(task.heartbeatTimer);
-    task.heartbeatTimer = setTimeout(() => {
-      this.close(task.pending.token, 'timedOut');
-      task.reject(new TaskFailure('States.HeartbeatTimeout', `no heartbeat for ${seconds} s`));
-    }, seconds * 1000);
-    task.heartbeatTimer.unref();
+    task.heartbeatTimer?.cancel();
+    task.heartbeatTimer = this.clock.after(
+      seconds,
+      () => {
+        this.close(task.pending.token, 'timedOut');
+        task.reject(new TaskFailure('States.HeartbeatTimeout', `no heartbeat for ${seconds} s`));
+      },
+      { gated: !task.unanswered },
+    );
   }
 
   private get(token: string): OpenTask {
@@ -112,8 +144,8 @@ export class TaskTokens {
   private close(token: string, reason: ClosedReason): void {
     const task = this.open.get(token);
     if (!task) return;
-    clearTimeout(task.heartbeatTimer);
-    clearTimeout(task.timeoutTimer);
+    task.heartbeatTimer?.cancel();
+    task.timeoutTimer?.cancel();
     this.open.delete(token);
     this.closed.set(token, reason);
   }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { InitializeHandlerOutput, InitializeMiddleware, Pluggable } from '@smithy/types';
+import { Clock } from '../clock.ts';
 import { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, SandboxUnsupportedOperation, SimulatedAwsError } from './errors.ts';
 import { FaultInjector, faultMessage, isEngineScoped, type FaultRule } from './faults.ts';
 import { IdSource } from './ids.ts';
@@ -15,6 +16,7 @@ import {
 } from './services/autoscaling.ts';
 import { defaultEventBus } from './services/eventbridge.ts';
 import { sandboxServices } from './services/index.ts';
+import { investigationAt } from './services/detective.ts';
 import { findZone, isNameInZone, normaliseDnsName } from './services/route53.ts';
 import { asffProblem, findFinding, importFindings } from './services/securityhub.ts';
 import {
@@ -34,8 +36,13 @@ export interface SandboxOptions {
   readonly faults?: readonly FaultRule[];
   /** Seeds identifiers and `fraction` fault decisions, so a run can be repeated exactly. Default 1. */
   readonly randomSeed?: number;
-  /** Where simulated time comes from (LaunchTime, SubmittedAt, event times). Default: the system clock. */
-  readonly clock?: () => Date;
+  /**
+   * The account's clock (engine/clock.ts): LaunchTime, SubmittedAt, event times, when a change is
+   * INSYNC and an investigation done. An engine on this account keeps time with it. Default: a
+   * simulated clock starting at the system clock's time now, which moves only as an engine's
+   * executions wait or when advanced (`clock.advance(seconds)`).
+   */
+  readonly clock?: Clock;
   /**
    * Also deliver the events AWS services emit on their own (Auto Scaling lifecycle actions and
    * launch/terminate results) to `onEvent` listeners. Default false: listeners get PutEvents only.
@@ -99,19 +106,19 @@ export class SandboxAccount {
   readonly #servicesByClient: ReadonlyMap<string, SandboxService>;
   readonly #faults: FaultInjector;
   readonly #ids: IdSource;
-  readonly #clock: () => Date;
+  readonly clock: Clock;
   readonly #serviceEvents: boolean;
 
   private constructor(seed: unknown, options: SandboxOptions) {
     const randomSeed = options.randomSeed ?? 1;
     if (!Number.isSafeInteger(randomSeed)) throw new InvalidSandboxOptions(`randomSeed: must be an integer, got ${String(randomSeed)}`);
     this.#ids = new IdSource(randomSeed);
-    this.#clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? Clock.simulated();
     this.#serviceEvents = options.serviceEvents ?? false;
     this.#servicesByClient = new Map(sandboxServices.map((service) => [service.clientName, service]));
     this.#faults = new FaultInjector((rule) => sandboxFaultProblem(rule), randomSeed);
     (options.faults ?? []).forEach((rule, index) => this.#faults.add(rule, `faults.${index}`));
-    this.#state = parseSeed(seed, options.source ?? 'seed', { now: this.#clock(), ids: this.#ids });
+    this.#state = parseSeed(seed, options.source ?? 'seed', { now: this.clock.now(), ids: this.#ids });
   }
 
   /** Builds an account from a seed object (the JSON shape documented in README.md). */
@@ -276,9 +283,10 @@ export class SandboxAccount {
     });
   }
 
-  /** Every Detective investigation, started or seeded, in the order they were created (copies). */
+  /** Every Detective investigation, started or seeded, in the order they were created, as of the clock's now (copies). */
   investigations(): DetectiveInvestigationState[] {
-    return structuredClone(this.#state.detective.investigations);
+    const now = this.clock.now();
+    return structuredClone(this.#state.detective.investigations).map((investigation) => investigationAt(investigation, now));
   }
 
   #zone(state: SandboxState, zoneId: string, helper: string): HostedZoneState {
@@ -354,7 +362,7 @@ export class SandboxAccount {
     const context: OperationContext = {
       state: draft,
       ids: this.#ids,
-      now: this.#clock,
+      now: () => this.clock.now(),
       publish: (event, eventBusName) => {
         deliveries.push({ eventBusName, event });
       },

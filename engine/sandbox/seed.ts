@@ -32,6 +32,25 @@ const ipv4 = z.ipv4({ message: 'must be an IPv4 address such as 10.20.1.15' });
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time such as 2025-01-15T08:00:00Z' });
 const transition = z.enum([LifecycleTransition.Launching, LifecycleTransition.Terminating]);
 const resourceName = z.string().min(1).max(255);
+const seconds = z.int().nonnegative();
+
+/** A field of an older seed format: refused with one line that says what replaced it. */
+const replaced = (by: string) => z.never({ message: `replaced by ${by}` }).optional();
+
+/**
+ * Route 53 "Changes generally propagate to all Route 53 name servers within 60 seconds"
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-editing.html):
+ * by default a change is INSYNC 60 s after it was submitted.
+ */
+const defaultInsyncAfterSeconds = 60;
+
+/**
+ * Detective documents no duration for an investigation. AWS's own example of this integration
+ * says the flow "might take a couple of minutes" to complete
+ * (https://aws.amazon.com/blogs/security/how-to-use-the-amazon-detective-api-to-investigate-guardduty-security-findings-and-enrich-data-in-security-hub):
+ * by default an investigation runs 120 s.
+ */
+const defaultInvestigationSeconds = 120;
 
 const seedInstance = z.strictObject({
   instanceId,
@@ -178,14 +197,16 @@ const seededInvestigation = z.strictObject({
   severity: severity.optional(),
   state: z.enum(['ACTIVE', 'ARCHIVED']).default('ACTIVE'),
   indicators: z.array(indicator).default([]),
-  /** For a RUNNING investigation: GetInvestigation calls that still answer RUNNING (default detective.runningPolls). */
-  runningPolls: z.int().nonnegative().optional(),
+  /** For a RUNNING investigation: seconds from its createdTime until it takes its outcome (default detective.investigationSeconds). */
+  investigationSeconds: seconds.optional(),
+  runningPolls: replaced('investigationSeconds, the seconds from its createdTime until a RUNNING investigation ends'),
 });
 
 const detective = z
   .strictObject({
     graphs: z.array(z.strictObject({ arn: graphArn, createdTime: isoTime.optional() })).default([]),
-    runningPolls: z.int().nonnegative().default(0),
+    investigationSeconds: seconds.default(defaultInvestigationSeconds),
+    runningPolls: replaced('detective.investigationSeconds, the seconds on the clock from StartInvestigation until the investigation ends'),
     outcomes: z.array(z.strictObject({ entityArn, ...outcomeFields })).default([]),
     defaultOutcome: z.strictObject(outcomeFields).optional(),
     investigations: z.array(seededInvestigation).default([]),
@@ -213,7 +234,13 @@ export const sandboxSeedSchema = z
     autoScaling: z
       .strictObject({ groups: z.array(autoScalingGroup).default([]), pendingLifecycleActions: z.array(pendingLifecycleAction).default([]) })
       .prefault({}),
-    route53: z.strictObject({ pendingPolls: z.int().nonnegative().default(0), hostedZones: z.array(hostedZone).default([]) }).prefault({}),
+    route53: z
+      .strictObject({
+        insyncAfterSeconds: seconds.default(defaultInsyncAfterSeconds),
+        pendingPolls: replaced('route53.insyncAfterSeconds, the seconds on the clock from ChangeResourceRecordSets until GetChange answers INSYNC'),
+        hostedZones: z.array(hostedZone).default([]),
+      })
+      .prefault({}),
     securityHub,
     detective,
     iam,
@@ -378,8 +405,8 @@ function checkDetective(seed: ParsedSeed, issue: (issue: Issue) => void): void {
         const given = field === 'indicators' ? investigation.indicators.length > 0 : investigation.severity !== undefined;
         if (given) issue({ path: [...path, field], message: 'a RUNNING investigation takes its result from detective.outcomes or defaultOutcome' });
       }
-    } else if (investigation.runningPolls !== undefined) {
-      issue({ path: [...path, 'runningPolls'], message: `only for a RUNNING investigation, this one is ${investigation.status}` });
+    } else if (investigation.investigationSeconds !== undefined) {
+      issue({ path: [...path, 'investigationSeconds'], message: `only for a RUNNING investigation, this one is ${investigation.status}` });
     }
     if (investigation.status === InvestigationStatus.Failed && investigation.indicators.length > 0) {
       issue({ path: [...path, 'indicators'], message: 'a FAILED investigation has no indicators' });
@@ -481,7 +508,7 @@ function toState(seed: ParsedSeed, now: Date, ids: IdSource): SandboxState {
     region,
     ec2: { instances },
     autoScaling: { groups, lifecycleActions },
-    route53: { pendingPolls: seed.route53.pendingPolls, hostedZones, changes: [] },
+    route53: { insyncAfterSeconds: seed.route53.insyncAfterSeconds, hostedZones, changes: [] },
     eventBridge: { published: [] },
     securityHub: {
       findings: seed.securityHub.findings.map((finding) => storedFinding(finding)),
@@ -531,6 +558,8 @@ function detectiveState(seed: ParsedSeed, now: Date, ids: IdSource): SandboxStat
   };
   const investigations = detective.investigations.map((seeded): DetectiveInvestigationState => {
     const running = seeded.status === InvestigationStatus.Running;
+    const createdTime = new Date(seeded.createdTime ?? now);
+    const runsFor = running ? (seeded.investigationSeconds ?? detective.investigationSeconds) : 0;
     const outcome: InvestigationOutcomeState = running
       ? outcomeOf(seeded.entityArn)
       : { status: seeded.status as InvestigationOutcomeState['status'], severity: seeded.severity ?? InvestigationSeverity.Informational, indicators: seeded.indicators };
@@ -539,19 +568,19 @@ function detectiveState(seed: ParsedSeed, now: Date, ids: IdSource): SandboxStat
       graphArn: seeded.graphArn ?? detective.graphs[0]?.arn ?? '',
       entityArn: seeded.entityArn,
       entityType: iamEntityType(seeded.entityArn) ?? 'IAM_USER',
-      createdTime: new Date(seeded.createdTime ?? now).toISOString(),
+      createdTime: createdTime.toISOString(),
       scopeStartTime: new Date(seeded.scopeStartTime).toISOString(),
       scopeEndTime: new Date(seeded.scopeEndTime).toISOString(),
       status: seeded.status,
       ...(running ? {} : { severity: outcome.severity }),
       state: seeded.state,
-      runningPollsLeft: running ? (seeded.runningPolls ?? detective.runningPolls) : 0,
+      completesAt: new Date(createdTime.getTime() + runsFor * 1000).toISOString(),
       outcome,
     };
   });
   return {
     graphs: detective.graphs.map((graph) => ({ arn: graph.arn, createdTime: new Date(graph.createdTime ?? now).toISOString() })),
-    runningPolls: detective.runningPolls,
+    investigationSeconds: detective.investigationSeconds,
     outcomes: detective.outcomes.map(({ entityArn, status, severity, indicators }) => ({ entityArn, status, severity, indicators: structuredClone(indicators) })),
     defaultOutcome: structuredClone(defaultOutcome),
     investigations,

@@ -125,11 +125,10 @@ export interface HostedZoneState {
 export interface ChangeState {
   id: string;
   hostedZoneId: string;
-  status: 'PENDING' | 'INSYNC';
   submittedAt: string;
   comment?: string;
-  /** GetChange calls that will still answer PENDING. */
-  pendingPollsLeft: number;
+  /** From this time on (the account's clock) GetChange answers INSYNC. */
+  insyncAt: string;
 }
 
 /** The EventBridge envelope, as targets and rules see an event. */
@@ -207,7 +206,7 @@ export interface DetectiveGraphState {
   createdTime: string;
 }
 
-/** How an investigation ends once its RUNNING polls are used up. */
+/** How an investigation ends once it has run its time. */
 export interface InvestigationOutcomeState {
   status: typeof InvestigationStatus.Successful | typeof InvestigationStatus.Failed;
   severity: InvestigationSeverityName;
@@ -230,8 +229,8 @@ export interface DetectiveInvestigationState {
   /** Absent while RUNNING: the severity comes with the result. */
   severity?: InvestigationSeverityName;
   state: 'ACTIVE' | 'ARCHIVED';
-  /** GetInvestigation calls that will still answer RUNNING. */
-  runningPollsLeft: number;
+  /** A RUNNING investigation takes its outcome at this time (the account's clock); read with detective.ts investigationAt. */
+  completesAt: string;
   outcome: InvestigationOutcomeState;
 }
 
@@ -258,12 +257,12 @@ export interface SandboxState {
   region: string;
   ec2: { instances: Ec2InstanceState[] };
   autoScaling: { groups: AutoScalingGroupState[]; lifecycleActions: LifecycleActionState[] };
-  route53: { pendingPolls: number; hostedZones: HostedZoneState[]; changes: ChangeState[] };
+  route53: { insyncAfterSeconds: number; hostedZones: HostedZoneState[]; changes: ChangeState[] };
   eventBridge: { published: PublishedEventState[] };
   securityHub: { findings: SecurityHubFindingState[]; unprocessed: FindingUpdateFailureState[] };
   detective: {
     graphs: DetectiveGraphState[];
-    runningPolls: number;
+    investigationSeconds: number;
     outcomes: EntityOutcomeState[];
     defaultOutcome: InvestigationOutcomeState;
     investigations: DetectiveInvestigationState[];

@@ -112,7 +112,8 @@ describe('finding-enrichment: investigations', () => {
   });
 
   it('waits for Detective with Wait states of growing length, not in a Lambda', async () => {
-    const { engine } = await enrichmentWorld({ changeSeed: (seed) => ((seed.detective as { runningPolls: number }).runningPolls = 3) });
+    // Polled at 60, 180, 420 and 900 s: the fourth poll is the first after its 600 s.
+    const { engine } = await enrichmentWorld({ changeSeed: (seed) => ((seed.detective as { investigationSeconds: number }).investigationSeconds = 600) });
 
     const [execution, run] = await engine.send(imported(aliceFinding));
 
@@ -137,7 +138,7 @@ describe('finding-enrichment: investigations', () => {
   it('writes a timed-out investigation back when Detective runs past the deadline', async () => {
     const { sandbox, engine } = await enrichmentWorld({
       config: (raw) => (raw.findingEnrichment = { polling: { firstWaitSeconds: 60, maxWaitSeconds: 600, deadlineMinutes: 30 } }),
-      changeSeed: (seed) => ((seed.detective as { runningPolls: number }).runningPolls = 1000),
+      changeSeed: (seed) => ((seed.detective as { investigationSeconds: number }).investigationSeconds = 24 * 3600),
     });
 
     const [execution, run] = await engine.send(imported(aliceFinding));

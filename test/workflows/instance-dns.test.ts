@@ -54,8 +54,8 @@ describe('instance-dns: launch with a lifecycle hook', () => {
     ]);
   });
 
-  it('completes the lifecycle action only after Route 53 reports INSYNC', async () => {
-    const { sandbox, engine, instanceId, event } = await launched({ changeSeed: (seed) => ((seed.route53 as { pendingPolls: number }).pendingPolls = 2) });
+  it('completes the lifecycle action only after Route 53 reports INSYNC, polling every 5 s on the clock', async () => {
+    const { sandbox, engine, instanceId, event } = await launched({ changeSeed: (seed) => ((seed.route53 as { insyncAfterSeconds: number }).insyncAfterSeconds = 12) });
 
     const [execution] = await engine.send(event);
 
@@ -64,6 +64,7 @@ describe('instance-dns: launch with a lifecycle hook', () => {
     expect(calls.filter((call) => call === 'route53.GetChange')).toHaveLength(3);
     expect(calls.indexOf('autoscaling.CompleteLifecycleAction')).toBeGreaterThan(calls.lastIndexOf('route53.GetChange'));
     expect(lifecycleState(sandbox, instanceId)).toBe('InService');
+    // Polled at 5 and 10 s (PENDING) and 15 s (INSYNC since 12 s).
     expect(execution?.simulatedSeconds).toBe(15);
   });
 
@@ -298,7 +299,7 @@ describe('instance-dns: a change applied but not yet in sync', () => {
   it('is its own outcome, and never abandons the instance the record now points at', async () => {
     const { sandbox, engine, instanceId, event } = await launched({
       config: abandonOnFailure(),
-      changeSeed: (seed) => ((seed.route53 as { pendingPolls: number }).pendingPolls = 1000),
+      changeSeed: (seed) => ((seed.route53 as { insyncAfterSeconds: number }).insyncAfterSeconds = 1000),
     });
 
     const [execution] = await engine.send(event);

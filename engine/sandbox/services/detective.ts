@@ -164,15 +164,16 @@ function outcomeFor(state: SandboxState, entityArn: string): InvestigationOutcom
   return { status, severity, indicators: structuredClone(indicators) };
 }
 
-/** One poll of a running investigation: RUNNING while polls are left, then its outcome. */
-function poll(investigation: DetectiveInvestigationState): void {
-  if (investigation.status !== InvestigationStatus.Running) return;
-  if (investigation.runningPollsLeft > 0) {
-    investigation.runningPollsLeft -= 1;
-    return;
+/**
+ * The investigation as it stands at `now`, updated in place: RUNNING until `completesAt`, then
+ * its outcome (status and severity).
+ */
+export function investigationAt(investigation: DetectiveInvestigationState, now: Date): DetectiveInvestigationState {
+  if (investigation.status === InvestigationStatus.Running && now.getTime() >= Date.parse(investigation.completesAt)) {
+    investigation.status = investigation.outcome.status;
+    investigation.severity = investigation.outcome.severity;
   }
-  investigation.status = investigation.outcome.status;
-  investigation.severity = investigation.outcome.severity;
+  return investigation;
 }
 
 function toInvestigationDetail(investigation: DetectiveInvestigationState): InvestigationDetail {
@@ -287,7 +288,7 @@ export const detectiveService: SandboxService = {
           scopeEndTime: scopeEnd.toISOString(),
           status: InvestigationStatus.Running,
           state: 'ACTIVE',
-          runningPollsLeft: state.detective.runningPolls,
+          completesAt: new Date(now().getTime() + state.detective.investigationSeconds * 1000).toISOString(),
           outcome: outcomeFor(state, entityArn),
         };
         state.detective.investigations.push(investigation);
@@ -295,10 +296,9 @@ export const detectiveService: SandboxService = {
       },
     ),
 
-    GetInvestigation: operation<GetInvestigationCommandInput, GetInvestigationCommandOutput>(['GraphArn', 'InvestigationId'], (input, { state }) => {
+    GetInvestigation: operation<GetInvestigationCommandInput, GetInvestigationCommandOutput>(['GraphArn', 'InvestigationId'], (input, { state, now }) => {
       const graph = graphOrThrow(state, input.GraphArn);
-      const investigation = investigationOrThrow(state, graph, input.InvestigationId);
-      poll(investigation);
+      const investigation = investigationAt(investigationOrThrow(state, graph, input.InvestigationId), now());
       return {
         GraphArn: graph.arn,
         InvestigationId: investigation.investigationId,
@@ -315,12 +315,13 @@ export const detectiveService: SandboxService = {
 
     ListInvestigations: operation<ListInvestigationsCommandInput, ListInvestigationsCommandOutput>(
       ['GraphArn', 'NextToken', 'MaxResults', 'FilterCriteria', 'SortCriteria'],
-      (input, { state }) => {
+      (input, { state, now }) => {
         const graph = graphOrThrow(state, input.GraphArn);
         const maxResults = pageSize(input.MaxResults, DetectiveLimit.listMaxResults);
         const matches = investigationFilter(input.FilterCriteria);
         const order = investigationOrder(input.SortCriteria);
-        const listed = state.detective.investigations.filter((investigation) => investigation.graphArn === graph.arn && matches(investigation));
+        const at = now();
+        const listed = state.detective.investigations.filter((investigation) => investigation.graphArn === graph.arn && matches(investigationAt(investigation, at)));
         if (order) listed.sort(order);
         const { page, nextToken } = pageOf(listed, { scope: 'ListInvestigations', maxResults, nextToken: input.NextToken }, expiredToken);
         return { InvestigationDetails: page.map(toInvestigationDetail), ...(nextToken === undefined ? {} : { NextToken: nextToken }) };
@@ -329,9 +330,9 @@ export const detectiveService: SandboxService = {
 
     ListIndicators: operation<ListIndicatorsCommandInput, ListIndicatorsCommandOutput>(
       ['GraphArn', 'InvestigationId', 'IndicatorType', 'NextToken', 'MaxResults'],
-      (input, { state }) => {
+      (input, { state, now }) => {
         const graph = graphOrThrow(state, input.GraphArn);
-        const investigation = investigationOrThrow(state, graph, input.InvestigationId);
+        const investigation = investigationAt(investigationOrThrow(state, graph, input.InvestigationId), now());
         const maxResults = pageSize(input.MaxResults, DetectiveLimit.listMaxResults);
         if (input.IndicatorType !== undefined && !indicatorTypes.includes(input.IndicatorType)) {
           throw validationError(

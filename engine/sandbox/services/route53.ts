@@ -2,6 +2,7 @@ import * as route53Sdk from '@aws-sdk/client-route-53';
 import {
   Route53ServiceException,
   type ChangeInfo,
+  type ChangeStatus,
   type ChangeResourceRecordSetsCommandInput,
   type ChangeResourceRecordSetsCommandOutput,
   type GetChangeCommandInput,
@@ -100,10 +101,19 @@ function toResourceRecordSet(record: ResourceRecordState): ResourceRecordSet {
   };
 }
 
-function toChangeInfo(change: ChangeState): ChangeInfo {
+/**
+ * A change's status at `now`: PENDING until it has propagated, INSYNC from `insyncAt` on.
+ * ChangeResourceRecordSets answers PENDING whatever the delay, "the initial status of all change
+ * batch requests" (https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetChange.html).
+ */
+function statusAt(change: ChangeState, now: Date): ChangeStatus {
+  return now.getTime() >= Date.parse(change.insyncAt) ? 'INSYNC' : 'PENDING';
+}
+
+function toChangeInfo(change: ChangeState, status: ChangeStatus): ChangeInfo {
   return {
     Id: `/change/${change.id}`,
-    Status: change.status,
+    Status: status,
     SubmittedAt: new Date(change.submittedAt),
     ...(change.comment === undefined ? {} : { Comment: change.comment }),
   };
@@ -345,26 +355,24 @@ export const route53Service: SandboxService = {
         }
         zone.records = outcome.records;
         const comment = input.ChangeBatch?.Comment;
+        const submittedAt = now();
         const change: ChangeState = {
           id: `C${ids.chars(changeIdAlphabet, 20)}`,
           hostedZoneId: zone.id,
-          status: 'PENDING',
-          submittedAt: now().toISOString(),
+          submittedAt: submittedAt.toISOString(),
           ...(comment === undefined ? {} : { comment }),
-          pendingPollsLeft: state.route53.pendingPolls,
+          insyncAt: new Date(submittedAt.getTime() + state.route53.insyncAfterSeconds * 1000).toISOString(),
         };
         state.route53.changes.push(change);
-        return { ChangeInfo: toChangeInfo(change) };
+        return { ChangeInfo: toChangeInfo(change, 'PENDING') };
       },
     ),
 
-    GetChange: operation<GetChangeCommandInput, GetChangeCommandOutput>(['Id'], (input, { state }) => {
+    GetChange: operation<GetChangeCommandInput, GetChangeCommandOutput>(['Id'], (input, { state, now }) => {
       const id = normaliseChangeId(required(input.Id, 'InvalidInput', 'id'));
       const change = state.route53.changes.find((candidate) => candidate.id === id);
       if (!change) throw awsError('NoSuchChange', `A change with the specified change ID does not exist: ${id}`);
-      if (change.pendingPollsLeft > 0) change.pendingPollsLeft -= 1;
-      else change.status = 'INSYNC';
-      return { ChangeInfo: toChangeInfo(change) };
+      return { ChangeInfo: toChangeInfo(change, statusAt(change, now())) };
     }),
   },
 };

@@ -80,29 +80,58 @@ describe('.waitForTaskToken', () => {
     expect(() => engine.sendTaskHeartbeat('not-a-token')).toThrow(TaskDoesNotExist);
   });
 
-  it('fails the task with States.HeartbeatTimeout when no heartbeat comes within HeartbeatSeconds', async () => {
+  it('fails the task with States.HeartbeatTimeout when no heartbeat comes within HeartbeatSeconds, once told nobody will answer', async () => {
     const { tokens, notify } = notifier();
     const engine = await createEngine({ workflows: [workflow('approval-heartbeat', 'Heartbeat')], functions: { notify } });
 
-    const { done } = engine.start('approval-heartbeat', {});
+    const { executionArn, done } = engine.start('approval-heartbeat', {});
     const token = await tokens.next();
+    await engine.advanceTime(0);
+    // Someone may still answer: the clock stands still at the heartbeat deadline.
+    expect(engine.executions.find((execution) => execution.executionArn === executionArn)?.status).toBe('RUNNING');
+    expect(engine.pendingTaskTokens().map((pending) => pending.token)).toEqual([token]);
+
+    engine.willNotAnswer(token);
     const record = await done;
 
     expect(record.output).toEqual({ timeout: { Error: 'States.HeartbeatTimeout', Cause: expect.any(String) } });
+    expect(record.simulatedSeconds).toBe(1);
     expect(engine.pendingTaskTokens()).toEqual([]);
     expect(() => engine.sendTaskSuccess(token, {})).toThrow('timed out');
   });
 
-  it('fails the task with States.Timeout after TimeoutSeconds, which States.TaskFailed does not catch', async () => {
+  it('keeps the task open as long as heartbeats come, each one giving it HeartbeatSeconds more', async () => {
+    const { tokens, notify } = notifier();
+    const engine = await createEngine({ workflows: [workflow('approval-heartbeat', 'Heartbeat')], functions: { notify } });
+    const started = engine.clock.millis();
+
+    const { done } = engine.start('approval-heartbeat', {});
+    const token = await tokens.next();
+    await engine.advanceTime(0.5);
+    engine.sendTaskHeartbeat(token);
+    await engine.advanceTime(0.9);
+    engine.sendTaskSuccess(token, { approvedBy: 'operator' });
+    const record = await done;
+
+    expect(record.status).toBe('SUCCEEDED');
+    expect(record.output).toEqual({ approvedBy: 'operator' });
+    expect(engine.clock.millis() - started).toBe(1400);
+  });
+
+  it('fails the task with States.Timeout after TimeoutSeconds, which States.TaskFailed does not catch, when the clock is advanced past it', async () => {
     const { tokens, notify } = notifier();
     const engine = await createEngine({ workflows: [workflow('approval-timeout', 'Timeout')], functions: { notify } });
 
     const { done } = engine.start('approval-timeout', {});
     const token = await tokens.next();
+    await engine.advanceTime(0.999);
+    expect(engine.pendingTaskTokens().map((pending) => pending.token)).toEqual([token]);
+    await engine.advanceTime(0.001);
     const record = await done;
 
     expect(record.status).toBe('FAILED');
     expect(record.error).toBe('States.Timeout');
+    expect(record.simulatedSeconds).toBe(1);
     expect(() => engine.sendTaskSuccess(token, {})).toThrow(TaskTimedOut);
   });
 

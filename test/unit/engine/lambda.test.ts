@@ -65,7 +65,7 @@ describe('lambda:invoke', () => {
     });
   });
 
-  it('retries a thrown error by its name, then catches the next one, without waiting the intervals', async () => {
+  it('retries a thrown error by its name, then catches the next one, the intervals waited on the simulated clock', async () => {
     const engine = await createEngine({ workflows: [workflow('lambda-retry-catch', 'RetryCatch')], functions: { flaky: flakyFunction() } });
 
     const record = await engine.run('lambda-retry-catch', { id: 'a', throttles: 2, refuse: true });
@@ -82,7 +82,7 @@ describe('lambda:invoke', () => {
       { name: 'CallFlaky', status: 'caught', retries: 2, error: 'InvalidInput' },
       { name: 'Refused', status: 'succeeded', retries: 0, error: undefined },
     ]);
-    // Two states entered plus two retries; the retries would have waited 600 s then 1200 s.
+    // Two states entered plus two retries, which waited 600 s then 1200 s.
     expect(record.transitions).toBe(4);
     expect(record.simulatedSeconds).toBe(1800);
   });

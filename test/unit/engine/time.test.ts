@@ -4,7 +4,7 @@ import { createEngine, fakeFunction, workflow } from '../../fixtures/engine/harn
 const waits = workflow('wait-path', 'Waits');
 
 describe('simulated time', () => {
-  it('records Wait seconds (SecondsPath evaluated on the input) instead of sleeping', async () => {
+  it('waits Wait seconds (SecondsPath evaluated on the input) on the simulated clock, not in real time', async () => {
     const engine = await createEngine({ workflows: [waits] });
 
     const record = await engine.run('wait-path', { delay: 86_400, inner: { kept: true } });
@@ -40,7 +40,7 @@ describe('simulated time', () => {
     expect(record.error).toBe('States.Runtime');
   });
 
-  it('with realTime, waits and retries for real and records no simulated time', async () => {
+  it('with realTime, waits and retries for real on the same scheduler and records no simulated time', async () => {
     let calls = 0;
     const flaky = fakeFunction(async () => {
       calls += 1;
@@ -49,8 +49,12 @@ describe('simulated time', () => {
     });
     const engine = await createEngine({ workflows: [workflow('wait-short', 'WaitShort')], functions: { flaky }, realTime: true });
 
+    const began = Date.now();
     const record = await engine.run('wait-short', {});
 
+    // The 1 s Wait and the 1 s retry interval, in real time, on the records too.
+    expect(Date.now() - began).toBeGreaterThanOrEqual(1950);
+    expect(Date.parse(record.stopDate ?? '') - Date.parse(record.startDate)).toBeGreaterThanOrEqual(1950);
     expect(record).toMatchObject({ status: 'SUCCEEDED', output: { calls: 2 }, simulatedSeconds: 0 });
     expect(record.states.map(({ name, type, retries }) => ({ name, type, retries }))).toEqual([
       { name: 'Pause', type: 'Wait', retries: 0 },

@@ -14,6 +14,7 @@ import {
   type ListInvestigationsCommandInput,
 } from '@aws-sdk/client-detective';
 import { describe, expect, it } from 'vitest';
+import { Clock } from '../../../../engine/clock.ts';
 import { InvalidSandboxSeed, SandboxAccount, type SandboxOptions, type SandboxSeed } from '../../../../engine/sandbox/index.ts';
 import { now, rejection } from './sandbox-clients.ts';
 
@@ -28,16 +29,15 @@ function findingsSeed(): SandboxSeed {
   return JSON.parse(readFileSync(fixturePath, 'utf8')) as SandboxSeed;
 }
 
-/** An account on the findings fixture whose clock advances one minute at each reading, so investigations have distinct creation times. */
+/** An account on the findings fixture (investigations run 300 s), on a simulated clock that starts at `now`. */
 function detectiveSandbox(options: SandboxOptions = {}, seed: unknown = findingsSeed()) {
-  let minutes = 0;
-  const clock = () => new Date(now.getTime() + 60_000 * minutes++);
-  const account = SandboxAccount.fromSeed(seed, { clock, ...options });
+  const account = SandboxAccount.fromSeed(seed, { clock: Clock.simulated(now), ...options });
   const detective = new DetectiveClient({ region: 'eu-west-1' });
   detective.middlewareStack.use(account.plugin());
   const start = async (EntityArn: string) => (await detective.send(new StartInvestigationCommand({ GraphArn: graphArn, EntityArn, ...scope }))).InvestigationId ?? '';
   const get = (InvestigationId: string) => detective.send(new GetInvestigationCommand({ GraphArn: graphArn, InvestigationId }));
-  return { account, detective, start, get };
+  const advance = (seconds: number) => account.clock.advance(seconds);
+  return { account, detective, start, get, advance };
 }
 
 describe('Detective ListGraphs', () => {
@@ -48,15 +48,19 @@ describe('Detective ListGraphs', () => {
 });
 
 describe('Detective investigations', () => {
-  it('runs for runningPolls GetInvestigation calls, then is SUCCESSFUL with the entity severity', async () => {
-    const { start, get } = detectiveSandbox();
+  it('runs for investigationSeconds on the clock, however often it is polled, then is SUCCESSFUL with the entity severity', async () => {
+    const { start, get, advance } = detectiveSandbox();
     const id = await start(alice);
     expect(id).toMatch(/^[0-9]{21}$/);
 
-    const polls = [await get(id), await get(id), await get(id), await get(id)];
-    expect(polls.map((poll) => poll.Status)).toEqual(['RUNNING', 'RUNNING', 'SUCCESSFUL', 'SUCCESSFUL']);
-    expect(polls[0]?.Severity).toBeUndefined();
-    expect(polls[2]).toMatchObject({
+    const polls = [await get(id), await get(id)];
+    await advance(299);
+    polls.push(await get(id));
+    await advance(1);
+    polls.push(await get(id), await get(id));
+    expect(polls.map((poll) => poll.Status)).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'SUCCESSFUL', 'SUCCESSFUL']);
+    expect(polls[2]?.Severity).toBeUndefined();
+    expect(polls[3]).toMatchObject({
       GraphArn: graphArn,
       InvestigationId: id,
       EntityArn: alice,
@@ -69,17 +73,16 @@ describe('Detective investigations', () => {
   });
 
   it('ends FAILED for an entity whose outcome fails, with no indicators', async () => {
-    const { detective, start, get } = detectiveSandbox();
+    const { detective, start, get, advance } = detectiveSandbox();
     const id = await start(bob);
-    await get(id);
-    await get(id);
+    await advance(300);
     expect(await get(id)).toMatchObject({ Status: 'FAILED', EntityType: 'IAM_USER' });
     expect((await detective.send(new ListIndicatorsCommand({ GraphArn: graphArn, InvestigationId: id }))).Indicators).toEqual([]);
   });
 
   it('uses the default outcome for other entities: SUCCESSFUL and INFORMATIONAL unless the seed says otherwise', async () => {
     const seed = findingsSeed();
-    seed.detective = { ...seed.detective, runningPolls: 0 };
+    seed.detective = { ...seed.detective, investigationSeconds: 0 };
     const plain = detectiveSandbox({}, seed);
     expect(await plain.get(await plain.start('arn:aws:iam::123456789012:role/reporting'))).toMatchObject({ Status: 'SUCCESSFUL', Severity: 'INFORMATIONAL', EntityType: 'IAM_ROLE' });
 
@@ -93,7 +96,9 @@ describe('Detective investigations', () => {
     await start(deployer);
     await start(alice);
     expect(account.investigations().map((investigation) => investigation.entityArn)).toEqual([alice, deployer, alice]);
-    expect(account.investigations()[1]).toMatchObject({ entityType: 'IAM_ROLE', status: 'RUNNING', runningPollsLeft: 2, outcome: { severity: 'MEDIUM' } });
+    expect(account.investigations()[1]).toMatchObject({ entityType: 'IAM_ROLE', status: 'RUNNING', completesAt: '2025-02-01T12:05:00.000Z', outcome: { severity: 'MEDIUM' } });
+    await account.clock.advance(300);
+    expect(account.investigations()[1]).toMatchObject({ status: 'SUCCESSFUL', severity: 'MEDIUM' });
   });
 
   it('refuses entities other than IAM users and roles, bad scopes and bad ids with ValidationException, and unknown graphs with ResourceNotFoundException', async () => {
@@ -151,42 +156,47 @@ describe('Detective investigations', () => {
 });
 
 describe('Detective ListInvestigations', () => {
-  async function threeFinished() {
+  /** Started a minute apart (alice, bob, deployer) and listed 6 minutes after the first: alice and bob have ended, deployer runs. */
+  async function twoFinished() {
     const fixture = detectiveSandbox();
-    const ids = { alice: await fixture.start(alice), deployer: await fixture.start(deployer), bob: await fixture.start(bob) };
-    for (const id of [ids.alice, ids.bob]) for (let poll = 0; poll < 3; poll += 1) await fixture.get(id);
-    return { ...fixture, ids };
+    const aliceId = await fixture.start(alice);
+    await fixture.advance(60);
+    const bobId = await fixture.start(bob);
+    await fixture.advance(60);
+    const deployerId = await fixture.start(deployer);
+    await fixture.advance(240);
+    return { ...fixture, ids: { alice: aliceId, bob: bobId, deployer: deployerId } };
   }
   const list = async (detective: DetectiveClient, input: Omit<ListInvestigationsCommandInput, 'GraphArn'> = {}) =>
     (await detective.send(new ListInvestigationsCommand({ GraphArn: graphArn, ...input }))).InvestigationDetails ?? [];
 
   it('filters on severity, status, state, entity and creation time', async () => {
-    const { account, detective, ids } = await threeFinished();
+    const { account, detective, ids } = await twoFinished();
     expect((await list(detective, { FilterCriteria: { Severity: { Value: 'HIGH' } } })).map((detail) => detail.InvestigationId)).toEqual([ids.alice]);
     expect((await list(detective, { FilterCriteria: { Status: { Value: 'RUNNING' } } })).map((detail) => detail.EntityArn)).toEqual([deployer]);
     expect((await list(detective, { FilterCriteria: { EntityArn: { Value: bob }, State: { Value: 'ACTIVE' } } }))).toMatchObject([{ Status: 'FAILED', EntityType: 'IAM_USER' }]);
     expect(await list(detective, { FilterCriteria: { State: { Value: 'ARCHIVED' } } })).toEqual([]);
-    const deployerCreated = new Date(account.investigations()[1]?.createdTime ?? '');
+    const deployerCreated = new Date(account.investigations().find((investigation) => investigation.investigationId === ids.deployer)?.createdTime ?? '');
     const onlyThen = { StartInclusive: deployerCreated, EndInclusive: deployerCreated };
     expect((await list(detective, { FilterCriteria: { CreatedTime: onlyThen } })).map((detail) => detail.EntityArn)).toEqual([deployer]);
   });
 
   it('sorts by severity rank, status and creation time, in either order', async () => {
-    const { detective } = await threeFinished();
+    const { detective } = await twoFinished();
     const entities = async (Field: 'SEVERITY' | 'STATUS' | 'CREATED_TIME', SortOrder: 'ASC' | 'DESC') =>
       (await list(detective, { SortCriteria: { Field, SortOrder } })).map((detail) => detail.EntityArn);
     expect(await entities('SEVERITY', 'DESC')).toEqual([alice, bob, deployer]);
     expect(await entities('SEVERITY', 'ASC')).toEqual([deployer, bob, alice]);
     expect(await entities('STATUS', 'ASC')).toEqual([bob, deployer, alice]);
-    expect(await entities('CREATED_TIME', 'DESC')).toEqual([bob, deployer, alice]);
+    expect(await entities('CREATED_TIME', 'DESC')).toEqual([deployer, bob, alice]);
   });
 
   it('pages with MaxResults and NextToken, up to the documented 100', async () => {
-    const { detective } = await threeFinished();
+    const { detective } = await twoFinished();
     const first = await detective.send(new ListInvestigationsCommand({ GraphArn: graphArn, MaxResults: 2 }));
     expect(first.InvestigationDetails).toHaveLength(2);
     const second = await detective.send(new ListInvestigationsCommand({ GraphArn: graphArn, MaxResults: 2, NextToken: first.NextToken }));
-    expect(second.InvestigationDetails?.map((detail) => detail.EntityArn)).toEqual([bob]);
+    expect(second.InvestigationDetails?.map((detail) => detail.EntityArn)).toEqual([deployer]);
     expect(second.NextToken).toBeUndefined();
     expect(await rejection(detective.send(new ListInvestigationsCommand({ GraphArn: graphArn, MaxResults: 101 })))).toBeInstanceOf(ValidationException);
   });
@@ -205,8 +215,8 @@ describe('Detective ListIndicators', () => {
   });
 
   it('pages five indicators in three pages of two, and filters by type', async () => {
-    const { detective, get, id } = await finished(alice);
-    for (let poll = 0; poll < 3; poll += 1) await get(id);
+    const { detective, advance, id } = await finished(alice);
+    await advance(300);
 
     const pages: Indicator[][] = [];
     let NextToken: string | undefined;
@@ -236,7 +246,6 @@ describe('Detective faults and seed', () => {
     const id = await start(alice);
     account.injectFault({ service: 'detective', operation: 'GetInvestigation', error: 'InternalServerException', times: 1 });
     expect(await rejection(get(id))).toBeInstanceOf(InternalServerException);
-    expect(account.investigations()[0]?.runningPollsLeft).toBe(2);
     expect((await get(id)).Status).toBe('RUNNING');
     expect(await rejection(detective.send(new ListGraphsCommand({ MaxResults: 201 })))).toBeInstanceOf(ValidationException);
     expect(account.callCount('detective')).toBe(5);
@@ -248,16 +257,30 @@ describe('Detective faults and seed', () => {
       ...seed.detective,
       investigations: [
         { investigationId: '000000000000000000042', entityArn: deployer, createdTime: '2025-01-20T10:00:00Z', scopeStartTime: '2025-01-19T10:00:00Z', scopeEndTime: '2025-01-20T10:00:00Z', status: 'SUCCESSFUL', severity: 'CRITICAL', state: 'ARCHIVED' },
-        { entityArn: alice, scopeStartTime: '2025-01-19T10:00:00Z', scopeEndTime: '2025-01-20T10:00:00Z', status: 'RUNNING', runningPolls: 0 },
+        { entityArn: alice, scopeStartTime: '2025-01-19T10:00:00Z', scopeEndTime: '2025-01-20T10:00:00Z', status: 'RUNNING', investigationSeconds: 30 },
       ],
     };
-    const { account, detective, get } = detectiveSandbox({}, seed);
+    const { account, detective, get, advance } = detectiveSandbox({}, seed);
     const archived = await detective.send(new ListInvestigationsCommand({ GraphArn: graphArn, FilterCriteria: { State: { Value: 'ARCHIVED' } } }));
     expect(archived.InvestigationDetails).toEqual([
       { InvestigationId: '000000000000000000042', Severity: 'CRITICAL', Status: 'SUCCESSFUL', State: 'ARCHIVED', CreatedTime: new Date('2025-01-20T10:00:00Z'), EntityArn: deployer, EntityType: 'IAM_ROLE' },
     ]);
     const running = account.investigations()[1];
+    expect(running).toMatchObject({ createdTime: now.toISOString(), completesAt: '2025-02-01T12:00:30.000Z' });
+    expect(await get(running?.investigationId ?? '')).toMatchObject({ Status: 'RUNNING' });
+    await advance(30);
     expect(await get(running?.investigationId ?? '')).toMatchObject({ Status: 'SUCCESSFUL', Severity: 'HIGH' });
+  });
+
+  it('refuses the old runningPolls seed fields with one line naming what replaced them', () => {
+    const seed = findingsSeed();
+    expect(() => SandboxAccount.fromSeed({ ...seed, detective: { ...seed.detective, runningPolls: 2 } })).toThrow(
+      new InvalidSandboxSeed('seed: detective.runningPolls: replaced by detective.investigationSeconds, the seconds on the clock from StartInvestigation until the investigation ends'),
+    );
+    const investigation = { entityArn: alice, scopeStartTime: '2025-01-19T10:00:00Z', scopeEndTime: '2025-01-20T10:00:00Z', status: 'RUNNING', runningPolls: 1 };
+    expect(() => SandboxAccount.fromSeed({ ...seed, detective: { ...seed.detective, investigations: [investigation] } })).toThrow(
+      /^seed: detective\.investigations\.0\.runningPolls: replaced by investigationSeconds/,
+    );
   });
 
   it('refuses a seed whose graph, indicators or investigations are wrong, naming the field', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { GetRoleCommand, GetUserCommand, IAMClient, IAMServiceException, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { InvalidSandboxSeed, SandboxAccount, type SandboxOptions, type SandboxSeed } from '../../../../engine/sandbox/index.ts';
+import { Clock } from '../../../../engine/clock.ts';
 import { now, rejection } from './sandbox-clients.ts';
 
 const fixturePath = new URL('../../../fixtures/sandbox/findings.json', import.meta.url).pathname;
@@ -12,7 +13,7 @@ function findingsSeed(): SandboxSeed {
 }
 
 function iamSandbox(options: SandboxOptions = {}, seed: unknown = findingsSeed()) {
-  const account = SandboxAccount.fromSeed(seed, { clock: () => now, ...options });
+  const account = SandboxAccount.fromSeed(seed, { clock: Clock.simulated(now), ...options });
   const iam = new IAMClient({ region: 'eu-west-1' });
   iam.middlewareStack.use(account.plugin());
   return { account, iam };

@@ -11,7 +11,7 @@ import {
   type Change,
 } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
-import { SandboxUnsupportedOperation } from '../../../../engine/sandbox/index.ts';
+import { InvalidSandboxSeed, SandboxUnsupportedOperation } from '../../../../engine/sandbox/index.ts';
 import { fixtureSeed, rejection, sandbox, zoneId } from './sandbox-clients.ts';
 
 const a = (name: string, ttl: number, ...values: string[]) => ({ Name: name, Type: 'A' as const, TTL: ttl, ResourceRecords: values.map((Value) => ({ Value })) });
@@ -161,10 +161,10 @@ describe('Route 53 ChangeResourceRecordSets', () => {
 });
 
 describe('Route 53 GetChange', () => {
-  it('reports PENDING for pendingPolls calls, then INSYNC', async () => {
+  it('reports PENDING until insyncAfterSeconds have passed on the clock since the change was submitted, then INSYNC', async () => {
     const seed = fixtureSeed();
-    seed.route53!.pendingPolls = 2;
-    const { route53 } = sandbox({}, seed);
+    seed.route53!.insyncAfterSeconds = 60;
+    const { account, route53 } = sandbox({}, seed);
 
     const { ChangeInfo } = await route53.send(
       new ChangeResourceRecordSetsCommand({
@@ -175,19 +175,43 @@ describe('Route 53 GetChange', () => {
     expect(ChangeInfo).toMatchObject({ Status: 'PENDING', Comment: 'point admin at i-new', SubmittedAt: new Date('2025-02-01T12:00:00.000Z') });
     expect(ChangeInfo?.Id).toMatch(/^\/change\/C[A-Z0-9]{20}$/);
 
-    const statuses: (string | undefined)[] = [];
-    for (let poll = 0; poll < 3; poll += 1) statuses.push((await route53.send(new GetChangeCommand({ Id: ChangeInfo?.Id }))).ChangeInfo?.Status);
-    expect(statuses).toEqual(['PENDING', 'PENDING', 'INSYNC']);
-    const bareId = ChangeInfo?.Id?.replace('/change/', '');
-    expect((await route53.send(new GetChangeCommand({ Id: bareId }))).ChangeInfo?.Status).toBe('INSYNC');
+    const status = async (id = ChangeInfo?.Id) => (await route53.send(new GetChangeCommand({ Id: id }))).ChangeInfo?.Status;
+    expect(await status()).toBe('PENDING');
+    await account.clock.advance(59);
+    expect(await status()).toBe('PENDING');
+    await account.clock.advance(1);
+    expect(await status()).toBe('INSYNC');
+    expect(await status(ChangeInfo?.Id?.replace('/change/', ''))).toBe('INSYNC');
+    // Polling is free: GetChange answers from the clock, not from how often it is asked.
+    expect(account.snapshot().route53.changes[0]).toMatchObject({ submittedAt: '2025-02-01T12:00:00.000Z', insyncAt: '2025-02-01T12:01:00.000Z' });
   });
 
-  it('reports INSYNC at the first poll by default and NoSuchChange for an unknown id', async () => {
+  it('with insyncAfterSeconds 0 (the fixture), answers PENDING to the change and INSYNC to the first poll; NoSuchChange for an unknown id', async () => {
     const { route53 } = sandbox();
     const { ChangeInfo } = await route53.send(batch({ Action: 'UPSERT', ResourceRecordSet: a('x.corp.internal.', 60, '10.20.0.1') }));
     expect(ChangeInfo?.Status).toBe('PENDING');
     expect((await route53.send(new GetChangeCommand({ Id: ChangeInfo?.Id }))).ChangeInfo?.Status).toBe('INSYNC');
     expect(await rejection(route53.send(new GetChangeCommand({ Id: '/change/CNOTACHANGE' })))).toBeInstanceOf(NoSuchChange);
+  });
+
+  it('propagates in 60 s unless the seed says otherwise, as Route 53 documents', async () => {
+    const seed = fixtureSeed();
+    delete seed.route53!.insyncAfterSeconds;
+    const { account, route53 } = sandbox({}, seed);
+    const { ChangeInfo } = await route53.send(batch({ Action: 'UPSERT', ResourceRecordSet: a('x.corp.internal.', 60, '10.20.0.1') }));
+    await account.clock.advance(59);
+    expect((await route53.send(new GetChangeCommand({ Id: ChangeInfo?.Id }))).ChangeInfo?.Status).toBe('PENDING');
+    await account.clock.advance(1);
+    expect((await route53.send(new GetChangeCommand({ Id: ChangeInfo?.Id }))).ChangeInfo?.Status).toBe('INSYNC');
+  });
+
+  it('refuses the old pendingPolls seed field with one line naming what replaced it', () => {
+    const seed = { ...fixtureSeed(), route53: { ...fixtureSeed().route53, pendingPolls: 2 } };
+    expect(() => sandbox({}, seed)).toThrow(
+      new InvalidSandboxSeed(
+        'seed: route53.pendingPolls: replaced by route53.insyncAfterSeconds, the seconds on the clock from ChangeResourceRecordSets until GetChange answers INSYNC',
+      ),
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { Clock } from '../../../../engine/clock.ts';
 import { SandboxAccount, type SandboxOptions, type SandboxSeed } from '../../../../engine/sandbox/index.ts';
 
 export const fixturePath = new URL('../../../fixtures/sandbox/instance-dns.json', import.meta.url).pathname;
@@ -19,9 +20,9 @@ export function fixtureSeed(): SandboxSeed {
   return JSON.parse(readFileSync(fixturePath, 'utf8')) as SandboxSeed;
 }
 
-/** An account plus real SDK clients (region only, no credentials) attached to it through the plugin. */
+/** An account on a simulated clock that starts at `now`, plus real SDK clients (region only, no credentials) attached to it through the plugin. */
 export function sandbox(options: SandboxOptions = {}, seed: unknown = fixtureSeed()) {
-  const account = SandboxAccount.fromSeed(seed, { clock: () => now, ...options });
+  const account = SandboxAccount.fromSeed(seed, { clock: Clock.simulated(now), ...options });
   const attach = <T extends { middlewareStack: { use(plugin: ReturnType<SandboxAccount['plugin']>): void } }>(client: T): T => {
     client.middlewareStack.use(account.plugin());
     return client;

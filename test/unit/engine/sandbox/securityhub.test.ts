@@ -12,6 +12,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { InvalidSandboxRequest, InvalidSandboxSeed, SandboxAccount, SandboxUnsupportedOperation, type EventBridgeEvent, type SandboxOptions, type SandboxSeed } from '../../../../engine/sandbox/index.ts';
 import { loadSample } from '../../../../events/samples.ts';
+import { Clock } from '../../../../engine/clock.ts';
 import { now, rejection } from './sandbox-clients.ts';
 
 const fixturePath = new URL('../../../fixtures/sandbox/findings.json', import.meta.url).pathname;
@@ -30,7 +31,7 @@ function findingsSeed(): SandboxSeed {
 }
 
 function securityHubSandbox(options: SandboxOptions = {}, seed: unknown = findingsSeed()) {
-  const account = SandboxAccount.fromSeed(seed, { clock: () => now, ...options });
+  const account = SandboxAccount.fromSeed(seed, { clock: Clock.simulated(now), ...options });
   const securityHub = new SecurityHubClient({ region: 'eu-west-1' });
   securityHub.middlewareStack.use(account.plugin());
   const events: EventBridgeEvent[] = [];

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ExecutionRecord } from '../../engine/engine.ts';
+import { sampleWith } from '../../events/samples.ts';
+import { world } from './harness.ts';
+
+/**
+ * Executions running at once share the engine's clock, through the real ASL: finding-enrichment
+ * executions that arrive together about one principal run one investigate-principal run, and the
+ * one that did not start it follows it on the same timeline as the run itself.
+ */
+
+const SEED = 'test/fixtures/sandbox/findings.json';
+
+type Finding = Record<string, unknown> & { Id: string; UserDefinedFields?: Record<string, string> };
+type Report = { principals: { entityArn: string; status: string; reused: boolean }[] };
+
+const [aliceFinding] = (JSON.parse(readFileSync(SEED, 'utf8')) as { securityHub: { findings: Finding[] } }).securityHub.findings as [Finding];
+
+function imported(finding: Finding) {
+  return sampleWith('securityhub/findings-imported-guardduty-ssh-brute-force.json', { findings: [{ ...finding, UserDefinedFields: { investigate: 'true' } }] });
+}
+
+const secondsAfter = (start: string) => (time: string | undefined) => (Date.parse(time ?? '') - Date.parse(start)) / 1000;
+
+describe('one clock through the real ASL', () => {
+  it('lets an execution follow another one\'s investigation and see it end at the run\'s own stop time', async () => {
+    // The fixture's investigations run 300 s; the run polls Detective at 60, 180 and 420 s.
+    const { sandbox, engine } = await world({ seed: SEED });
+    const second = { ...structuredClone(aliceFinding), Id: `${aliceFinding.Id}-second` };
+    sandbox.importFindings([second]);
+    const start = engine.clock.now().toISOString();
+    const since = secondsAfter(start);
+
+    const [first, other] = await Promise.all([engine.send(imported(aliceFinding)), engine.send(imported(second))]);
+    const executions = [...first, ...other];
+
+    const runs = executions.filter((record) => record.workflow === 'investigate-principal');
+    expect(runs).toHaveLength(1);
+    const run = runs[0] as ExecutionRecord;
+    expect(since(run.stopDate)).toBe(420);
+    expect(sandbox.investigations()).toHaveLength(1);
+
+    const enrichments = executions.filter((record) => record.workflow === 'finding-enrichment');
+    const leader = enrichments.find((record) => record.states.every((state) => state.name !== 'DescribeRun')) as ExecutionRecord;
+    const follower = enrichments.find((record) => record !== leader) as ExecutionRecord;
+    expect(since(leader.stopDate)).toBe(420);
+    // The follower looks at 0 s, then after 120, 240 and 480 s more: RUNNING until the look at 840 s, the first after 420 s.
+    expect(follower.states.filter((state) => state.name === 'DescribeRun').map((state) => since(state.enteredAt))).toEqual([0, 120, 360, 840]);
+    expect(since(follower.stopDate)).toBe(840);
+    expect((follower.output as Report).principals).toEqual([expect.objectContaining({ status: 'SUCCESSFUL', reused: true })]);
+    for (const finding of [aliceFinding, second]) {
+      expect((sandbox.finding(finding.Id) as Finding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_status: 'SUCCESSFUL' });
+    }
+  });
+});
