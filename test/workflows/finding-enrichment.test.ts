@@ -347,15 +347,14 @@ describe('finding-enrichment: transient and terminal errors', () => {
     expect(enrichedEvents(sandbox)).toEqual([aliceFinding.Id]);
   });
 
-  it('records a Detective refusal for one principal and still enriches the others', async () => {
+  it('records a Detective refusal for one principal, enriches the others, then fails InvestigationsNotCompleted naming it', async () => {
     const { sandbox, engine } = await enrichmentWorld();
     sandbox.injectFault({ service: 'detective', operation: 'StartInvestigation', error: 'ValidationException', nth: [1] });
 
     const [execution] = await engine.send(imported(aliceFinding, ciFinding));
 
-    expect(execution?.status).toBe('SUCCEEDED');
-    const statuses = (execution?.output as Report).principals.map((principal) => principal.status).sort();
-    expect(statuses).toEqual(['ERROR', 'SUCCESSFUL']);
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'InvestigationsNotCompleted' });
+    expect(execution?.cause).toMatch(/^wrote 2 of 2 finding updates back to Security Hub; published 2 of 2 Finding Enriched events; not investigated: arn:aws:iam::123456789012:(user\/analyst-alice|role\/ci-deployer) \(Detective\.ValidationException\)$/);
     const fields = [stored(sandbox, aliceFinding), stored(sandbox, ciFinding)].map((finding) => finding.UserDefinedFields?.detective_status).sort();
     expect(fields).toEqual(['ERROR', 'SUCCESSFUL']);
   });
@@ -619,9 +618,8 @@ describe('finding-enrichment: a request after a failed investigation starts a ne
 
     expect(runsOf(engine)).toEqual(['attempt 1', 'attempt 2', 'attempt 3', 'attempt 4', 'attempt 5']);
     expect(sandbox.investigations()).toHaveLength(5);
-    expect((execution?.output as Report).principals).toEqual([
-      expect.objectContaining({ status: 'ERROR', error: expect.objectContaining({ Error: 'InvestigationRunsExhausted', Cause: expect.stringContaining('-1 to ') }) }),
-    ]);
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'InvestigationsNotCompleted' });
+    expect(execution?.cause).toContain('not investigated: arn:aws:iam::123456789012:user/contractor-bob (InvestigationRunsExhausted)');
     expect(stored(sandbox, bobFinding).Note?.Text).toContain('ERROR InvestigationRunsExhausted');
   });
 });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { UnprocessedCode } from '../check-write-back/task.ts';
+import { PrincipalStatus } from '../compose-finding-updates/task.ts';
 import { FindingSource } from '../work.ts';
 
 /**
@@ -15,6 +16,12 @@ export const EnrichmentIncomplete = {
   FindingsNotWritten: 'FindingsNotWritten',
   /** Some Finding Enriched events were not published after their retries. */
   EnrichedEventsNotPublished: 'EnrichedEventsNotPublished',
+  /**
+   * Some principals could not be investigated (the run could not be started or followed, or
+   * Detective failed past the retries): their findings say so, and the run fails after writing them.
+   * A FAILED or timed-out investigation is Detective's own answer, written as such, not this.
+   */
+  InvestigationsNotCompleted: 'InvestigationsNotCompleted',
 } as const;
 
 /** Findings named in a cause; the count covers the rest. */
@@ -38,10 +45,13 @@ const publishedSchema = z.looseObject({
 
 const count = z.int().check(z.gte(0));
 
+/** The part of a principal's result the report reads; the rest is passed through. */
+const principalSchema = z.looseObject({ entityArn: z.string(), status: z.string(), error: z.nullable(z.optional(errorSchema)) });
+
 export const reportEnrichmentInput = z.looseObject({
   source: z.enum(FindingSource),
   summary: z.looseObject({ updates: count, events: count }),
-  principals: z.array(z.unknown()),
+  principals: z.array(principalSchema),
   skipped: z.array(z.unknown()),
   written: z.looseObject({ updated: count, unprocessed: z.array(unprocessedSchema), importWaitedSeconds: count }),
   published: z.array(publishedSchema),
@@ -76,6 +86,12 @@ function writtenPart(input: ReportEnrichmentInput, notImported: readonly string[
   return `${done}; not written: ${someOf(refused)}${waited}`;
 }
 
+function investigatedPart(notInvestigated: ReportEnrichmentInput['principals']): string {
+  if (notInvestigated.length === 0) return '';
+  const principals = notInvestigated.map((principal) => `${principal.entityArn} (${principal.error?.Error ?? 'unknown'})`);
+  return `; not investigated: ${someOf(principals)}`;
+}
+
 function publishedPart(input: ReportEnrichmentInput, sent: number, failed: number): string {
   const done = `published ${sent} of ${input.summary.events} Finding Enriched events`;
   if (failed === 0) return done;
@@ -99,11 +115,14 @@ export function reportEnrichment(input: ReportEnrichmentInput): EnrichmentReport
     written: { updated: input.written.updated, unprocessed: input.written.unprocessed },
     published: { sent, failed },
   };
+  const notInvestigated = input.principals.filter((principal) => principal.status === PrincipalStatus.Error);
   const error =
     notImported.length > 0 ? EnrichmentIncomplete.FindingNotImported
     : input.written.unprocessed.length > 0 ? EnrichmentIncomplete.FindingsNotWritten
     : failed > 0 ? EnrichmentIncomplete.EnrichedEventsNotPublished
+    : notInvestigated.length > 0 ? EnrichmentIncomplete.InvestigationsNotCompleted
     : null;
   if (error === null) return { report, failure: null };
-  return { report, failure: { Error: error, Cause: `${writtenPart(input, notImported)}; ${publishedPart(input, sent, failed)}` } };
+  const cause = `${writtenPart(input, notImported)}; ${publishedPart(input, sent, failed)}${investigatedPart(notInvestigated)}`;
+  return { report, failure: { Error: error, Cause: cause } };
 }

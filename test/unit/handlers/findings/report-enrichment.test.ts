@@ -39,6 +39,30 @@ describe('reportEnrichment', () => {
     });
   });
 
+  it('fails InvestigationsNotCompleted when a principal could not be investigated, after writing and publishing everything', () => {
+    const result = reportEnrichment({
+      ...complete,
+      principals: [
+        { entityArn: 'arn:aws:iam::111122223333:user/alice', status: 'SUCCESSFUL', error: null },
+        { entityArn: 'arn:aws:iam::111122223333:role/deployer', status: 'ERROR', error: { Error: 'Detective.TooManyRequestsException', Cause: 'Too Many Requests' } },
+        { entityArn: 'arn:aws:iam::111122223333:user/bob', status: 'FAILED', error: null },
+      ],
+    });
+    expect(result.failure).toEqual({
+      Error: 'InvestigationsNotCompleted',
+      Cause:
+        'wrote 3 of 3 finding updates back to Security Hub; published 3 of 3 Finding Enriched events; not investigated: arn:aws:iam::111122223333:role/deployer (Detective.TooManyRequestsException)',
+    });
+  });
+
+  it('does not fail for an investigation Detective itself reports FAILED or that ran past the deadline: that is its answer', () => {
+    const principals = [
+      { entityArn: 'arn:aws:iam::111122223333:user/bob', status: 'FAILED', error: null },
+      { entityArn: 'arn:aws:iam::111122223333:user/carol', status: 'TIMED_OUT', error: null },
+    ];
+    expect(reportEnrichment({ ...complete, principals }).failure).toBeNull();
+  });
+
   it('fails FindingsNotWritten when Security Hub did not take an update, naming the finding and its code', () => {
     const result = reportEnrichment({
       ...complete,
