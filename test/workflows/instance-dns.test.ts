@@ -185,6 +185,12 @@ const abandonOnFailure = () =>
 
 const stateOf = (execution: ExecutionRecord | undefined, name: string) => execution?.states.find((state) => state.name === name);
 
+/** A sandbox clock a second further on at each reading, so instances launched one after the other never share a LaunchTime. */
+function tickingClock(start = '2025-03-01T09:00:00Z'): () => Date {
+  let now = Date.parse(start);
+  return () => new Date((now += 1000));
+}
+
 /**
  * A sandbox whose record someone else changes just before the workflow's Route 53 writes: `edit`
  * runs before each ChangeResourceRecordSets call reaches the sandbox (its argument counts them).
@@ -515,6 +521,19 @@ describe('instance-dns: terminate', () => {
     expect(execution?.output).toMatchObject({ plan: { verdict: 'skip', reason: expect.stringContaining('2 InService instances') } });
     expect(recordValues(sandbox, REPORTS_RECORD)).toEqual(['10.30.2.25']);
     expect(sandbox.callCount('route53')).toBe(0);
+  });
+
+  it('points the record of a group without hooks at its newest instance while a replacement is under way', async () => {
+    const { sandbox, engine } = await world({ sandbox: { clock: tickingClock() } });
+    const { instanceId: first } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.4', replacement: true });
+    sandbox.terminateInstance({ instanceId: REPORTS });
+    const { instanceId: newest } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.5', replacement: true });
+
+    const [execution] = await engine.send(terminateSuccessfulEvent(REPORTS));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(execution?.output).toMatchObject({ choice: { verdict: 'repair', instanceId: newest, reason: expect.stringContaining(`which replaces ${first}`) }, plan: { verdict: 'change' } });
+    expect(recordValues(sandbox, REPORTS_RECORD)).toEqual(['10.30.4.5']);
   });
 
   it('points a group without hooks at its new instance on Launch Successful', async () => {
