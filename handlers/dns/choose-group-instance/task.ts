@@ -95,7 +95,7 @@ function follow(name: string, member: Member, reason: string): GroupChoice {
 function newest(name: string, live: Member[], described: ChooseGroupInstanceInput['described']['instances']): GroupChoice {
   const ids = live.map((member) => member.InstanceId);
   if (!described) {
-    return { verdict: GroupVerdict.Compare, instanceId: null, reason: `${name} has ${live.length} instances joining or InService (${ids.join(', ')}): a replacement`, candidates: ids };
+    return { verdict: GroupVerdict.Compare, instanceId: null, reason: `${name} has ${live.length} instances joining or InService (${ids.join(', ')}): a replacement under way, whose launch times decide`, candidates: ids };
   }
   const reported = described.Reservations.flatMap((reservation) => reservation.Instances ?? []);
   const unknown = ids.filter((id) => !reported.some((instance) => instance.InstanceId === id));
