@@ -110,7 +110,7 @@ describe('packaged template', () => {
         'autoscaling:CompleteLifecycleAction',
         'lambda:InvokeFunction',
       ],
-      DnsReconcileRole: ['autoscaling:DescribeAutoScalingGroups', 'states:StartExecution', 'states:DescribeExecution', 'lambda:InvokeFunction'],
+      DnsReconcileRole: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances', 'states:StartExecution', 'states:DescribeExecution', 'lambda:InvokeFunction'],
       FindingEnrichmentRole: [
         'detective:ListGraphs',
         'iam:GetUser',

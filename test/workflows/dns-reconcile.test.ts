@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordValues, REPORTS_RECORD, WEBLOGIC_RECORD, world, ZONE } from './harness.ts';
+import { callNames, launchLifecycleEvent, lifecycleState, recordValues, REPORTS_RECORD, WEBLOGIC_RECORD, world, ZONE } from './harness.ts';
 
 type Report = { report: { dryRun: boolean; counts: Record<string, number>; groups: { autoScalingGroupName: string; outcome: string; reason: string }[]; summary: string } };
 
@@ -37,7 +37,7 @@ describe('dns-reconcile', () => {
     expect(sandbox.callCount('route53', 'ChangeResourceRecordSets')).toBe(0);
   });
 
-  it('removes the record of a group left with no instance, and refuses to guess between two', async () => {
+  it('removes the record of a group left with no instance, and refuses to guess between two InService instances of a group scaled out to two', async () => {
     const { sandbox, engine } = await world({
       changeSeed: (seed) => {
         const groups = (seed.autoScaling as { groups: { name: string; instances: unknown[] }[] }).groups;
@@ -56,6 +56,70 @@ describe('dns-reconcile', () => {
     ]);
     expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
     expect(recordValues(sandbox, REPORTS_RECORD)).toBeUndefined();
+  });
+
+  it('follows the newest instance of a group whose MaxSize is 1 (a replacement under way), as a replayed launch would', async () => {
+    const { sandbox, engine } = await world();
+    const { instanceId } = sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.1.88', withLifecycleAction: false, replacement: true });
+    const callsBefore = sandbox.calls.length;
+
+    const execution = await engine.run('dns-reconcile', { groups: ['weblogic-admin'] });
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect((execution.output as Report).report.groups).toEqual([
+      { autoScalingGroupName: 'weblogic-admin', outcome: 'changed', reason: expect.stringContaining(`set it to 10.20.1.88 (TTL 60) for ${instanceId}`) as unknown as string },
+    ]);
+    expect(callNames(sandbox).slice(callsBefore, callsBefore + 2)).toEqual(['autoscaling.DescribeAutoScalingGroups', 'ec2.DescribeInstances']);
+    expect(recordValues(sandbox)).toEqual(['10.20.1.88']);
+  });
+
+  it('repairs the record a failed launch left behind, converging where a replay of the launch would', async () => {
+    const { sandbox, engine } = await world();
+    const { instanceId, lifecycleActionToken } = sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.1.88', withLifecycleAction: true, replacement: true });
+    engine.injectFault({ service: 'ec2', workflow: 'instance-dns', state: 'DescribeInstance', error: 'RequestLimitExceeded' });
+    const [launch] = await engine.send(launchLifecycleEvent(instanceId, lifecycleActionToken ?? ''));
+    engine.clearFaults();
+
+    const execution = await engine.run('dns-reconcile', { groups: ['weblogic-admin'] });
+
+    expect(launch).toMatchObject({ status: 'FAILED', error: 'Ec2.Ec2Exception' });
+    expect(lifecycleState(sandbox, instanceId)).toBe('InService');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect((execution.output as Report).report.counts).toMatchObject({ changed: 1, refused: 0 });
+    expect(recordValues(sandbox)).toEqual(['10.20.1.88']);
+  });
+
+  it('leaves a replacement still waiting on its launch hook to the launch workflow, even once it holds the record', async () => {
+    const { sandbox, engine } = await world();
+    sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.1.88', withLifecycleAction: true, replacement: true });
+    // The launch workflow wrote the record and has not yet completed the lifecycle action.
+    sandbox.setRecord(ZONE, { name: WEBLOGIC_RECORD, type: 'A', ttl: 60, values: ['10.20.1.88'] });
+
+    const execution = await engine.run('dns-reconcile', { groups: ['weblogic-admin'] });
+
+    expect((execution.output as Report).report.groups).toEqual([
+      { autoScalingGroupName: 'weblogic-admin', outcome: 'skipped', reason: expect.stringContaining('the launch workflow sets the record') as unknown as string },
+    ]);
+    expect(recordValues(sandbox)).toEqual(['10.20.1.88']);
+    expect(sandbox.callCount('route53', 'ChangeResourceRecordSets')).toBe(0);
+  });
+
+  it('retries a throttled read of the launch times, and fails the group named past the budget', async () => {
+    const { sandbox, engine } = await world();
+    sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.1.88', withLifecycleAction: false, replacement: true });
+    engine.injectFault({ service: 'ec2', workflow: 'dns-reconcile', state: 'DescribeCandidates', error: 'RequestLimitExceeded' });
+
+    const failed = await engine.run('dns-reconcile', { groups: ['weblogic-admin'] });
+    engine.clearFaults();
+    engine.injectFault({ service: 'ec2', workflow: 'dns-reconcile', state: 'DescribeCandidates', error: 'RequestLimitExceeded', nth: [1] });
+    const repaired = await engine.run('dns-reconcile', { groups: ['weblogic-admin'] });
+
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'GroupsNotReconciled' });
+    expect(failed.cause).toMatch(/^1 group\(s\): 1 failed; failed: \[\{"autoScalingGroupName":"weblogic-admin","outcome":"failed","reason":"Ec2\.Ec2Exception: Request limit exceeded\./);
+    expect(failed.states.find((state) => state.name === 'DescribeCandidates')?.retries).toBe(4);
+    expect(repaired.status).toBe('SUCCEEDED');
+    expect(repaired.states.find((state) => state.name === 'DescribeCandidates')?.retries).toBe(1);
+    expect(recordValues(sandbox)).toEqual(['10.20.1.88']);
   });
 
   it('repairs the other groups, then fails named, saying what it changed and which group a guard refused', async () => {

@@ -27,9 +27,13 @@ const REPORTS = 'i-0b7e4d1c8a6f52001';
 
 const NEW_ADDRESS = '10.20.1.77';
 
+/**
+ * weblogic-admin (MaxSize 1) replacing its InService instance: the replacement waits in Pending:Wait
+ * on the launch hook beside the old one, as Auto Scaling launches before terminating.
+ */
 async function launched(options: Parameters<typeof world>[0] = {}, address = NEW_ADDRESS) {
   const context = await world(options);
-  const { instanceId, lifecycleActionToken } = context.sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: address, withLifecycleAction: true });
+  const { instanceId, lifecycleActionToken } = context.sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: address, withLifecycleAction: true, replacement: true });
   return { ...context, instanceId, token: lifecycleActionToken ?? '', event: launchLifecycleEvent(instanceId, lifecycleActionToken ?? '') };
 }
 
@@ -104,13 +108,19 @@ describe('instance-dns: launch with a lifecycle hook', () => {
   });
 
   it('ignores a late launch event of an older instance still in service', async () => {
-    const { sandbox, engine, event } = await launched();
+    const { sandbox, engine, instanceId, event } = await launched();
     await engine.send(event);
 
     const [late] = await engine.send(launchLifecycleEvent(OLD_WEBLOGIC, 'old-token'));
 
-    expect(late?.output).toMatchObject({ plan: { verdict: 'skip', reason: expect.stringContaining('a late launch event') } });
+    expect(late?.status).toBe('SUCCEEDED');
+    expect(late?.output).toMatchObject({
+      choice: { verdict: 'repair', instanceId },
+      plan: { verdict: 'skip', reason: expect.stringContaining(`instance ${OLD_WEBLOGIC} is not the instance the record follows`) },
+    });
+    expect((late?.output as { plan: { reason: string } }).plan.reason).toContain('a late launch event');
     expect(recordValues(sandbox)).toEqual(['10.20.1.77']);
+    expect(sandbox.callCount('route53', 'ChangeResourceRecordSets')).toBe(1);
   });
 
   it('ends in the same state when the old instance terminate arrives after the new launch', async () => {
@@ -124,6 +134,140 @@ describe('instance-dns: launch with a lifecycle hook', () => {
     expect(terminate?.output).toMatchObject({ plan: { verdict: 'skip' } });
     expect(recordValues(sandbox)).toEqual(['10.20.1.77']);
     expect(instanceState(sandbox, OLD_WEBLOGIC)).toBe('terminated');
+  });
+});
+
+/** What a state's fault rule raises, and how many retries its Retry allows. */
+const beforeTheWrite = [
+  { state: 'DescribeInstance', service: 'ec2', error: 'RequestLimitExceeded', name: 'Ec2.Ec2Exception', retries: 3 },
+  { state: 'DescribeMembership', service: 'autoscaling', error: 'Throttling', name: 'AutoScaling.AutoScalingException', retries: 3 },
+  { state: 'ReadRecord', service: 'route53', error: 'Throttling', name: 'Route53.Route53Exception', retries: 5 },
+  { state: 'PlanDnsChange', service: 'lambda', error: 'TooManyRequestsException', name: 'Lambda.TooManyRequestsException', retries: 3 },
+] as const;
+
+/** The Tasks only a replay runs before its write: the group decides whether an InService instance's launch event is late. */
+const groupReads = [
+  { state: 'DescribeGroup', service: 'autoscaling', error: 'Throttling', name: 'AutoScaling.AutoScalingException', retries: 3 },
+  { state: 'ChooseGroupInstance', service: 'lambda', error: 'ServiceException', name: 'Lambda.ServiceException', retries: 3 },
+  { state: 'DescribeCandidates', service: 'ec2', error: 'RequestLimitExceeded', name: 'Ec2.Ec2Exception', retries: 3 },
+] as const;
+
+/**
+ * A replacement's launch that failed before the record was written: the run released the lifecycle
+ * action with CONTINUE, so the replacement is InService beside the old instance, which the record
+ * still points at.
+ */
+async function failedLaunch(fault: (typeof beforeTheWrite)[number] = beforeTheWrite[0], options: Parameters<typeof world>[0] = {}) {
+  const context = await launched(options);
+  context.engine.injectFault({ service: fault.service, workflow: 'instance-dns', state: fault.state, error: fault.error });
+  const [failed] = await context.engine.send(context.event);
+  context.engine.clearFaults();
+  return { ...context, failed };
+}
+
+describe('instance-dns: a replayed launch converges', () => {
+  it.each(beforeTheWrite)('after $state failed past its budget ($name), releasing the replacement with the old instance still InService', async (fault) => {
+    const { sandbox, engine, instanceId, event, failed } = await failedLaunch(fault);
+
+    expect(failed).toMatchObject({ status: 'FAILED', error: fault.name });
+    expect(failed?.cause).toContain(fault.service === 'lambda' ? '(Service: AWSLambda; Status Code:' : '(Service: ');
+    expect(stateOf(failed, fault.state)?.retries).toBe(fault.retries);
+    expect(sandbox.callCount('route53', 'ChangeResourceRecordSets')).toBe(0);
+    expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
+    expect(lifecycleState(sandbox, instanceId)).toBe('InService');
+    expect(lifecycleState(sandbox, OLD_WEBLOGIC)).toBe('InService');
+
+    const [replay] = await engine.send(event);
+
+    expect(replay?.status).toBe('SUCCEEDED');
+    expect(replay?.output).toMatchObject({
+      choice: { verdict: 'repair', instanceId, reason: expect.stringContaining(`its newest instance`) },
+      plan: { verdict: 'change', reason: expect.stringContaining(`set it to ${NEW_ADDRESS}`) },
+      lifecycleAction: { completed: false },
+    });
+    expect(recordValues(sandbox)).toEqual([NEW_ADDRESS]);
+  });
+
+  it('reads the group only on the replay, and a second replay is in sync', async () => {
+    const { sandbox, engine, event } = await failedLaunch();
+    const callsBefore = sandbox.calls.length;
+
+    const [replay] = await engine.send(event);
+    const replayCalls = callNames(sandbox).slice(callsBefore);
+    const [again] = await engine.send(event);
+
+    expect(replayCalls.slice(0, 6)).toEqual([
+      'ec2.DescribeInstances',
+      'autoscaling.DescribeAutoScalingInstances',
+      'route53.ListResourceRecordSets',
+      'autoscaling.DescribeAutoScalingGroups',
+      'ec2.DescribeInstances',
+      'route53.ChangeResourceRecordSets',
+    ]);
+    expect(replay?.output).toMatchObject({ plan: { verdict: 'change' } });
+    expect(again?.output).toMatchObject({ plan: { verdict: 'in-sync' } });
+    expect(again?.states.map((state) => state.name)).not.toContain('DescribeGroup');
+    expect(recordValues(sandbox)).toEqual([NEW_ADDRESS]);
+  });
+
+  it.each(groupReads)('fails named when the replay\'s $state fails past its budget ($name), changes nothing, and the next replay converges', async (fault) => {
+    const { sandbox, engine, event } = await failedLaunch();
+    engine.injectFault({ service: fault.service, workflow: 'instance-dns', state: fault.state, error: fault.error });
+
+    const [failed] = await engine.send(event);
+
+    expect(failed).toMatchObject({ status: 'FAILED', error: fault.name });
+    expect(stateOf(failed, fault.state)?.retries).toBe(fault.retries);
+    expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
+    expect(sandbox.callCount('route53', 'ChangeResourceRecordSets')).toBe(0);
+
+    engine.clearFaults();
+    const [replay] = await engine.send(event);
+
+    expect(replay?.status).toBe('SUCCEEDED');
+    expect(replay?.output).toMatchObject({ plan: { verdict: 'change' } });
+    expect(recordValues(sandbox)).toEqual([NEW_ADDRESS]);
+  });
+
+  it('retries one throttled read of the launch times and converges', async () => {
+    const { sandbox, engine, event } = await failedLaunch();
+    engine.injectFault({ service: 'ec2', workflow: 'instance-dns', state: 'DescribeCandidates', error: 'RequestLimitExceeded', nth: [1] });
+
+    const [replay] = await engine.send(event);
+
+    expect(replay?.status).toBe('SUCCEEDED');
+    expect(stateOf(replay, 'DescribeCandidates')?.retries).toBe(1);
+    expect(recordValues(sandbox)).toEqual([NEW_ADDRESS]);
+  });
+
+  it('skips the replay when a newer replacement has come since, leaving the record to it', async () => {
+    const { sandbox, engine, event } = await failedLaunch(beforeTheWrite[0], { sandbox: { clock: tickingClock() } });
+    const newer = sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.1.88', withLifecycleAction: false, replacement: true });
+
+    const [replay] = await engine.send(event);
+
+    expect(replay?.status).toBe('SUCCEEDED');
+    expect(replay?.output).toMatchObject({
+      choice: { verdict: 'repair', instanceId: newer.instanceId },
+      plan: { verdict: 'skip', reason: expect.stringContaining('a late launch event') },
+    });
+    expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
+  });
+
+  it('replays a plain Launch Successful the same way, and skips the late one of the instance it replaced', async () => {
+    const { sandbox, engine } = await world();
+    const { instanceId } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.4', replacement: true });
+    engine.injectFault({ service: 'ec2', workflow: 'instance-dns', state: 'DescribeInstance', error: 'RequestLimitExceeded' });
+
+    const [failed] = await engine.send(launchSuccessfulEvent(instanceId));
+    engine.clearFaults();
+    const [replay] = await engine.send(launchSuccessfulEvent(instanceId));
+    const [late] = await engine.send(launchSuccessfulEvent(REPORTS));
+
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'Ec2.Ec2Exception' });
+    expect(replay?.output).toMatchObject({ plan: { verdict: 'change' } });
+    expect(late?.output).toMatchObject({ plan: { verdict: 'skip', reason: expect.stringContaining('a late launch event') } });
+    expect(recordValues(sandbox, REPORTS_RECORD)).toEqual(['10.30.4.4']);
   });
 });
 
@@ -186,6 +330,12 @@ const abandonOnFailure = () =>
 
 const stateOf = (execution: ExecutionRecord | undefined, name: string) => execution?.states.find((state) => state.name === name);
 
+/** A sandbox clock a second further on at each reading, so instances launched one after the other never share a LaunchTime. */
+function tickingClock(start = '2025-03-01T09:00:00Z'): () => Date {
+  let now = Date.parse(start);
+  return () => new Date((now += 1000));
+}
+
 /**
  * A sandbox whose record someone else changes just before the workflow's Route 53 writes: `edit`
  * runs before each ChangeResourceRecordSets call reaches the sandbox (its argument counts them).
@@ -202,7 +352,7 @@ async function racedWorld(edit: (sandbox: SandboxAccount, write: number) => void
   };
   const target = { ...sandboxTarget(sandbox), sdkPlugins: [concurrentEditor, sandbox.plugin()] };
   const engine = await Engine.create({ config: devConfig(), target });
-  const { instanceId, lifecycleActionToken } = sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: NEW_ADDRESS, withLifecycleAction: true });
+  const { instanceId, lifecycleActionToken } = sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: NEW_ADDRESS, withLifecycleAction: true, replacement: true });
   return { sandbox, engine, instanceId, event: launchLifecycleEvent(instanceId, lifecycleActionToken ?? '') };
 }
 
@@ -244,7 +394,7 @@ describe('instance-dns: Route 53 throttling', () => {
     ['ApplyChange', 'ChangeResourceRecordSets'],
   ] as const)('fails named when %s is throttled past its budget, changes nothing, and a replay converges', async (state, operation) => {
     const { sandbox, engine } = await world({ sandbox: { faults: [{ service: 'route53', operation, error: 'Throttling', times: 6 }] } });
-    const { instanceId } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.4' });
+    const { instanceId } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.4', replacement: true });
     const event = launchSuccessfulEvent(instanceId);
 
     const [failed] = await engine.send(event);
@@ -518,9 +668,22 @@ describe('instance-dns: terminate', () => {
     expect(sandbox.callCount('route53')).toBe(0);
   });
 
+  it('points the record of a group without hooks at its newest instance while a replacement is under way', async () => {
+    const { sandbox, engine } = await world({ sandbox: { clock: tickingClock() } });
+    const { instanceId: first } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.4', replacement: true });
+    sandbox.terminateInstance({ instanceId: REPORTS });
+    const { instanceId: newest } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.5', replacement: true });
+
+    const [execution] = await engine.send(terminateSuccessfulEvent(REPORTS));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(execution?.output).toMatchObject({ choice: { verdict: 'repair', instanceId: newest, reason: expect.stringContaining(`which replaces ${first}`) }, plan: { verdict: 'change' } });
+    expect(recordValues(sandbox, REPORTS_RECORD)).toEqual(['10.30.4.5']);
+  });
+
   it('points a group without hooks at its new instance on Launch Successful', async () => {
     const { sandbox, engine } = await world();
-    const { instanceId } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.4' });
+    const { instanceId } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.4', replacement: true });
 
     const [execution] = await engine.send(launchSuccessfulEvent(instanceId));
 

@@ -27,8 +27,8 @@ export const dnsReconcile: WorkflowModule = {
 
   iamStatements(_config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[] {
     return [
-      // DescribeAutoScalingGroups supports no resource-level permissions.
-      { Sid: 'ReadGroups', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups'], Resource: '*' },
+      // DescribeAutoScalingGroups and DescribeInstances support no resource-level permissions.
+      { Sid: 'ReadGroups', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances'], Resource: '*' },
       ...childExecutionStatements(env, instanceDns.stateMachineName, 'Repair'),
     ];
   },

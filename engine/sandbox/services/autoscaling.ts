@@ -379,6 +379,14 @@ export interface LaunchInstanceRequest {
   publicIpAddress?: string;
   /** Default: true when the group has a launching hook. */
   withLifecycleAction?: boolean;
+  /**
+   * Default false: a scale-out, which raises desired capacity (and the maximum if need be). True: a
+   * replacement launched before the instance it replaces is terminated (rebalancing, an instance
+   * maintenance policy that launches before terminating, an instance refresh), which changes neither;
+   * AWS lets the group go over its maximum meanwhile
+   * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-maintenance-policy-overview-and-considerations.html).
+   */
+  replacement?: boolean;
   instanceType?: string;
   availabilityZone?: string;
   subnetId?: string;
@@ -391,7 +399,7 @@ export interface LifecycleActionSummary {
   token: string;
 }
 
-/** Simulates a scale-out of `group` by one instance (the `launchInstance` helper). */
+/** Simulates a scale-out of `group` by one instance, or a replacement launch (the `launchInstance` helper). */
 export function launchGroupInstance(context: OperationContext, request: LaunchInstanceRequest): { instanceId: string; lifecycleActions: LifecycleActionSummary[] } {
   const { state, ids } = context;
   const group = findGroup(state, request.group);
@@ -401,6 +409,9 @@ export function launchGroupInstance(context: OperationContext, request: LaunchIn
   if (findInstance(state, instanceId)) throw new InvalidSandboxRequest(`launchInstance: instance ${instanceId} already exists`);
   for (const address of [request.privateIpAddress, request.publicIpAddress]) {
     if (address !== undefined && !isIpv4(address)) throw new InvalidSandboxRequest(`launchInstance: ${address} is not an IPv4 address`);
+  }
+  if (request.replacement && !group.instances.some((member) => !isTerminating(member))) {
+    throw new InvalidSandboxRequest(`launchInstance: group ${group.name} has no instance for a replacement to replace`);
   }
   const hasLaunchHook = group.lifecycleHooks.some((hook) => hook.transition === LifecycleTransition.Launching);
   const withLifecycleAction = request.withLifecycleAction ?? hasLaunchHook;
@@ -432,7 +443,7 @@ export function launchGroupInstance(context: OperationContext, request: LaunchIn
     healthStatus: 'Healthy',
     protectedFromScaleIn: false,
   });
-  resizeToMembers(group);
+  if (!request.replacement) resizeToMembers(group);
   if (!withLifecycleAction) {
     context.emit(activityEvent(context, group, instanceId, 'launch'));
     return { instanceId, lifecycleActions: [] };

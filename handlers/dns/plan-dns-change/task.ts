@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { cidrContains, isPrivateIpv4 } from '../../shared/cidr.ts';
 import { AddressNotAllowed, ChangeBatchRejected, InstanceNotInGroup, RecordConflictPersisted } from '../errors.ts';
+import { GroupVerdict, JOINING_STATES } from '../choose-group-instance/task.ts';
 import { DnsAction, DnsTrigger, dnsTargetSchema, type DnsTarget } from '../target.ts';
 
 /** The fields of EC2 DescribeInstances and Route 53 ListResourceRecordSets this task reads. */
@@ -41,14 +42,22 @@ export const planDnsChangeInput = z.looseObject({
   plan: z.optional(z.looseObject({ current: recordViewSchema })),
   /** Route 53's InvalidChangeBatch for the previous plan's batch, as the state machine caught it. */
   rejection: z.optional(z.looseObject({ Error: z.string(), Cause: z.string() })),
+  /** What ChooseGroupInstance decided the record follows, present once the state machine has read the group. */
+  choice: z.optional(z.looseObject({ verdict: z.string(), instanceId: z.nullable(z.string()), reason: z.string() })),
 });
 
 export type PlanDnsChangeInput = z.infer<typeof planDnsChangeInput>;
 type Instance = z.infer<typeof instanceSchema>;
 type Membership = z.infer<typeof membershipSchema>;
 type RecordSet = z.infer<typeof recordSetSchema>;
+type GroupChoice = NonNullable<PlanDnsChangeInput['choice']>;
 
-export const Verdict = { InSync: 'in-sync', Change: 'change', Skip: 'skip' } as const;
+/**
+ * `read-group`: the launch event names an instance already InService whose address the record does not
+ * hold; whether the event is late depends on the group's other instances, so the state machine reads
+ * the group (DescribeGroup, ChooseGroupInstance) and plans again with its `choice`.
+ */
+export const Verdict = { InSync: 'in-sync', Change: 'change', Skip: 'skip', ReadGroup: 'read-group' } as const;
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
 export interface RecordChange {
@@ -75,12 +84,12 @@ export const maxConflicts = 3;
 
 const GROUP_TAG = 'aws:autoscaling:groupName';
 const LIVE_STATES = new Set(['pending', 'running']);
-/** Auto Scaling lifecycle states in which an instance is entering or in service. */
-const JOINING_STATES = new Set(['Pending', 'Pending:Wait', 'Pending:Proceed', 'InService']);
 
 /**
  * Decides what, if anything, to change in the record. Guards raise named errors (a foreign or
- * public address is never written); stale or duplicate events end in `skip` or `in-sync`. The
+ * public address is never written); stale or duplicate events end in `skip` or `in-sync`. A launch
+ * event for an instance already InService ends in `read-group` until the state machine brings the
+ * group's `choice`, which decides whether the event is late (see `lateness`). The
  * batch DELETEs exactly what was read, so if another execution changed the record since, Route 53
  * rejects the whole batch and the state machine reads again and calls this with the `rejection`:
  * a record that moved is a conflict, planned afresh (at most `maxConflicts` times, then
@@ -99,7 +108,7 @@ export function planDnsChange(input: PlanDnsChangeInput): DnsPlan {
   if (instance) assertInGroup(instance, membership, target);
 
   const upsert = target.action === DnsAction.Upsert || (target.action === DnsAction.FollowGroup && instance !== undefined);
-  return upsert ? planUpsert(target, instance, membership, current, currentView) : planRemove(target, instance, current, currentView);
+  return upsert ? planUpsert(target, instance, membership, input.choice, current, currentView) : planRemove(target, instance, current, currentView);
 }
 
 /** A rejected batch is a conflict only when the record read again is not the record the batch was planned from. */
@@ -128,6 +137,7 @@ function planUpsert(
   target: DnsTarget,
   instance: Instance | undefined,
   membership: Membership | undefined,
+  choice: GroupChoice | undefined,
   current: RecordSet | undefined,
   currentView: DnsPlan['current'],
 ): DnsPlan {
@@ -138,8 +148,10 @@ function planUpsert(
   }
   const address = allowedAddress(instance, target);
   if (current && isExactly(current, address, target.ttl)) return unchanged(currentView, Verdict.InSync, `${target.recordName} already points at ${address}`, address);
-  const stale = staleness(target, instance, membership, current);
+  const stale = staleness(target, instance, membership);
   if (stale) return unchanged(currentView, Verdict.Skip, stale);
+  const late = lateness(target, instance, membership, choice, currentView);
+  if (late) return late;
   const changes: RecordChange[] = [];
   if (current) changes.push({ Action: 'DELETE', ResourceRecordSet: current });
   changes.push({
@@ -184,19 +196,37 @@ function firstInstance(input: PlanDnsChangeInput): Instance | undefined {
 }
 
 /**
- * Why an event for a running instance must not take the record: the instance is leaving the
- * group (Terminating, Detaching, Standby, a warm pool), or its launch lifecycle action was
- * handled long ago and the record now points at another instance (a late event).
+ * Why an event for a running instance must not take the record: the instance is leaving the group
+ * (Terminating, Detaching, Standby, a warm pool) or has left it.
  */
-function staleness(target: DnsTarget, instance: Instance, membership: Membership | undefined, current: RecordSet | undefined): string | undefined {
+function staleness(target: DnsTarget, instance: Instance, membership: Membership | undefined): string | undefined {
   if (!membership) return `instance ${instance.InstanceId} is no longer in group ${target.autoScalingGroupName}`;
   if (!JOINING_STATES.has(membership.LifecycleState)) {
     return `instance ${instance.InstanceId} is ${membership.LifecycleState}: the event is stale and the record is left to the live instance`;
   }
-  if (target.trigger === DnsTrigger.LaunchLifecycle && membership.LifecycleState === 'InService' && current) {
-    return `instance ${instance.InstanceId} went InService long ago and ${target.recordName} now points at ${recordValues(current).join(',') || 'an alias'}: a late launch event`;
-  }
   return undefined;
+}
+
+/**
+ * A launch event for an instance already InService, whose address the record does not hold, is late
+ * unless the instance is the one the group's present state says the record follows (its newest
+ * instance, as ChooseGroupInstance decides): so a replay after a failed launch converges, and the
+ * launch event of an instance being replaced does not take the record back. The group is read only on
+ * this path (`read-group`); an instance still launching is the one Auto Scaling is bringing in and
+ * takes the record without it.
+ */
+function lateness(target: DnsTarget, instance: Instance, membership: Membership | undefined, choice: GroupChoice | undefined, currentView: DnsPlan['current']): DnsPlan | undefined {
+  const launch = target.trigger === DnsTrigger.LaunchLifecycle || target.trigger === DnsTrigger.Launch;
+  if (!launch || membership?.LifecycleState !== 'InService') return undefined;
+  if (!choice) {
+    const holds = currentView ? currentView.values.join(',') || 'an alias' : 'nothing';
+    return unchanged(currentView, Verdict.ReadGroup, `instance ${instance.InstanceId} is InService and ${target.recordName} holds ${holds}: the group's instances decide whether this launch event is late`);
+  }
+  if (choice.verdict === GroupVerdict.Repair && choice.instanceId === instance.InstanceId) return undefined;
+  if (choice.verdict === GroupVerdict.Repair) {
+    return unchanged(currentView, Verdict.Skip, `instance ${instance.InstanceId} is not the instance the record follows (${choice.reason}): a late launch event`);
+  }
+  return unchanged(currentView, Verdict.Skip, `${target.recordName} left as it is for instance ${instance.InstanceId}: ${choice.reason}`);
 }
 
 /** The group Auto Scaling reports is authoritative; the tag stays on instances that left their group. */

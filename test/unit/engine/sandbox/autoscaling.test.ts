@@ -205,6 +205,22 @@ describe('simulation helpers', () => {
     expect(() => account.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.2.41', withLifecycleAction: true })).toThrow(InvalidSandboxRequest);
   });
 
+  it('launches a replacement beside the instance it replaces without raising desired capacity or the maximum', () => {
+    const { account } = sandbox();
+    const scaledOut = sandbox().account;
+    const replacement = account.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.2.30', replacement: true });
+    scaledOut.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.2.30' });
+    const size = (of: typeof account) => {
+      const group = of.snapshot().autoScaling.groups.find((candidate) => candidate.name === 'weblogic-admin');
+      return { desired: group?.desiredCapacity, max: group?.maxSize, members: group?.instances.length };
+    };
+    expect(size(account)).toEqual({ desired: 1, max: 1, members: 2 });
+    expect(size(scaledOut)).toEqual({ desired: 2, max: 2, members: 2 });
+    expect(lifecycleState(account, 'weblogic-admin', replacement.instanceId)).toBe('Pending:Wait');
+    account.terminateInstance({ instanceId: weblogicInstance, withLifecycleAction: false });
+    expect(size(account)).toEqual({ desired: 1, max: 1, members: 1 });
+  });
+
   it('terminates without a lifecycle action when asked to', () => {
     const { account } = sandbox();
     account.terminateInstance({ instanceId: weblogicInstance, withLifecycleAction: false });
@@ -248,5 +264,9 @@ describe('simulation helpers', () => {
     expect(() => account.launchInstance({ group: 'weblogic-admin', instanceId: weblogicInstance, privateIpAddress: '10.20.2.30' })).toThrow(/already exists/);
     expect(() => account.terminateInstance({ instanceId: 'i-0a3f5c2e9b7d41000' })).toThrow(/already terminated/);
     expect(account.snapshot()).toEqual(before);
+    account.terminateInstance({ instanceId: weblogicInstance, withLifecycleAction: false });
+    const emptied = account.snapshot();
+    expect(() => account.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.2.30', replacement: true })).toThrow(/has no instance for a replacement to replace/);
+    expect(account.snapshot()).toEqual(emptied);
   });
 });

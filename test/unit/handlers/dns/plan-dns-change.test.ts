@@ -86,14 +86,59 @@ describe('planDnsChange against stale launch events', () => {
     expect(plan).toMatchObject({ verdict: 'skip', reason: 'instance i-0new is no longer in group weblogic-admin' });
   });
 
-  it('skips a late launch lifecycle event once the record points at another instance', () => {
+  it('does not skip an instance that went InService while the record points elsewhere: it reads the group first', () => {
     const plan = planDnsChange({ target: target(), instance: instance(), membership: membership('InService'), current: { RecordSets: [record('10.20.5.5')] } });
-    expect(plan).toMatchObject({ verdict: 'skip', reason: expect.stringContaining('a late launch event') });
+    expect(plan).toEqual({
+      verdict: 'read-group',
+      reason: "instance i-0new is InService and admin.weblogic.corp.internal. holds 10.20.5.5: the group's instances decide whether this launch event is late",
+      desired: null,
+      current: { values: ['10.20.5.5'], ttl: 60 },
+      changeBatch: null,
+      after: null,
+    });
   });
 
-  it('still writes a missing record for an InService instance', () => {
-    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership('InService'), current: { RecordSets: [] } });
+  it('reads the group for a missing record too, and for a plain Launch Successful', () => {
+    expect(planDnsChange({ target: target(), instance: instance(), membership: membership('InService'), current: { RecordSets: [] } }).verdict).toBe('read-group');
+    expect(planDnsChange({ target: target({ trigger: 'launch' }), instance: instance(), membership: membership('InService'), current: { RecordSets: [] } }).verdict).toBe('read-group');
+  });
+
+  it('takes the record for an InService instance the group follows (a replay after a failed launch)', () => {
+    const choice = { verdict: 'repair', instanceId: 'i-0new', reason: 'weblogic-admin is served by i-0new, its newest instance' };
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership('InService'), current: { RecordSets: [record('10.20.5.5')] }, choice });
+    expect(plan).toMatchObject({ verdict: 'change', desired: '10.20.1.7', current: { values: ['10.20.5.5'] } });
+  });
+
+  it('skips the late launch event of an instance the group no longer follows', () => {
+    const choice = { verdict: 'repair', instanceId: 'i-0newer', reason: 'weblogic-admin is served by i-0newer, its newest instance' };
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership('InService'), current: { RecordSets: [record('10.20.5.5')] }, choice });
+    expect(plan).toMatchObject({
+      verdict: 'skip',
+      reason: 'instance i-0new is not the instance the record follows (weblogic-admin is served by i-0newer, its newest instance): a late launch event',
+      changeBatch: null,
+    });
+  });
+
+  it('leaves the record as it is when the group refuses to choose, saying why', () => {
+    const choice = { verdict: 'refused', instanceId: null, reason: 'weblogic-admin has 2 InService instances (i-0new, i-0old) and a MaxSize of 2; expected one' };
+    const plan = planDnsChange({ target: target(), instance: instance(), membership: membership('InService'), current: { RecordSets: [record('10.20.5.5')] }, choice });
+    expect(plan).toMatchObject({ verdict: 'skip', reason: `admin.weblogic.corp.internal. left as it is for instance i-0new: ${choice.reason}` });
+  });
+
+  it('does not read the group for an instance still launching, nor when the record already holds it', () => {
+    expect(planDnsChange({ target: target(), instance: instance(), membership: membership('Pending:Wait'), current: { RecordSets: [record('10.20.5.5')] } }).verdict).toBe('change');
+    expect(planDnsChange({ target: target(), instance: instance(), membership: membership('InService'), current: { RecordSets: [record('10.20.1.7')] } }).verdict).toBe('in-sync');
+  });
+
+  it('does not read the group again for a reconcile: the parent already chose', () => {
+    const plan = planDnsChange({ target: target({ trigger: 'reconcile' }), instance: instance(), membership: membership('InService'), current: { RecordSets: [record('10.20.5.5')] } });
     expect(plan.verdict).toBe('change');
+  });
+
+  it('applies the guards before reading the group', () => {
+    expect(() => planDnsChange({ target: target(), instance: instance({ ip: '10.99.0.1' }), membership: membership('InService'), current: { RecordSets: [record('10.20.5.5')] } })).toThrowError(
+      expect.objectContaining({ name: 'AddressNotAllowed' }),
+    );
   });
 
   it('takes the group Auto Scaling reports over the instance tag', () => {

@@ -41,17 +41,40 @@ describe('startDnsReconcile', () => {
   });
 });
 
-const described = (...instances: { InstanceId: string; LifecycleState: string }[]) => ({
+type Member = { InstanceId: string; LifecycleState: string };
+
+const described = (...instances: Member[]) => inGroup(1, ...instances);
+
+/** A DescribeAutoScalingGroups answer for group `a` with this MaxSize, as the state machine passes it. */
+const inGroup = (maxSize: number, ...instances: Member[]) => ({
   group: { autoScalingGroupName: 'a' },
-  described: { Groups: [{ AutoScalingGroupName: 'a', Instances: instances }] },
+  described: { Groups: [{ AutoScalingGroupName: 'a', MaxSize: maxSize, Instances: instances }] },
 });
+
+/** The same, once DescribeCandidates has read EC2's launch times: `launches` maps instance id to LaunchTime (and state). */
+const withLaunchTimes = (choice: ReturnType<typeof inGroup>, launches: Record<string, string | [string, string]>) => ({
+  ...choice,
+  described: {
+    ...choice.described,
+    instances: {
+      Reservations: Object.entries(launches).map(([InstanceId, launch]) => {
+        const [LaunchTime, state] = typeof launch === 'string' ? [launch, 'running'] : launch;
+        return { Instances: [{ InstanceId, LaunchTime, State: { Name: state } }] };
+      }),
+    },
+  },
+});
+
+const inService = (InstanceId: string): Member => ({ InstanceId, LifecycleState: 'InService' });
+const launching = (InstanceId: string): Member => ({ InstanceId, LifecycleState: 'Pending:Wait' });
 
 describe('chooseGroupInstance', () => {
   it('repairs towards the one InService instance', () => {
-    expect(chooseGroupInstance(described({ InstanceId: 'i-1', LifecycleState: 'InService' }, { InstanceId: 'i-0', LifecycleState: 'Terminating' }))).toEqual({
+    expect(chooseGroupInstance(described(inService('i-1'), { InstanceId: 'i-0', LifecycleState: 'Terminating' }))).toEqual({
       verdict: 'repair',
       instanceId: 'i-1',
       reason: 'a is served by i-1',
+      candidates: [],
     });
   });
 
@@ -60,16 +83,65 @@ describe('chooseGroupInstance', () => {
   });
 
   it('leaves a launching group to the launch workflow', () => {
-    expect(chooseGroupInstance(described({ InstanceId: 'i-2', LifecycleState: 'Pending:Wait' }))).toMatchObject({ verdict: 'skip', instanceId: null });
-  });
-
-  it('refuses to guess between several InService instances', () => {
-    const choice = chooseGroupInstance(described({ InstanceId: 'i-1', LifecycleState: 'InService' }, { InstanceId: 'i-2', LifecycleState: 'InService' }));
-    expect(choice).toEqual({ verdict: 'refused', instanceId: null, reason: 'a has 2 InService instances (i-1, i-2); expected one' });
+    expect(chooseGroupInstance(described(launching('i-2')))).toMatchObject({ verdict: 'skip', instanceId: null });
   });
 
   it('refuses a group that does not exist', () => {
     expect(chooseGroupInstance({ group: { autoScalingGroupName: 'a' }, described: { Groups: [] } })).toMatchObject({ verdict: 'refused' });
+  });
+
+  describe('in a group whose MaxSize is 1 (a replacement under way)', () => {
+    const replacing = inGroup(1, inService('i-old'), inService('i-new'));
+
+    it('asks for the launch times of its live instances first', () => {
+      expect(chooseGroupInstance(replacing)).toMatchObject({ verdict: 'compare', instanceId: null, candidates: ['i-old', 'i-new'] });
+    });
+
+    it('follows the newest instance by EC2 LaunchTime', () => {
+      const choice = chooseGroupInstance(withLaunchTimes(replacing, { 'i-old': '2025-01-13T07:45:02.000Z', 'i-new': '2025-03-02T10:00:00.000Z' }));
+      expect(choice).toEqual({
+        verdict: 'repair',
+        instanceId: 'i-new',
+        reason: 'a is served by i-new, its newest instance (launched 2025-03-02T10:00:00.000Z), which replaces i-old',
+        candidates: [],
+      });
+    });
+
+    it('follows the newest whatever order Auto Scaling lists them in', () => {
+      const choice = chooseGroupInstance(withLaunchTimes(inGroup(1, inService('i-new'), inService('i-old')), { 'i-new': '2025-03-02T10:00:00Z', 'i-old': '2025-01-13T07:45:02Z' }));
+      expect(choice).toMatchObject({ verdict: 'repair', instanceId: 'i-new' });
+    });
+
+    it('leaves the record to the launch workflow while the newest is still launching', () => {
+      const choice = chooseGroupInstance(withLaunchTimes(inGroup(1, inService('i-old'), launching('i-new')), { 'i-old': '2025-01-13T07:45:02Z', 'i-new': '2025-03-02T10:00:00Z' }));
+      expect(choice).toMatchObject({ verdict: 'skip', instanceId: null, reason: 'a is launching i-new; the launch workflow sets the record' });
+    });
+
+    it('follows an older InService instance when the newer one is no longer running in EC2', () => {
+      const choice = chooseGroupInstance(withLaunchTimes(replacing, { 'i-old': '2025-01-13T07:45:02Z', 'i-new': ['2025-03-02T10:00:00Z', 'shutting-down'] }));
+      expect(choice).toMatchObject({ verdict: 'repair', instanceId: 'i-old' });
+    });
+
+    it('refuses to guess between instances launched at the same time', () => {
+      const choice = chooseGroupInstance(withLaunchTimes(replacing, { 'i-old': '2025-03-02T10:00:00Z', 'i-new': '2025-03-02T10:00:00Z' }));
+      expect(choice).toMatchObject({ verdict: 'refused', reason: 'a has 2 instances launched at the same time (i-old, i-new); expected one newest' });
+    });
+
+    it('refuses to guess when EC2 does not report a candidate', () => {
+      const choice = chooseGroupInstance(withLaunchTimes(replacing, { 'i-old': '2025-01-13T07:45:02Z' }));
+      expect(choice).toMatchObject({ verdict: 'refused', reason: 'a: EC2 does not report i-new, so which instance is newest is not known' });
+    });
+  });
+
+  describe('in a group allowed more than one instance (a scale-out)', () => {
+    it('refuses to guess between several InService instances', () => {
+      const choice = chooseGroupInstance(inGroup(2, inService('i-1'), inService('i-2')));
+      expect(choice).toEqual({ verdict: 'refused', instanceId: null, reason: 'a has 2 InService instances (i-1, i-2) and a MaxSize of 2; expected one', candidates: [] });
+    });
+
+    it('leaves the record to the launch workflow while an instance is launching', () => {
+      expect(chooseGroupInstance(inGroup(2, inService('i-1'), launching('i-2')))).toMatchObject({ verdict: 'skip', reason: 'a is launching i-2; the launch workflow sets the record' });
+    });
   });
 });
 
