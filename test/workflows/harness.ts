@@ -20,15 +20,19 @@ export function devConfig(change: (raw: Json) => void = () => {}): OpsflowConfig
   return parseConfig(raw, 'config/dev.json');
 }
 
-/** A sandbox from a seed fixture (optionally changed) and an engine over it, built with the real definitions. */
+/**
+ * A sandbox from a seed fixture (optionally changed) and an engine over it, built with the real
+ * definitions. `randomSeed` seeds both (ids, `fraction` fault decisions, retry jitter).
+ */
 export async function world(
-  options: { seed?: string; changeSeed?: (seed: Json) => void; sandbox?: SandboxOptions; config?: OpsflowConfig } = {},
+  options: { seed?: string; changeSeed?: (seed: Json) => void; sandbox?: SandboxOptions; config?: OpsflowConfig; randomSeed?: number } = {},
 ): Promise<{ sandbox: SandboxAccount; engine: Engine; config: OpsflowConfig }> {
   const seed = readJson(options.seed ?? 'test/fixtures/sandbox/instance-dns.json');
   options.changeSeed?.(seed);
-  const sandbox = SandboxAccount.fromSeed(seed, options.sandbox);
+  const randomSeed = options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed };
+  const sandbox = SandboxAccount.fromSeed(seed, { ...randomSeed, ...options.sandbox });
   const config = options.config ?? devConfig();
-  const engine = await Engine.create({ config, target: sandboxTarget(sandbox) });
+  const engine = await Engine.create({ config, target: sandboxTarget(sandbox), ...randomSeed });
   return { sandbox, engine, config };
 }
 

@@ -241,7 +241,7 @@ describe('instance-dns: a replayed launch converges', () => {
   });
 
   it('skips the replay when a newer replacement has come since, leaving the record to it', async () => {
-    const { sandbox, engine, event } = await failedLaunch(beforeTheWrite[0], { sandbox: { clock: tickingClock() } });
+    const { sandbox, engine, event } = await failedLaunch(beforeTheWrite[0]);
     const newer = sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.1.88', withLifecycleAction: false, replacement: true });
 
     const [replay] = await engine.send(event);
@@ -331,11 +331,6 @@ const abandonOnFailure = () =>
 const stateOf = (execution: ExecutionRecord | undefined, name: string) => execution?.states.find((state) => state.name === name);
 
 /** A sandbox clock a second further on at each reading, so instances launched one after the other never share a LaunchTime. */
-function tickingClock(start = '2025-03-01T09:00:00Z'): () => Date {
-  let now = Date.parse(start);
-  return () => new Date((now += 1000));
-}
-
 /**
  * A sandbox whose record someone else changes just before the workflow's Route 53 writes: `edit`
  * runs before each ChangeResourceRecordSets call reaches the sandbox (its argument counts them).
@@ -669,9 +664,10 @@ describe('instance-dns: terminate', () => {
   });
 
   it('points the record of a group without hooks at its newest instance while a replacement is under way', async () => {
-    const { sandbox, engine } = await world({ sandbox: { clock: tickingClock() } });
+    const { sandbox, engine } = await world();
     const { instanceId: first } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.4', replacement: true });
     sandbox.terminateInstance({ instanceId: REPORTS });
+    await engine.advanceTime(60);
     const { instanceId: newest } = sandbox.launchInstance({ group: 'reports-admin', privateIpAddress: '10.30.4.5', replacement: true });
 
     const [execution] = await engine.send(terminateSuccessfulEvent(REPORTS));

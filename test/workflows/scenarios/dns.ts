@@ -15,17 +15,17 @@ function dnsOutcome(sandbox: SandboxAccount): unknown {
 }
 
 /** A new weblogic-admin instance waiting in Pending:Wait, and its launch lifecycle event. */
-async function launch(address: string) {
-  const context = await world();
-  const { instanceId, lifecycleActionToken } = context.sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: address, withLifecycleAction: true });
+async function launch(address: string, randomSeed?: number) {
+  const context = await world({ randomSeed });
+  const { instanceId, lifecycleActionToken } = context.sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: address, withLifecycleAction: true, replacement: true });
   return { ...context, event: launchLifecycleEvent(instanceId, lifecycleActionToken ?? '') };
 }
 
 export const dnsScenarios: readonly Scenario[] = [
   {
     name: 'a launch with a lifecycle hook takes the record, then completes the action',
-    async setup() {
-      const { engine, sandbox, event } = await launch('10.20.1.77');
+    async setup(randomSeed) {
+      const { engine, sandbox, event } = await launch('10.20.1.77', randomSeed);
       return { engine, sandbox, act: () => executionsOf(engine, () => engine.send(event)) };
     },
     outcome: dnsOutcome,
@@ -65,9 +65,29 @@ export const dnsScenarios: readonly Scenario[] = [
     outcome: dnsOutcome,
   },
   {
-    name: 'the schedule reconciles a record that drifted',
+    name: 'a replayed launch of a replacement already in service (released by a failed run) takes the record',
+    async setup() {
+      const { engine, sandbox, event } = await launch('10.20.1.79');
+      engine.injectFault({ service: 'ec2', workflow: 'instance-dns', state: 'DescribeInstance', error: 'RequestLimitExceeded' });
+      await engine.send(event);
+      engine.clearFaults();
+      return { engine, sandbox, act: () => executionsOf(engine, () => engine.send(event)) };
+    },
+    outcome: dnsOutcome,
+  },
+  {
+    name: 'the schedule follows the newest instance while a replacement is under way',
     async setup() {
       const { engine, sandbox } = await world();
+      sandbox.launchInstance({ group: 'weblogic-admin', privateIpAddress: '10.20.1.80', replacement: true });
+      return { engine, sandbox, act: () => executionsOf(engine, () => engine.runSchedule('dns-reconcile')) };
+    },
+    outcome: dnsOutcome,
+  },
+  {
+    name: 'the schedule reconciles a record that drifted',
+    async setup(randomSeed) {
+      const { engine, sandbox } = await world({ randomSeed });
       sandbox.setRecord(ZONE, { name: WEBLOGIC_RECORD, type: 'A', ttl: 60, values: ['10.20.9.99'] });
       return { engine, sandbox, act: () => executionsOf(engine, () => engine.runSchedule('dns-reconcile')) };
     },

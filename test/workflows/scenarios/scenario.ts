@@ -8,7 +8,8 @@ import type { SandboxAccount } from '../../../engine/sandbox/index.ts';
  */
 export interface Scenario {
   readonly name: string;
-  setup(): Promise<{ engine: Engine; sandbox: SandboxAccount; act: () => Promise<ExecutionRecord[]> }>;
+  /** `randomSeed` (default 1) seeds the world's ids and `fraction` fault decisions. */
+  setup(randomSeed?: number): Promise<{ engine: Engine; sandbox: SandboxAccount; act: () => Promise<ExecutionRecord[]> }>;
   outcome(sandbox: SandboxAccount): unknown;
 }
 
