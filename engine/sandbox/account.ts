@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { InitializeHandlerOutput, InitializeMiddleware, Pluggable } from '@smithy/types';
 import { Clock } from '../clock.ts';
 import { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, SandboxUnsupportedOperation, SimulatedAwsError } from './errors.ts';
+import { buildStore, snapshotOf } from './account-store.ts';
 import { FaultInjector, faultMessage, isEngineScoped, type FaultRule } from './faults.ts';
 import { IdSource } from './ids.ts';
 import { parseSeed } from './seed.ts';
@@ -17,7 +18,7 @@ import {
 import { defaultEventBus } from './services/eventbridge.ts';
 import { sandboxServices } from './services/index.ts';
 import { investigationAt } from './services/detective.ts';
-import { findZone, isNameInZone, normaliseDnsName } from './services/route53.ts';
+import { findZone, isNameInZone, normaliseDnsName, recordKey } from './services/route53.ts';
 import { asffProblem, findFinding, importFindings } from './services/securityhub.ts';
 import {
   FindingUpdateErrorCode,
@@ -25,11 +26,13 @@ import {
   type DetectiveInvestigationState,
   type EventBridgeEvent,
   type FindingUpdateErrorCodeName,
-  type HostedZoneState,
   type PublishedEventState,
   type ResourceRecordState,
   type SandboxState,
+  type SandboxStore,
+  type StoredHostedZone,
 } from './state.ts';
+import { deepFreeze, Journal } from './store.ts';
 
 export interface SandboxOptions {
   /** Fault rules active from the first call; more can be added with `injectFault`. */
@@ -97,10 +100,13 @@ const responseMetadata = (httpStatusCode: number, requestId: string) => ({ httpS
 /**
  * An in-memory AWS account reached through the real SDK v3 clients: `client.middlewareStack.use(
  * account.plugin())` answers every command of that client from the simulation, before any
- * credential, endpoint or network step runs. Every call is atomic: a call that fails changes nothing.
+ * credential, endpoint or network step runs. Every call is atomic: a call that fails changes
+ * nothing. It is so by an undo log (engine/sandbox/store.ts), not by copying: a call costs what it
+ * reads and writes, however much the account holds.
  */
 export class SandboxAccount {
-  #state: SandboxState;
+  readonly #journal = new Journal();
+  readonly #store: SandboxStore;
   readonly #calls: (SandboxCall & { error?: string })[] = [];
   readonly #listeners = new Set<SandboxEventListener>();
   readonly #servicesByClient: ReadonlyMap<string, SandboxService>;
@@ -118,7 +124,7 @@ export class SandboxAccount {
     this.#servicesByClient = new Map(sandboxServices.map((service) => [service.clientName, service]));
     this.#faults = new FaultInjector((rule) => sandboxFaultProblem(rule), randomSeed);
     (options.faults ?? []).forEach((rule, index) => this.#faults.add(rule, `faults.${index}`));
-    this.#state = parseSeed(seed, options.source ?? 'seed', { now: this.clock.now(), ids: this.#ids });
+    this.#store = buildStore(parseSeed(seed, options.source ?? 'seed', { now: this.clock.now(), ids: this.#ids }), this.#journal);
   }
 
   /** Builds an account from a seed object (the JSON shape documented in README.md). */
@@ -148,11 +154,11 @@ export class SandboxAccount {
   }
 
   get accountId(): string {
-    return this.#state.accountId;
+    return this.#store.accountId;
   }
 
   get region(): string {
-    return this.#state.region;
+    return this.#store.region;
   }
 
   /**
@@ -200,9 +206,13 @@ export class SandboxAccount {
     return this.#calls.filter((call) => (service === undefined || call.service === service) && (operation === undefined || call.operation === operation)).length;
   }
 
-  /** A deep, JSON-serialisable copy of the whole account. */
+  /**
+   * A deep, JSON-serialisable copy of the whole account, as of the clock's now (a running
+   * investigation whose time is up shows its outcome). Records are in ListResourceRecordSets
+   * order, everything else in the order it was added.
+   */
   snapshot(): SandboxState {
-    return structuredClone(this.#state);
+    return snapshotOf(this.#store, this.clock.now());
   }
 
   /** Scale-out by one instance: `Pending:Wait` with open lifecycle actions when the group has a launching hook. */
@@ -225,33 +235,24 @@ export class SandboxAccount {
       if (!isNameInZone(name, zone.name)) throw new InvalidSandboxRequest(`setRecord: ${name} is not in zone ${zone.name}`);
       if (!Number.isInteger(record.ttl) || record.ttl < 0) throw new InvalidSandboxRequest(`setRecord: ttl must be a non-negative integer, got ${record.ttl}`);
       if (record.values.length === 0) throw new InvalidSandboxRequest('setRecord: a record needs at least one value (use deleteRecord to remove one)');
-      const next: ResourceRecordState = { name, type: record.type, ttl: record.ttl, values: [...record.values] };
-      const index = zone.records.findIndex((existing) => existing.name === name && existing.type === record.type);
-      if (index >= 0) zone.records[index] = next;
-      else zone.records.push(next);
+      zone.records.put({ name, type: record.type, ttl: record.ttl, values: [...record.values] });
     });
   }
 
   deleteRecord(zoneId: string, name: string, type: string): boolean {
-    const { result } = this.#transact(({ state }) => {
-      const zone = this.#zone(state, zoneId, 'deleteRecord');
-      const before = zone.records.length;
-      zone.records = zone.records.filter((record) => !(record.name === normaliseDnsName(name) && record.type === type));
-      return zone.records.length < before;
-    });
+    const { result } = this.#transact(({ state }) => this.#zone(state, zoneId, 'deleteRecord').records.delete(recordKey({ name: normaliseDnsName(name), type })));
     return result;
   }
 
   /** A copy of the record, or undefined when the zone has none of that name and type. */
   record(zoneId: string, name: string, type: string): ResourceRecordState | undefined {
-    const zone = this.#zone(this.#state, zoneId, 'record');
-    const found = zone.records.find((record) => record.name === normaliseDnsName(name) && record.type === type);
+    const found = this.#zone(this.#store, zoneId, 'record').records.get(recordKey({ name: normaliseDnsName(name), type }));
     return found ? structuredClone(found) : undefined;
   }
 
   /** A copy of the Security Hub finding, or undefined. Without productArn, the first finding with that Id. */
   finding(id: string, productArn?: string): AsffFinding | undefined {
-    const stored = findFinding(this.#state, id, productArn);
+    const stored = findFinding(this.#store, id, productArn);
     return stored ? structuredClone(stored.finding) : undefined;
   }
 
@@ -279,17 +280,18 @@ export class SandboxAccount {
     if (!Number.isInteger(times) || times < 1) throw new InvalidSandboxRequest(`failFindingUpdates: times must be a positive integer, got ${times}`);
     this.#transact(({ state }) => {
       if (!findFinding(state, findingId, productArn)) throw new InvalidSandboxRequest(`failFindingUpdates: no Security Hub finding ${findingId}`);
-      state.securityHub.unprocessed.push({ findingId, ...(productArn === undefined ? {} : { productArn }), errorCode, timesLeft: times });
+      const pending = state.securityHub.unprocessed;
+      pending.set([...pending.get(), { findingId, ...(productArn === undefined ? {} : { productArn }), errorCode, timesLeft: times }]);
     });
   }
 
   /** Every Detective investigation, started or seeded, in the order they were created, as of the clock's now (copies). */
   investigations(): DetectiveInvestigationState[] {
     const now = this.clock.now();
-    return structuredClone(this.#state.detective.investigations).map((investigation) => investigationAt(investigation, now));
+    return structuredClone([...this.#store.detective.investigations.values()].map((investigation) => investigationAt(investigation, now)));
   }
 
-  #zone(state: SandboxState, zoneId: string, helper: string): HostedZoneState {
+  #zone(state: SandboxStore, zoneId: string, helper: string): StoredHostedZone {
     const zone = findZone(state, zoneId);
     if (!zone) throw new InvalidSandboxRequest(`${helper}: no hosted zone ${zoneId}`);
     return zone;
@@ -298,8 +300,9 @@ export class SandboxAccount {
   #handle(clientName: string | undefined, commandName: string | undefined, rawInput: unknown): object {
     const service = this.#servicesByClient.get(clientName ?? '');
     const operationName = (commandName ?? '').replace(/Command$/, '');
-    const input = structuredClone((rawInput ?? {}) as Record<string, unknown>);
-    const call: SandboxCall & { error?: string } = { service: service?.key ?? clientName ?? 'unknown', operation: operationName, input: structuredClone(input) };
+    // Cloned once, for the call record and the operation alike; frozen, so neither can change the other's.
+    const input = deepFreeze(structuredClone((rawInput ?? {}) as Record<string, unknown>));
+    const call: SandboxCall & { error?: string } = { service: service?.key ?? clientName ?? 'unknown', operation: operationName, input };
     this.#calls.push(call);
     const requestId = this.#ids.uuid();
     try {
@@ -336,31 +339,16 @@ export class SandboxAccount {
     }
   }
 
-  /** Runs a change against a working copy; commits it and delivers its events only if it returns. */
   /**
-   * Runs an operation against a draft and keeps it only if the operation returns. The draft copies
-   * a service's part of the account when the operation first reads it, so a call pays for the
-   * service it touches rather than for the whole (growing) account.
+   * Runs an operation (or a simulation helper) as one transaction of the journal: what it changed
+   * is kept if it returns, undone if it throws. Its events are published in the same transaction
+   * and delivered to listeners only once it has committed.
    */
   #transact<T>(run: (context: OperationContext) => T): { result: T; emitted: EventBridgeEvent[] } {
-    const base = this.#state;
-    const touched: Partial<Record<keyof SandboxState, unknown>> = {};
-    const draft = new Proxy(base, {
-      get: (target, key) => {
-        if (typeof key !== 'string' || !Object.hasOwn(target, key)) return Reflect.get(target, key);
-        const slice = key as keyof SandboxState;
-        if (!Object.hasOwn(touched, slice)) touched[slice] = structuredClone(target[slice]);
-        return touched[slice];
-      },
-      set: (_target, key, value) => {
-        touched[key as keyof SandboxState] = value;
-        return true;
-      },
-    });
     const deliveries: PublishedEventState[] = [];
     const emitted: EventBridgeEvent[] = [];
     const context: OperationContext = {
-      state: draft,
+      state: this.#store,
       ids: this.#ids,
       now: () => this.clock.now(),
       publish: (event, eventBusName) => {
@@ -371,9 +359,11 @@ export class SandboxAccount {
         if (this.#serviceEvents) deliveries.push({ eventBusName: defaultEventBus, event });
       },
     };
-    const result = run(context);
-    if (deliveries.length > 0) draft.eventBridge.published.push(...deliveries);
-    this.#state = { ...base, ...touched } as SandboxState;
+    const result = this.#journal.transact(() => {
+      const value = run(context);
+      for (const delivery of deliveries) this.#store.eventBridge.published.insert(delivery);
+      return value;
+    });
     for (const { event, eventBusName } of deliveries) {
       for (const listener of this.#listeners) listener(structuredClone(event), { eventBusName });
     }

@@ -41,3 +41,11 @@ export class SimulatedAwsError extends OpsflowError {
 export function awsError(code: string, message: string, members?: Record<string, unknown>): SimulatedAwsError {
   return new SimulatedAwsError(code, message, members);
 }
+
+/**
+ * The sandbox's own code changed the account outside a transaction, opened one inside another or
+ * misused a container: a defect of the sandbox, never of its caller.
+ */
+export class SandboxStoreMisuse extends OpsflowError {
+  override readonly name = 'SandboxStoreMisuse';
+}

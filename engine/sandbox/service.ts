@@ -1,12 +1,16 @@
 import type { ResponseMetadata } from '@smithy/types';
 import { ErrorModel } from '../service-errors.ts';
 import type { IdSource } from './ids.ts';
-import type { EventBridgeEvent, SandboxState } from './state.ts';
+import type { EventBridgeEvent, SandboxStore } from './state.ts';
 
 /** What a simulated operation can use. Nothing it does is kept unless it returns normally. */
 export interface OperationContext {
-  /** A working copy of the account: committed when the operation returns, dropped when it throws. */
-  readonly state: SandboxState;
+  /**
+   * The account itself. Every change goes through its containers (engine/sandbox/store.ts), which
+   * journal it: kept when the operation returns, undone when it throws. Stored entities are frozen:
+   * `edit` one to change it, or store a new one.
+   */
+  readonly state: SandboxStore;
   readonly ids: IdSource;
   now(): Date;
   /** Puts an event on a bus (PutEvents); listeners receive it once the operation has succeeded. */

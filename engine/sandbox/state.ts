@@ -1,9 +1,10 @@
 import type { Indicator } from '@aws-sdk/client-detective';
+import type { Cell, SortedTable, Table } from './store.ts';
 
 /**
- * The whole simulated account as plain JSON data: what `SandboxAccount#snapshot()` returns and what
- * every simulated operation reads and changes. Times are ISO-8601 strings; the operations turn them
- * into the `Date` objects the SDK returns.
+ * The simulated account: its entities as plain JSON data (times are ISO-8601 strings, which the
+ * operations turn into the `Date` objects the SDK returns), kept in a `SandboxStore` that the
+ * operations read and change, and given whole as a `SandboxState` by `SandboxAccount#snapshot()`.
  */
 
 export const InstanceStateCode = {
@@ -252,6 +253,7 @@ export interface IamRoleState {
   createDate: string;
 }
 
+/** The whole account as `SandboxAccount#snapshot()` gives it (and as a seed is read into). */
 export interface SandboxState {
   accountId: string;
   region: string;
@@ -268,4 +270,46 @@ export interface SandboxState {
     investigations: DetectiveInvestigationState[];
   };
   iam: { users: IamUserState[]; roles: IamRoleState[] };
+}
+
+/** What orders records in ListResourceRecordSets: name and type. */
+export interface RecordKey {
+  name: string;
+  type: string;
+}
+
+/** A hosted zone as the account keeps it: its records by name and type, in ListResourceRecordSets order. */
+export interface StoredHostedZone extends Omit<HostedZoneState, 'records'> {
+  readonly records: SortedTable<ResourceRecordState, RecordKey>;
+}
+
+/**
+ * The account as the operations see it (engine/sandbox/store.ts): each collection keyed by what
+ * calls look it up by, every change journaled so that a call that throws changes nothing.
+ */
+export interface SandboxStore {
+  readonly accountId: string;
+  readonly region: string;
+  /** By instance id. */
+  readonly ec2: { readonly instances: Table<Ec2InstanceState> };
+  /** Groups by name; the lifecycle actions open now. */
+  readonly autoScaling: { readonly groups: Table<AutoScalingGroupState>; readonly lifecycleActions: Cell<readonly LifecycleActionState[]> };
+  /** Zones by bare id (`Z…`), changes by bare id (`C…`). */
+  readonly route53: { readonly insyncAfterSeconds: number; readonly hostedZones: Table<StoredHostedZone>; readonly changes: Table<ChangeState> };
+  /** By event id. */
+  readonly eventBridge: { readonly published: Table<PublishedEventState> };
+  /** Findings by ProductArn and Id (`findingKey`), indexed by Id; the failures still to report. */
+  readonly securityHub: { readonly findings: Table<SecurityHubFindingState, 'id'>; readonly unprocessed: Cell<readonly FindingUpdateFailureState[]> };
+  readonly detective: {
+    /** By ARN. */
+    readonly graphs: Table<DetectiveGraphState>;
+    readonly investigationSeconds: number;
+    /** By entity ARN. */
+    readonly outcomes: Table<EntityOutcomeState>;
+    readonly defaultOutcome: InvestigationOutcomeState;
+    /** By investigation id, indexed by entity ARN. */
+    readonly investigations: Table<DetectiveInvestigationState, 'entity'>;
+  };
+  /** By name in lower case: IAM names are unique whatever their case. */
+  readonly iam: { readonly users: Table<IamUserState>; readonly roles: Table<IamRoleState> };
 }

@@ -25,22 +25,23 @@ import {
   type AutoScalingGroupState,
   type EventBridgeEvent,
   type GroupInstanceState,
+  type GroupLifecycleStateName,
   type LifecycleActionResultName,
   type LifecycleActionState,
   type LifecycleTransitionName,
-  type SandboxState,
+  type SandboxStore,
 } from '../state.ts';
 import { required } from '../validation.ts';
 import { findInstance, isInstanceId, markTerminated } from './ec2.ts';
 
 export const groupNameTag = 'aws:autoscaling:groupName';
 
-export function findGroup(state: SandboxState, name: string): AutoScalingGroupState | undefined {
-  return state.autoScaling.groups.find((group) => group.name === name);
+export function findGroup(state: SandboxStore, name: string): AutoScalingGroupState | undefined {
+  return state.autoScaling.groups.get(name);
 }
 
-export function groupOfInstance(state: SandboxState, instanceId: string): { group: AutoScalingGroupState; member: GroupInstanceState } | undefined {
-  for (const group of state.autoScaling.groups) {
+export function groupOfInstance(state: SandboxStore, instanceId: string): { group: AutoScalingGroupState; member: GroupInstanceState } | undefined {
+  for (const group of state.autoScaling.groups.values()) {
     const member = group.instances.find((candidate) => candidate.instanceId === instanceId);
     if (member) return { group, member };
   }
@@ -51,13 +52,13 @@ function isTerminating(member: GroupInstanceState): boolean {
   return member.lifecycleState.startsWith('Terminating');
 }
 
-/** A scaling activity changes desired capacity first; the sandbox keeps it equal to the live members. */
+/** A scaling activity changes desired capacity first; the sandbox keeps it equal to the live members (of a group being edited). */
 function resizeToMembers(group: AutoScalingGroupState): void {
   group.desiredCapacity = group.instances.filter((member) => !isTerminating(member)).length;
   group.maxSize = Math.max(group.maxSize, group.desiredCapacity);
 }
 
-function instanceArn(state: SandboxState, instanceId: string): string {
+function instanceArn(state: SandboxStore, instanceId: string): string {
   return `arn:aws:ec2:${state.region}:${state.accountId}:instance/${instanceId}`;
 }
 
@@ -117,15 +118,33 @@ function openLifecycleActions(context: OperationContext, group: AutoScalingGroup
       startedAt: context.now().toISOString(),
       heartbeats: 0,
     }));
-  context.state.autoScaling.lifecycleActions.push(...actions);
+  const open = context.state.autoScaling.lifecycleActions;
+  open.set([...open.get(), ...actions]);
   for (const action of actions) context.emit(lifecycleActionEvent(context, group, action));
   return actions;
 }
 
+/** Closes the open actions that `closes` picks. */
+function closeLifecycleActions(state: SandboxStore, closes: (action: LifecycleActionState) => boolean): void {
+  const open = state.autoScaling.lifecycleActions;
+  if (open.get().some(closes)) open.set(open.get().filter((action) => !closes(action)));
+}
+
+/** The group, being edited: its copy for this operation. */
+function editGroup(state: SandboxStore, name: string): AutoScalingGroupState {
+  const group = state.autoScaling.groups.edit(name);
+  if (!group) throw new InvalidSandboxRequest(`no Auto Scaling group named ${name}`);
+  return group;
+}
+
+/** Moves a member of a group being edited to another lifecycle state. */
+function moveMember(group: AutoScalingGroupState, instanceId: string, lifecycleState: GroupLifecycleStateName): void {
+  for (const member of group.instances) if (member.instanceId === instanceId) member.lifecycleState = lifecycleState;
+}
+
 function removeFromGroupAndTerminate(context: OperationContext, group: AutoScalingGroupState, instanceId: string): void {
   group.instances = group.instances.filter((member) => member.instanceId !== instanceId);
-  const instance = findInstance(context.state, instanceId);
-  if (instance) markTerminated(instance);
+  markTerminated(context.state, instanceId);
   resizeToMembers(group);
 }
 
@@ -136,18 +155,16 @@ function removeFromGroupAndTerminate(context: OperationContext, group: AutoScali
  */
 function finishTransition(
   context: OperationContext,
-  group: AutoScalingGroupState,
+  groupName: string,
   instanceId: string,
   transition: LifecycleTransitionName,
   result: LifecycleActionResultName,
 ): void {
-  context.state.autoScaling.lifecycleActions = context.state.autoScaling.lifecycleActions.filter(
-    (action) => !(action.instanceId === instanceId && action.transition === transition),
-  );
-  const member = group.instances.find((candidate) => candidate.instanceId === instanceId);
-  if (!member) return;
+  closeLifecycleActions(context.state, (action) => action.instanceId === instanceId && action.transition === transition);
+  if (!findGroup(context.state, groupName)?.instances.some((member) => member.instanceId === instanceId)) return;
+  const group = editGroup(context.state, groupName);
   if (transition === LifecycleTransition.Launching && result === LifecycleActionResult.Continue) {
-    member.lifecycleState = GroupLifecycleState.InService;
+    moveMember(group, instanceId, GroupLifecycleState.InService);
     context.emit(activityEvent(context, group, instanceId, 'launch'));
     return;
   }
@@ -170,7 +187,7 @@ interface LifecycleActionReference {
  * whether the action was completed, timed out or never existed, so only the instance's lifecycle
  * state tells a caller which.
  */
-function findOpenAction(state: SandboxState, input: LifecycleActionReference): LifecycleActionState {
+function findOpenAction(state: SandboxStore, input: LifecycleActionReference): LifecycleActionState {
   const groupName = required(input.AutoScalingGroupName, 'ValidationError', 'autoScalingGroupName');
   const hookName = required(input.LifecycleHookName, 'ValidationError', 'lifecycleHookName');
   const token = input.LifecycleActionToken;
@@ -178,7 +195,7 @@ function findOpenAction(state: SandboxState, input: LifecycleActionReference): L
   if (token === undefined && instanceId === undefined) {
     throw awsError('ValidationError', 'Either LifecycleActionToken or InstanceId must be specified');
   }
-  const action = state.autoScaling.lifecycleActions.find(
+  const action = state.autoScaling.lifecycleActions.get().find(
     (candidate) =>
       candidate.group === groupName &&
       candidate.hook === hookName &&
@@ -202,7 +219,7 @@ function toLaunchTemplate(group: AutoScalingGroupState): LaunchTemplateSpecifica
   };
 }
 
-function toGroup(group: AutoScalingGroupState, state: SandboxState, includeInstances: boolean): AutoScalingGroup {
+function toGroup(group: AutoScalingGroupState, state: SandboxStore, includeInstances: boolean): AutoScalingGroup {
   const launchTemplate = toLaunchTemplate(group);
   return {
     AutoScalingGroupName: group.name,
@@ -273,7 +290,8 @@ export const autoScalingService: SandboxService = {
       (input, { state }) => {
         const maxRecords = pageSize(input.MaxRecords, 100);
         const names = input.AutoScalingGroupNames;
-        const groups = names === undefined || names.length === 0 ? state.autoScaling.groups : state.autoScaling.groups.filter((group) => names.includes(group.name));
+        const all = [...state.autoScaling.groups.values()];
+        const groups = names === undefined || names.length === 0 ? all : all.filter((group) => names.includes(group.name));
         const start = pageStart(input.NextToken);
         const end = start + maxRecords;
         return {
@@ -289,7 +307,7 @@ export const autoScalingService: SandboxService = {
       (input, { state }) => {
         const maxRecords = pageSize(input.MaxRecords, 50);
         const ids = input.InstanceIds;
-        const members = state.autoScaling.groups.flatMap((group) =>
+        const members = [...state.autoScaling.groups.values()].flatMap((group) =>
           group.instances.filter((member) => ids === undefined || ids.length === 0 || ids.includes(member.instanceId)).map((member) => ({ group, member })),
         );
         const start = pageStart(input.NextToken);
@@ -349,14 +367,13 @@ export const autoScalingService: SandboxService = {
         }
         const action = findOpenAction(context.state, input);
         const { state } = context;
-        state.autoScaling.lifecycleActions = state.autoScaling.lifecycleActions.filter((candidate) => candidate !== action);
-        const othersWaiting = state.autoScaling.lifecycleActions.some(
+        closeLifecycleActions(state, (candidate) => candidate === action);
+        const othersWaiting = state.autoScaling.lifecycleActions.get().some(
           (candidate) => candidate.instanceId === action.instanceId && candidate.transition === action.transition,
         );
         // Every hook on the transition must be completed before the instance moves on, unless one abandons.
-        const group = findGroup(state, action.group);
-        if (group && (result === LifecycleActionResult.Abandon || !othersWaiting)) {
-          finishTransition(context, group, action.instanceId, action.transition, result);
+        if (findGroup(state, action.group) && (result === LifecycleActionResult.Abandon || !othersWaiting)) {
+          finishTransition(context, action.group, action.instanceId, action.transition, result);
         }
         return {};
       },
@@ -365,7 +382,9 @@ export const autoScalingService: SandboxService = {
     RecordLifecycleActionHeartbeat: operation<RecordLifecycleActionHeartbeatCommandInput, RecordLifecycleActionHeartbeatCommandOutput>(
       ['AutoScalingGroupName', 'LifecycleHookName', 'LifecycleActionToken', 'InstanceId'],
       (input, { state }) => {
-        findOpenAction(state, input).heartbeats += 1;
+        const action = findOpenAction(state, input);
+        const open = state.autoScaling.lifecycleActions;
+        open.set(open.get().map((candidate) => (candidate === action ? { ...action, heartbeats: action.heartbeats + 1 } : candidate)));
         return {};
       },
     ),
@@ -402,28 +421,29 @@ export interface LifecycleActionSummary {
 /** Simulates a scale-out of `group` by one instance, or a replacement launch (the `launchInstance` helper). */
 export function launchGroupInstance(context: OperationContext, request: LaunchInstanceRequest): { instanceId: string; lifecycleActions: LifecycleActionSummary[] } {
   const { state, ids } = context;
-  const group = findGroup(state, request.group);
-  if (!group) throw new InvalidSandboxRequest(`launchInstance: no Auto Scaling group named ${request.group}`);
+  const current = findGroup(state, request.group);
+  if (!current) throw new InvalidSandboxRequest(`launchInstance: no Auto Scaling group named ${request.group}`);
   const instanceId = request.instanceId ?? ids.instanceId();
   if (!isInstanceId(instanceId)) throw new InvalidSandboxRequest(`launchInstance: ${instanceId} is not an EC2 instance id such as i-0123456789abcdef0`);
   if (findInstance(state, instanceId)) throw new InvalidSandboxRequest(`launchInstance: instance ${instanceId} already exists`);
   for (const address of [request.privateIpAddress, request.publicIpAddress]) {
     if (address !== undefined && !isIpv4(address)) throw new InvalidSandboxRequest(`launchInstance: ${address} is not an IPv4 address`);
   }
-  if (request.replacement && !group.instances.some((member) => !isTerminating(member))) {
-    throw new InvalidSandboxRequest(`launchInstance: group ${group.name} has no instance for a replacement to replace`);
+  if (request.replacement && !current.instances.some((member) => !isTerminating(member))) {
+    throw new InvalidSandboxRequest(`launchInstance: group ${current.name} has no instance for a replacement to replace`);
   }
-  const hasLaunchHook = group.lifecycleHooks.some((hook) => hook.transition === LifecycleTransition.Launching);
+  const hasLaunchHook = current.lifecycleHooks.some((hook) => hook.transition === LifecycleTransition.Launching);
   const withLifecycleAction = request.withLifecycleAction ?? hasLaunchHook;
   if (withLifecycleAction && !hasLaunchHook) {
-    throw new InvalidSandboxRequest(`launchInstance: group ${group.name} has no autoscaling:EC2_INSTANCE_LAUNCHING hook`);
+    throw new InvalidSandboxRequest(`launchInstance: group ${current.name} has no autoscaling:EC2_INSTANCE_LAUNCHING hook`);
   }
+  const group = editGroup(state, current.name);
   const sibling = group.instances.map((member) => findInstance(state, member.instanceId)).find((instance) => instance?.subnetId !== undefined);
   const nextZone = group.availabilityZones[group.instances.length % Math.max(group.availabilityZones.length, 1)];
   const availabilityZone = request.availabilityZone ?? nextZone ?? `${state.region}a`;
   const subnetId = request.subnetId ?? sibling?.subnetId;
   const vpcId = request.vpcId ?? sibling?.vpcId;
-  state.ec2.instances.push({
+  state.ec2.instances.insert({
     instanceId,
     reservationId: `r-0${ids.hex(16)}`,
     state: 'running',
@@ -471,19 +491,21 @@ export function terminateInstance(context: OperationContext, request: TerminateI
     throw new InvalidSandboxRequest(`terminateInstance: ${request.instanceId} is not in a group with an autoscaling:EC2_INSTANCE_TERMINATING hook`);
   }
   if (!membership) {
-    markTerminated(instance);
+    markTerminated(state, request.instanceId);
     return { lifecycleActions: [] };
   }
-  const { group, member } = membership;
-  if (isTerminating(member)) throw new InvalidSandboxRequest(`terminateInstance: instance ${request.instanceId} is already ${member.lifecycleState}`);
+  if (isTerminating(membership.member)) {
+    throw new InvalidSandboxRequest(`terminateInstance: instance ${request.instanceId} is already ${membership.member.lifecycleState}`);
+  }
   // An instance still waiting on its launch hook is terminated without completing that action.
-  state.autoScaling.lifecycleActions = state.autoScaling.lifecycleActions.filter((action) => action.instanceId !== request.instanceId);
+  closeLifecycleActions(state, (action) => action.instanceId === request.instanceId);
+  const group = editGroup(state, membership.group.name);
   if (!withLifecycleAction) {
     removeFromGroupAndTerminate(context, group, request.instanceId);
     context.emit(activityEvent(context, group, request.instanceId, 'terminate'));
     return { lifecycleActions: [] };
   }
-  member.lifecycleState = GroupLifecycleState.TerminatingWait;
+  moveMember(group, request.instanceId, GroupLifecycleState.TerminatingWait);
   resizeToMembers(group);
   const actions = openLifecycleActions(context, group, request.instanceId, LifecycleTransition.Terminating);
   return { lifecycleActions: actions.map((action) => ({ hook: action.hook, token: action.token })) };

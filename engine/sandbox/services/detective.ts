@@ -25,7 +25,7 @@ import {
   type InvestigationEntityType,
   type InvestigationOutcomeState,
   type InvestigationSeverityName,
-  type SandboxState,
+  type SandboxStore,
 } from '../state.ts';
 import { missingMemberMessage } from '../validation.ts';
 import { pageOf } from './securityhub.ts';
@@ -102,19 +102,19 @@ export function iamEntityType(arn: string): InvestigationEntityType | undefined 
   return match[2] === 'user' ? 'IAM_USER' : 'IAM_ROLE';
 }
 
-function graphOrThrow(state: SandboxState, graphArn: string | undefined): DetectiveGraphState {
+function graphOrThrow(state: SandboxStore, graphArn: string | undefined): DetectiveGraphState {
   const arn = requiredMember(graphArn, 'GraphArn');
   if (!graphArnPattern.test(arn)) throw validationError(patternMessage(arn, 'GraphArn', graphArnPattern), 'INVALID_GRAPH_ARN');
-  const graph = state.detective.graphs.find((candidate) => candidate.arn === arn);
+  const graph = state.detective.graphs.get(arn);
   if (!graph) throw notFound();
   return graph;
 }
 
-function investigationOrThrow(state: SandboxState, graph: DetectiveGraphState, investigationId: string | undefined): DetectiveInvestigationState {
+function investigationOrThrow(state: SandboxStore, graph: DetectiveGraphState, investigationId: string | undefined): DetectiveInvestigationState {
   const id = requiredMember(investigationId, 'InvestigationId');
   if (!investigationIdPattern.test(id)) throw validationError(patternMessage(id, 'InvestigationId', investigationIdPattern));
-  const investigation = state.detective.investigations.find((candidate) => candidate.graphArn === graph.arn && candidate.investigationId === id);
-  if (!investigation) throw notFound();
+  const investigation = state.detective.investigations.get(id);
+  if (investigation?.graphArn !== graph.arn) throw notFound();
   return investigation;
 }
 
@@ -158,22 +158,20 @@ function pageSize(requested: number | undefined, max: number): number {
 const expiredToken = (): SimulatedAwsError => validationError('The pagination token is not valid (expired, or from a request with other arguments).');
 
 /** The outcome configured for the entity, else the default one. */
-function outcomeFor(state: SandboxState, entityArn: string): InvestigationOutcomeState {
-  const configured = state.detective.outcomes.find((outcome) => outcome.entityArn === entityArn);
+function outcomeFor(state: SandboxStore, entityArn: string): InvestigationOutcomeState {
+  const configured = state.detective.outcomes.get(entityArn);
   const { status, severity, indicators } = configured ?? state.detective.defaultOutcome;
   return { status, severity, indicators: structuredClone(indicators) };
 }
 
 /**
- * The investigation as it stands at `now`, updated in place: RUNNING until `completesAt`, then
- * its outcome (status and severity).
+ * The investigation as it stands at `now`: RUNNING until `completesAt`, then its outcome (status
+ * and severity). The stored investigation is not changed: a read stays a read, and the answer
+ * depends on the time of the call only.
  */
 export function investigationAt(investigation: DetectiveInvestigationState, now: Date): DetectiveInvestigationState {
-  if (investigation.status === InvestigationStatus.Running && now.getTime() >= Date.parse(investigation.completesAt)) {
-    investigation.status = investigation.outcome.status;
-    investigation.severity = investigation.outcome.severity;
-  }
-  return investigation;
+  if (investigation.status !== InvestigationStatus.Running || now.getTime() < Date.parse(investigation.completesAt)) return investigation;
+  return { ...investigation, status: investigation.outcome.status, severity: investigation.outcome.severity };
 }
 
 function toInvestigationDetail(investigation: DetectiveInvestigationState): InvestigationDetail {
@@ -250,8 +248,18 @@ function investigationOrder(criteria: SortCriteria | undefined): ((a: DetectiveI
 /** A 21-digit investigation id, unique in the account. */
 function newInvestigationId({ ids, state }: OperationContext): string {
   let id = ids.chars('0123456789', 21);
-  while (state.detective.investigations.some((investigation) => investigation.investigationId === id)) id = ids.chars('0123456789', 21);
+  while (state.detective.investigations.has(id)) id = ids.chars('0123456789', 21);
   return id;
+}
+
+/**
+ * The graph's investigations a filter can match, in the order they were started: the entity's,
+ * looked up by entity, when the filter names one (as the workflows' does), else all of them.
+ */
+function candidateInvestigations(state: SandboxStore, graph: DetectiveGraphState, entityArn: string | undefined): DetectiveInvestigationState[] {
+  const { investigations } = state.detective;
+  const candidates = entityArn === undefined ? [...investigations.values()] : investigations.where('entity', entityArn);
+  return candidates.filter((investigation) => investigation.graphArn === graph.arn);
 }
 
 export const detectiveService: SandboxService = {
@@ -261,7 +269,7 @@ export const detectiveService: SandboxService = {
   operations: {
     ListGraphs: operation<ListGraphsCommandInput, ListGraphsCommandOutput>(['MaxResults', 'NextToken'], (input, { state }) => {
       const maxResults = pageSize(input.MaxResults, DetectiveLimit.listGraphsMaxResults);
-      const { page, nextToken } = pageOf(state.detective.graphs, { scope: 'ListGraphs', maxResults, nextToken: input.NextToken }, expiredToken);
+      const { page, nextToken } = pageOf(state.detective.graphs.values(), { scope: 'ListGraphs', maxResults, nextToken: input.NextToken }, expiredToken);
       return { GraphList: page.map((graph) => ({ Arn: graph.arn, CreatedTime: new Date(graph.createdTime) })), ...(nextToken === undefined ? {} : { NextToken: nextToken }) };
     }),
 
@@ -291,7 +299,7 @@ export const detectiveService: SandboxService = {
           completesAt: new Date(now().getTime() + state.detective.investigationSeconds * 1000).toISOString(),
           outcome: outcomeFor(state, entityArn),
         };
-        state.detective.investigations.push(investigation);
+        state.detective.investigations.insert(investigation);
         return { InvestigationId: investigation.investigationId };
       },
     ),
@@ -321,7 +329,9 @@ export const detectiveService: SandboxService = {
         const matches = investigationFilter(input.FilterCriteria);
         const order = investigationOrder(input.SortCriteria);
         const at = now();
-        const listed = state.detective.investigations.filter((investigation) => investigation.graphArn === graph.arn && matches(investigationAt(investigation, at)));
+        const listed = candidateInvestigations(state, graph, input.FilterCriteria?.EntityArn?.Value)
+          .map((investigation) => investigationAt(investigation, at))
+          .filter(matches);
         if (order) listed.sort(order);
         const { page, nextToken } = pageOf(listed, { scope: 'ListInvestigations', maxResults, nextToken: input.NextToken }, expiredToken);
         return { InvestigationDetails: page.map(toInvestigationDetail), ...(nextToken === undefined ? {} : { NextToken: nextToken }) };

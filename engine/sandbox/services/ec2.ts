@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { awsError } from '../errors.ts';
 import { operation, sdkExceptions, type SandboxService } from '../service.ts';
-import { InstanceStateCode, type Ec2InstanceState, type SandboxState } from '../state.ts';
+import { InstanceStateCode, type Ec2InstanceState, type SandboxStore } from '../state.ts';
 
 const instanceIdPattern = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -18,12 +18,14 @@ export function isInstanceId(value: string): boolean {
   return instanceIdPattern.test(value);
 }
 
-export function findInstance(state: SandboxState, instanceId: string): Ec2InstanceState | undefined {
-  return state.ec2.instances.find((instance) => instance.instanceId === instanceId);
+export function findInstance(state: SandboxStore, instanceId: string): Ec2InstanceState | undefined {
+  return state.ec2.instances.get(instanceId);
 }
 
 /** Terminated instances keep their id, tags and state but lose their network identity, as on AWS. */
-export function markTerminated(instance: Ec2InstanceState): void {
+export function markTerminated(state: SandboxStore, instanceId: string): void {
+  const instance = state.ec2.instances.edit(instanceId);
+  if (!instance) return;
   instance.state = 'terminated';
   delete instance.privateIpAddress;
   delete instance.publicIpAddress;
@@ -149,8 +151,24 @@ function toInstance(instance: Ec2InstanceState, region: string): Instance {
   };
 }
 
+/** A filter value that only an equal value matches: no `*`, `?` or `\` escape. */
+function isLiteral(pattern: string): boolean {
+  return !/[*?\\]/.test(pattern);
+}
+
+/**
+ * The instances a request can match, in the account's order: those it names (InstanceIds, or an
+ * `instance-id` filter of literal values, as the workflows send it) looked up by id, else all.
+ * Every filter is still applied to them.
+ */
+function candidateInstances(state: SandboxStore, instanceIds: readonly string[], filters: readonly Filter[]): Iterable<Ec2InstanceState> {
+  if (instanceIds.length > 0) return state.ec2.instances.inOrder(instanceIds);
+  const byId = filters.find((filter) => filter.Name === 'instance-id' && (filter.Values ?? []).every(isLiteral));
+  return byId ? state.ec2.instances.inOrder(byId.Values ?? []) : state.ec2.instances.values();
+}
+
 /** Instances launched together share a reservation; the response groups them the same way. */
-function toReservations(instances: readonly Ec2InstanceState[], state: SandboxState): Reservation[] {
+function toReservations(instances: readonly Ec2InstanceState[], state: SandboxStore): Reservation[] {
   const reservations = new Map<string, Reservation & { Instances: Instance[] }>();
   for (const instance of instances) {
     let reservation = reservations.get(instance.reservationId);
@@ -190,10 +208,7 @@ export const ec2Service: SandboxService = {
         if (missing.length > 1) throw awsError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
 
         const filters = (input.Filters ?? []).map(instanceFilter);
-        const wanted = new Set(instanceIds);
-        const matching = state.ec2.instances.filter(
-          (instance) => (wanted.size === 0 || wanted.has(instance.instanceId)) && filters.every((matches) => matches(instance)),
-        );
+        const matching = [...candidateInstances(state, instanceIds, input.Filters ?? [])].filter((instance) => filters.every((matches) => matches(instance)));
 
         const maxResults = input.MaxResults;
         if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults < 5 || maxResults > 1000)) {

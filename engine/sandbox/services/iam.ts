@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { awsError, type SimulatedAwsError } from '../errors.ts';
 import { operation, sdkExceptions, type SandboxService } from '../service.ts';
-import type { IamRoleState, IamUserState, SandboxState } from '../state.ts';
+import type { IamRoleState, IamUserState, SandboxStore } from '../state.ts';
 
 /**
  * IAM as finding-enrichment reads it: GetUser and GetRole by name, which answer the entity's ARN
@@ -50,16 +50,17 @@ function checkedName(value: string | undefined, member: string, maxLength: numbe
   return value;
 }
 
-const sameName = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+/** How users and roles are keyed: by name whatever its case. */
+export const iamNameKey = (name: string): string => name.toLowerCase();
 
-function userOrThrow(state: SandboxState, userName: string): IamUserState {
-  const user = state.iam.users.find((candidate) => sameName(candidate.userName, userName));
+function userOrThrow(state: SandboxStore, userName: string): IamUserState {
+  const user = state.iam.users.get(iamNameKey(userName));
   if (!user) throw awsError('NoSuchEntity', `The user with name ${userName} cannot be found.`);
   return user;
 }
 
-function roleOrThrow(state: SandboxState, roleName: string): IamRoleState {
-  const role = state.iam.roles.find((candidate) => sameName(candidate.roleName, roleName));
+function roleOrThrow(state: SandboxStore, roleName: string): IamRoleState {
+  const role = state.iam.roles.get(iamNameKey(roleName));
   if (!role) throw awsError('NoSuchEntity', `The role with name ${roleName} cannot be found.`);
   return role;
 }

@@ -20,7 +20,7 @@ import {
 import { isIpv4 } from '../../../handlers/shared/cidr.ts';
 import { awsError, SandboxUnsupportedOperation } from '../errors.ts';
 import { operation, sdkExceptions, type SandboxService } from '../service.ts';
-import type { ChangeState, HostedZoneState, ResourceRecordState, SandboxState } from '../state.ts';
+import type { ChangeState, RecordKey, ResourceRecordState, SandboxStore, StoredHostedZone } from '../state.ts';
 import { required } from '../validation.ts';
 
 /** Route 53 answers names in lower case with a trailing dot, whatever the caller sent. */
@@ -48,20 +48,24 @@ function compareAscii(a: string, b: string): number {
 }
 
 /** The ListResourceRecordSets order: DNS name with labels reversed, then type. */
-export function compareRecordOrder(a: { name: string; type: string }, b: { name: string; type: string }): number {
+export function compareRecordOrder(a: RecordKey, b: RecordKey): number {
   return compareAscii(reversedLabels(a.name), reversedLabels(b.name)) || compareAscii(a.type, b.type);
+}
+
+/** How a zone's records are keyed: one record per name and type. */
+export function recordKey(record: RecordKey): string {
+  return `${record.name}\u0000${record.type}`;
 }
 
 export function isNameInZone(name: string, zoneName: string): boolean {
   return name === zoneName || name.endsWith(`.${zoneName}`);
 }
 
-export function findZone(state: SandboxState, id: string): HostedZoneState | undefined {
-  const bare = normaliseZoneId(id);
-  return state.route53.hostedZones.find((zone) => zone.id === bare);
+export function findZone(state: SandboxStore, id: string): StoredHostedZone | undefined {
+  return state.route53.hostedZones.get(normaliseZoneId(id));
 }
 
-function zoneOrThrow(state: SandboxState, id: string | undefined): HostedZoneState {
+function zoneOrThrow(state: SandboxStore, id: string | undefined): StoredHostedZone {
   const zoneId = required(id, 'InvalidInput', 'hostedZoneId');
   const zone = findZone(state, zoneId);
   if (!zone) throw awsError('NoSuchHostedZone', `No hosted zone found with ID: ${normaliseZoneId(zoneId)}`);
@@ -82,13 +86,13 @@ export function apexRecords(zoneName: string): ResourceRecordState[] {
   ];
 }
 
-function toHostedZone(zone: HostedZoneState): HostedZone {
+function toHostedZone(zone: StoredHostedZone): HostedZone {
   return {
     Id: `/hostedzone/${zone.id}`,
     Name: zone.name,
     CallerReference: zone.callerReference,
     Config: { PrivateZone: zone.private, ...(zone.comment === undefined ? {} : { Comment: zone.comment }) },
-    ResourceRecordSetCount: zone.records.length,
+    ResourceRecordSetCount: zone.records.size,
   };
 }
 
@@ -171,7 +175,7 @@ const changeBatchProblem = {
 } as const;
 
 /** Checks of a record's own content, independent of the zone's records. */
-function contentProblems(record: ResourceRecordState, zone: HostedZoneState): string[] {
+function contentProblems(record: ResourceRecordState, zone: StoredHostedZone): string[] {
   if (!isNameInZone(record.name, zone.name)) return [changeBatchProblem.notInZone(record.name, zone.name)];
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -183,8 +187,17 @@ function contentProblems(record: ResourceRecordState, zone: HostedZoneState): st
   return problems;
 }
 
-function cnameConflict(records: readonly ResourceRecordState[], record: ResourceRecordState, zone: HostedZoneState): string | undefined {
-  const others = records.filter((existing) => existing.name === record.name && existing.type !== record.type);
+/** The zone's records of that name (next to each other in the zone's order). */
+function recordsNamed(zone: StoredHostedZone, name: string): ResourceRecordState[] {
+  const named: ResourceRecordState[] = [];
+  for (let position = zone.records.lowerBound({ name, type: '' }); zone.records.at(position)?.name === name; position += 1) {
+    named.push(zone.records.at(position) as ResourceRecordState);
+  }
+  return named;
+}
+
+function cnameConflict(zone: StoredHostedZone, record: ResourceRecordState): string | undefined {
+  const others = recordsNamed(zone, record.name).filter((existing) => existing.type !== record.type);
   if (record.type === 'CNAME' && others.length > 0) {
     return changeBatchProblem.cnameBesideOthers(record.name, zone.name);
   }
@@ -235,11 +248,11 @@ function parseChange(change: unknown, position: number): { action: (typeof chang
 }
 
 /**
- * Applies a batch to a copy of the zone's records, change by change (so DELETE then CREATE of the
- * same record works, and a second DELETE of it fails), and returns the new records or every problem.
+ * Applies a batch to the zone's records, change by change (so DELETE then CREATE of the same
+ * record works, and a second DELETE of it fails), and returns every problem. A batch with a
+ * problem must fail the operation, whose transaction then undoes the changes that did apply.
  */
-export function applyChangeBatch(zone: HostedZoneState, changes: readonly unknown[]): { records: ResourceRecordState[] } | { problems: string[] } {
-  const records = zone.records.map((record) => ({ ...record, values: [...record.values] }));
+function applyChangeBatch(zone: StoredHostedZone, changes: readonly unknown[]): string[] {
   const problems: string[] = [];
   changes.forEach((change, index) => {
     const { action, record } = parseChange(change, index + 1);
@@ -248,25 +261,23 @@ export function applyChangeBatch(zone: HostedZoneState, changes: readonly unknow
       problems.push(...ownProblems);
       return;
     }
-    const existingIndex = records.findIndex((existing) => existing.name === record.name && existing.type === record.type);
-    const existing = records[existingIndex];
+    const existing = zone.records.get(recordKey(record));
     if (action === 'DELETE') {
       if (!existing) problems.push(changeBatchProblem.deleteNotFound(recordLabel(record)));
       else if (existing.ttl !== record.ttl || !sameValues(existing.values, record.values)) {
         problems.push(changeBatchProblem.deleteMismatch(recordLabel(record)));
-      } else records.splice(existingIndex, 1);
+      } else zone.records.delete(recordKey(record));
       return;
     }
     if (action === 'CREATE' && existing) {
       problems.push(changeBatchProblem.createExists(recordLabel(record)));
       return;
     }
-    const conflict = cnameConflict(records, record, zone);
+    const conflict = cnameConflict(zone, record);
     if (conflict) problems.push(conflict);
-    else if (existing) records[existingIndex] = record;
-    else records.push(record);
+    else zone.records.put(record);
   });
-  return problems.length > 0 ? { problems } : { records };
+  return problems;
 }
 
 /** Route 53's MaxItems travels as a query string: Step Functions parameters may give it as "10". */
@@ -296,7 +307,7 @@ export const route53Service: SandboxService = {
       ['Marker', 'MaxItems', 'HostedZoneType'],
       (input, { state }) => {
         const maxItems = Math.min(pageSize(input.MaxItems, 100), 100);
-        const zones = state.route53.hostedZones.filter((zone) => input.HostedZoneType !== 'PrivateHostedZone' || zone.private);
+        const zones = [...state.route53.hostedZones.values()].filter((zone) => input.HostedZoneType !== 'PrivateHostedZone' || zone.private);
         let start = 0;
         if (input.Marker !== undefined) {
           start = zones.findIndex((zone) => zone.id === normaliseZoneId(input.Marker ?? ''));
@@ -323,15 +334,10 @@ export const route53Service: SandboxService = {
         }
         const maxItems = pageSize(input.MaxItems, 300);
         const itemsPerPage = Math.min(maxItems, 300);
-        const sorted = [...zone.records].sort(compareRecordOrder);
-        let start = 0;
-        if (input.StartRecordName !== undefined) {
-          const from = { name: normaliseDnsName(input.StartRecordName), type: input.StartRecordType ?? '' };
-          start = sorted.findIndex((record) => compareRecordOrder(record, from) >= 0);
-          if (start < 0) start = sorted.length;
-        }
-        const page = sorted.slice(start, start + itemsPerPage);
-        const next = sorted[start + itemsPerPage];
+        const { records } = zone;
+        const start = input.StartRecordName === undefined ? 0 : records.lowerBound({ name: normaliseDnsName(input.StartRecordName), type: input.StartRecordType ?? '' });
+        const page = records.slice(start, start + itemsPerPage);
+        const next = records.at(start + itemsPerPage);
         return {
           ResourceRecordSets: page.map(toResourceRecordSet),
           IsTruncated: next !== undefined,
@@ -349,11 +355,8 @@ export const route53Service: SandboxService = {
         if (changes.length === 0 || changes.length > 1000) {
           throw awsError('InvalidInput', `Invalid request: a change batch holds 1 to 1000 changes, got ${changes.length}`);
         }
-        const outcome = applyChangeBatch(zone, changes);
-        if ('problems' in outcome) {
-          throw awsError('InvalidChangeBatch', `[${outcome.problems.join(', ')}]`, { messages: outcome.problems });
-        }
-        zone.records = outcome.records;
+        const problems = applyChangeBatch(zone, changes);
+        if (problems.length > 0) throw awsError('InvalidChangeBatch', `[${problems.join(', ')}]`, { messages: problems });
         const comment = input.ChangeBatch?.Comment;
         const submittedAt = now();
         const change: ChangeState = {
@@ -363,14 +366,14 @@ export const route53Service: SandboxService = {
           ...(comment === undefined ? {} : { comment }),
           insyncAt: new Date(submittedAt.getTime() + state.route53.insyncAfterSeconds * 1000).toISOString(),
         };
-        state.route53.changes.push(change);
+        state.route53.changes.insert(change);
         return { ChangeInfo: toChangeInfo(change, 'PENDING') };
       },
     ),
 
     GetChange: operation<GetChangeCommandInput, GetChangeCommandOutput>(['Id'], (input, { state, now }) => {
       const id = normaliseChangeId(required(input.Id, 'InvalidInput', 'id'));
-      const change = state.route53.changes.find((candidate) => candidate.id === id);
+      const change = state.route53.changes.get(id);
       if (!change) throw awsError('NoSuchChange', `A change with the specified change ID does not exist: ${id}`);
       return { ChangeInfo: toChangeInfo(change, statusAt(change, now())) };
     }),

@@ -25,7 +25,7 @@ import {
   type AsffFinding,
   type EventBridgeEvent,
   type FindingUpdateErrorCodeName,
-  type SandboxState,
+  type SandboxStore,
   type SecurityHubFindingState,
 } from '../state.ts';
 import { missingMemberMessage } from '../validation.ts';
@@ -96,12 +96,15 @@ function isRatio(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100;
 }
 
-function sameIdentifier(a: { Id?: string; ProductArn?: string }, b: { Id?: string; ProductArn?: string }): boolean {
-  return a.Id === b.Id && a.ProductArn === b.ProductArn;
+/** How findings are keyed: Security Hub identifies a finding by its Id and ProductArn. */
+export function findingKey(identifier: { Id?: string | undefined; ProductArn?: string | undefined }): string {
+  return `${identifier.ProductArn ?? ''}\u0000${identifier.Id ?? ''}`;
 }
 
-export function findFinding(state: SandboxState, id: string, productArn?: string): SecurityHubFindingState | undefined {
-  return state.securityHub.findings.find(({ finding }) => finding.Id === id && (productArn === undefined || finding.ProductArn === productArn));
+/** The finding of that Id and ProductArn; without a ProductArn, the first finding stored with that Id. */
+export function findFinding(state: SandboxStore, id: string, productArn?: string): SecurityHubFindingState | undefined {
+  const { findings } = state.securityHub;
+  return productArn === undefined ? findings.where('id', id)[0] : findings.get(findingKey({ Id: id, ProductArn: productArn }));
 }
 
 /** The finding's ARN as Security Hub puts it in an event's `resources`: `<ProductArn>/<Id>`. */
@@ -119,9 +122,13 @@ export function findingsImportedEvent(context: Pick<OperationContext, 'ids' | 'n
   });
 }
 
-/** Pages a list with an opaque token that remembers the position and the operation it came from. */
+/**
+ * Pages a list with an opaque token that remembers the position and the operation it came from.
+ * The items are read only as far as the page and one more (to know whether a token is due), so a
+ * first page costs the same however long the list is.
+ */
 export function pageOf<T>(
-  items: readonly T[],
+  items: Iterable<T>,
   { scope, maxResults, nextToken }: { scope: string; maxResults: number; nextToken: string | undefined },
   invalidToken: () => Error,
 ): { page: T[]; nextToken?: string } {
@@ -129,10 +136,22 @@ export function pageOf<T>(
   if (nextToken !== undefined) {
     const [tokenScope, offset] = Buffer.from(nextToken, 'base64url').toString('utf8').split('#');
     start = Number(offset);
-    if (tokenScope !== scope || !Number.isInteger(start) || start < 0 || start > items.length) throw invalidToken();
+    if (tokenScope !== scope || !Number.isInteger(start) || start < 0) throw invalidToken();
   }
   const end = start + maxResults;
-  return { page: items.slice(start, end), ...(end < items.length ? { nextToken: Buffer.from(`${scope}#${end}`).toString('base64url') } : {}) };
+  const page: T[] = [];
+  let position = 0;
+  let more = false;
+  for (const item of items) {
+    if (position >= end) {
+      more = true;
+      break;
+    }
+    if (position >= start) page.push(item);
+    position += 1;
+  }
+  if (position < start) throw invalidToken();
+  return { page, ...(more ? { nextToken: Buffer.from(`${scope}#${end}`).toString('base64url') } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,10 +246,11 @@ export function importFindings(context: OperationContext, findings: readonly unk
       continue;
     }
     const record = raw as AsffFinding;
-    const index = context.state.securityHub.findings.findIndex(({ finding }) => sameIdentifier(finding, record));
-    const stored = storedFinding(record, context.state.securityHub.findings[index]);
-    if (index >= 0) context.state.securityHub.findings[index] = stored;
-    else context.state.securityHub.findings.push(stored);
+    const { findings } = context.state.securityHub;
+    const existing = findings.get(findingKey(record));
+    const stored = storedFinding(record, existing);
+    if (existing) findings.replace(stored);
+    else findings.insert(stored);
     imported.push(stored.finding);
   }
   if (imported.length === 0) return { imported, failed };
@@ -359,19 +379,12 @@ function updatedFinding(current: AsffFinding, update: FindingUpdate, now: Date):
   return { finding, attributes };
 }
 
-function identifierKey(identifier: AwsSecurityFindingIdentifier): string {
-  return `${identifier.ProductArn ?? ''}\u0000${identifier.Id ?? ''}`;
-}
-
 /** Consumes one use of an injected failure for this finding, if one is pending. */
-function injectedFailure(state: SandboxState, identifier: AwsSecurityFindingIdentifier): FindingUpdateErrorCodeName | undefined {
-  const index = state.securityHub.unprocessed.findIndex(
-    (rule) => rule.findingId === identifier.Id && (rule.productArn === undefined || rule.productArn === identifier.ProductArn),
-  );
-  const rule = state.securityHub.unprocessed[index];
+function injectedFailure(state: SandboxStore, identifier: AwsSecurityFindingIdentifier): FindingUpdateErrorCodeName | undefined {
+  const pending = state.securityHub.unprocessed;
+  const rule = pending.get().find((candidate) => candidate.findingId === identifier.Id && (candidate.productArn === undefined || candidate.productArn === identifier.ProductArn));
   if (!rule) return undefined;
-  rule.timesLeft -= 1;
-  if (rule.timesLeft <= 0) state.securityHub.unprocessed.splice(index, 1);
+  pending.set(pending.get().flatMap((candidate) => (candidate !== rule ? [candidate] : rule.timesLeft > 1 ? [{ ...rule, timesLeft: rule.timesLeft - 1 }] : [])));
   return rule.errorCode;
 }
 
@@ -380,7 +393,7 @@ function batchUpdateFindings(input: BatchUpdateFindingsCommandInput, context: Op
   const { FindingIdentifiers: _identifiers, ...update } = input;
   const { state } = context;
   const occurrences = new Map<string, number>();
-  for (const identifier of identifiers) occurrences.set(identifierKey(identifier), (occurrences.get(identifierKey(identifier)) ?? 0) + 1);
+  for (const identifier of identifiers) occurrences.set(findingKey(identifier), (occurrences.get(findingKey(identifier)) ?? 0) + 1);
 
   const processed: AwsSecurityFindingIdentifier[] = [];
   const unprocessed: BatchUpdateFindingsUnprocessedFinding[] = [];
@@ -391,13 +404,13 @@ function batchUpdateFindings(input: BatchUpdateFindingsCommandInput, context: Op
   };
 
   for (const identifier of identifiers) {
-    const key = identifierKey(identifier);
+    const key = findingKey(identifier);
     if ((occurrences.get(key) ?? 0) > 1) {
       if (!reported.has(key)) refuse(identifier, FindingUpdateErrorCode.DuplicatedFindingIdentifier);
       reported.add(key);
       continue;
     }
-    const stored = state.securityHub.findings.find(({ finding }) => sameIdentifier(finding, identifier));
+    const stored = state.securityHub.findings.get(key);
     if (!stored) {
       refuse(identifier, FindingUpdateErrorCode.FindingNotFound);
       continue;
@@ -412,8 +425,7 @@ function batchUpdateFindings(input: BatchUpdateFindingsCommandInput, context: Op
       refuse(identifier, result.errorCode);
       continue;
     }
-    stored.finding = result.finding;
-    stored.customerUpdated = [...new Set([...stored.customerUpdated, ...result.attributes])];
+    state.securityHub.findings.replace({ finding: result.finding, customerUpdated: [...new Set([...stored.customerUpdated, ...result.attributes])] });
     processed.push({ Id: identifier.Id, ProductArn: identifier.ProductArn });
     updated.push(result.finding);
   }
@@ -564,13 +576,28 @@ function findingFilter(filters: AwsSecurityFindingFilters | undefined): (finding
   return (finding) => matchers.every((matches) => matches(finding));
 }
 
+/**
+ * The findings a filter can match, in the order they were added: those of the Ids an `Id` filter
+ * names with EQUALS only, looked up by Id; else all of them. The whole filter still decides.
+ */
+function candidateFindings(state: SandboxStore, filters: AwsSecurityFindingFilters | undefined): Iterable<SecurityHubFindingState> {
+  const { findings } = state.securityHub;
+  const ids = filters?.Id;
+  if (!ids || ids.length === 0 || !ids.every((filter) => filter.Comparison === 'EQUALS')) return findings.values();
+  return findings.where('id', ...ids.map((filter) => filter.Value ?? ''));
+}
+
+function* matching(candidates: Iterable<SecurityHubFindingState>, matches: (finding: AsffFinding) => boolean): Generator<AsffFinding> {
+  for (const { finding } of candidates) if (matches(finding)) yield finding;
+}
+
 function getFindings(input: GetFindingsCommandInput, { state }: OperationContext): Omit<GetFindingsCommandOutput, '$metadata'> {
   const maxResults = input.MaxResults ?? SecurityHubLimit.getFindingsMaxResults;
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > SecurityHubLimit.getFindingsMaxResults) {
     throw invalidInput(`Invalid parameter 'MaxResults': must be an integer from 1 to ${SecurityHubLimit.getFindingsMaxResults}, got ${String(maxResults)}.`);
   }
   const matches = findingFilter(input.Filters);
-  const findings = state.securityHub.findings.map(({ finding }) => finding).filter(matches);
+  const findings = matching(candidateFindings(state, input.Filters), matches);
   const { page, nextToken } = pageOf(findings, { scope: 'GetFindings', maxResults, nextToken: input.NextToken }, () => invalidInput("Invalid parameter 'NextToken': the token is not valid."));
   return { Findings: page as unknown as AwsSecurityFinding[], ...(nextToken === undefined ? {} : { NextToken: nextToken }) };
 }

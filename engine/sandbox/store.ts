@@ -1,0 +1,304 @@
+import { SandboxStoreMisuse } from './errors.ts';
+
+/**
+ * The containers the sandbox keeps its account in, and the undo log that makes a call atomic
+ * without copying the account.
+ *
+ * Every change goes through a container, which records in the open transaction's journal how to
+ * undo it. When the operation returns, the journal is dropped; when it throws, the undo entries
+ * run newest first and the account is as it was. So a call costs what it reads and writes: a read
+ * copies nothing, a write saves one entry (or copies the one entity it edits), and nothing is
+ * proportional to how much the account holds.
+ *
+ * Stored values are frozen (deeply) when they are stored or when their transaction commits, so
+ * code that changed an entity in place, bypassing the journal, fails at once with a TypeError
+ * instead of escaping the undo log. To change an entity, `edit` it (a copy, once per transaction)
+ * or store a new one.
+ *
+ * immer (11.2) was measured for this and not taken: its drafts copy a whole Map even to read one
+ * entry, and a whole array to change one element, so a call on one finding among 10,000 cost about
+ * 1.5 ms, growing with the account (engine/sandbox/README.md, "Cost of a call").
+ */
+export class Journal {
+  #undo: (() => void)[] | undefined;
+  /** Values stored or edited in the open transaction: mutable until it commits, then frozen. */
+  readonly #writable = new Set<object>();
+
+  /**
+   * Runs `change` as one transaction: what it changed is kept if it returns and undone, newest
+   * change first, if it throws (the error is rethrown). Transactions do not nest.
+   */
+  transact<T>(change: () => T): T {
+    if (this.#undo) throw new SandboxStoreMisuse('a sandbox transaction was opened inside another');
+    const undo: (() => void)[] = [];
+    this.#undo = undo;
+    try {
+      const result = change();
+      for (const value of this.#writable) deepFreeze(value);
+      return result;
+    } catch (error) {
+      for (let index = undo.length - 1; index >= 0; index -= 1) undo[index]?.();
+      throw error;
+    } finally {
+      this.#undo = undefined;
+      this.#writable.clear();
+    }
+  }
+
+  /**
+   * Records how to undo a change about to be made (containers record first, so that a change
+   * outside a transaction is refused before it happens); `stored` is the value it puts in a container.
+   */
+  changed(undo: () => void, stored?: object): void {
+    if (!this.#undo) throw new SandboxStoreMisuse('the sandbox account was changed outside a transaction');
+    this.#undo.push(undo);
+    if (stored !== undefined) this.#writable.add(stored);
+  }
+
+  /** Whether the value was stored or edited in the open transaction (and may still be changed in place). */
+  isWritable(value: object): boolean {
+    return this.#writable.has(value);
+  }
+}
+
+/** Freezes a JSON-like value and everything in it; parts already frozen are taken as frozen through. */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const member of Object.values(value)) deepFreeze(member);
+  return value;
+}
+
+/**
+ * Entities by key, in the order they were added (an entity replaced keeps its place). Nothing is
+ * ever removed: the sandbox keeps history as AWS does (terminated instances, every change,
+ * investigation and published event). Secondary indexes list the keys that share a value of an
+ * immutable attribute (a finding's Id, an investigation's entity).
+ */
+export class Table<V extends object, I extends string = never> {
+  readonly #rows = new Map<string, V>();
+  /** Insertion order, to put entities found through several lookups back in the table's order. */
+  readonly #order = new Map<string, number>();
+  readonly #indexes = new Map<I, { readonly valueOf: (entity: V) => string; readonly keys: Map<string, string[]> }>();
+  #added = 0;
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly keyOf: (entity: V) => string,
+    options: { readonly items?: Iterable<V>; readonly indexes?: Readonly<Record<I, (entity: V) => string>> } = {},
+  ) {
+    for (const [name, valueOf] of Object.entries(options.indexes ?? {}) as [I, (entity: V) => string][]) {
+      this.#indexes.set(name, { valueOf, keys: new Map() });
+    }
+    for (const entity of options.items ?? []) this.#add(deepFreeze(entity));
+  }
+
+  get size(): number {
+    return this.#rows.size;
+  }
+
+  /** The stored entity (frozen outside the transaction that stored it): read it, do not change it. */
+  get(key: string): V | undefined {
+    return this.#rows.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.#rows.has(key);
+  }
+
+  values(): IterableIterator<V> {
+    return this.#rows.values();
+  }
+
+  /** The entities whose index `index` reads one of `values`, in table order. */
+  where(index: I, ...values: string[]): V[] {
+    const { keys } = this.#index(index);
+    if (values.length === 1) return (keys.get(values[0] ?? '') ?? []).map((key) => this.#rows.get(key) as V);
+    return this.inOrder(values.flatMap((value) => keys.get(value) ?? []));
+  }
+
+  /** The entities of these keys (unknown keys and repeats skipped), in table order. */
+  inOrder(keys: Iterable<string>): V[] {
+    const found = [...new Set(keys)].filter((key) => this.#rows.has(key));
+    found.sort((a, b) => (this.#order.get(a) ?? 0) - (this.#order.get(b) ?? 0));
+    return found.map((key) => this.#rows.get(key) as V);
+  }
+
+  /** Adds a new entity at the end. SandboxStoreMisuse if its key is taken. */
+  insert(entity: V): void {
+    const key = this.keyOf(entity);
+    if (this.#rows.has(key)) throw new SandboxStoreMisuse(`insert: the key ${key} is taken`);
+    this.journal.changed(() => this.#remove(key), entity);
+    this.#add(entity);
+  }
+
+  /** Stores a new version of an entity in its place. Its indexed attributes must not change. */
+  replace(entity: V): void {
+    const key = this.keyOf(entity);
+    const previous = this.#rows.get(key);
+    if (previous === undefined) throw new SandboxStoreMisuse(`replace: no entity ${key}`);
+    for (const [name, { valueOf }] of this.#indexes) {
+      if (valueOf(previous) !== valueOf(entity)) throw new SandboxStoreMisuse(`replace: ${key} would change its indexed ${name}`);
+    }
+    this.journal.changed(() => this.#rows.set(key, previous), entity);
+    this.#rows.set(key, entity);
+  }
+
+  /**
+   * Copy-on-write: a copy of the entity, stored in its place, to change in place until the
+   * transaction ends (the same copy however often it is asked for). Undefined for an unknown key.
+   */
+  edit(key: string): V | undefined {
+    const current = this.#rows.get(key);
+    if (current === undefined || this.journal.isWritable(current)) return current;
+    const draft = structuredClone(current);
+    this.replace(draft);
+    return draft;
+  }
+
+  #add(entity: V): void {
+    const key = this.keyOf(entity);
+    this.#rows.set(key, entity);
+    this.#order.set(key, (this.#added += 1));
+    for (const { valueOf, keys } of this.#indexes.values()) {
+      const value = valueOf(entity);
+      const bucket = keys.get(value);
+      if (bucket) bucket.push(key);
+      else keys.set(value, [key]);
+    }
+  }
+
+  /** Undoes the last #add (undo entries run newest first, so it is the last key of its buckets). */
+  #remove(key: string): void {
+    const entity = this.#rows.get(key);
+    if (entity === undefined) return;
+    for (const { valueOf, keys } of this.#indexes.values()) {
+      const value = valueOf(entity);
+      const bucket = keys.get(value);
+      bucket?.pop();
+      if (bucket?.length === 0) keys.delete(value);
+    }
+    this.#rows.delete(key);
+    this.#order.delete(key);
+  }
+
+  #index(name: I): { readonly keys: Map<string, string[]> } {
+    const index = this.#indexes.get(name);
+    if (!index) throw new SandboxStoreMisuse(`no index ${name}`);
+    return index;
+  }
+}
+
+/**
+ * Entities kept sorted by `compare` (which must order two entities as equal only when they have
+ * the same key), with lookup by key and by position: a page from any starting point is a binary
+ * search and a slice, never a sort.
+ */
+export class SortedTable<V extends P, P extends object = V> {
+  readonly #rows = new Map<string, V>();
+  readonly #sorted: V[];
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly keyOf: (entity: P) => string,
+    private readonly compare: (a: P, b: P) => number,
+    items: Iterable<V> = [],
+  ) {
+    this.#sorted = [...items].map((entity) => deepFreeze(entity)).sort(compare);
+    for (const entity of this.#sorted) {
+      if (this.#rows.has(keyOf(entity))) throw new SandboxStoreMisuse(`the key ${keyOf(entity)} is given twice`);
+      this.#rows.set(keyOf(entity), entity);
+    }
+  }
+
+  get size(): number {
+    return this.#sorted.length;
+  }
+
+  get(key: string): V | undefined {
+    return this.#rows.get(key);
+  }
+
+  /** The position of the first entity that does not sort before `probe`. */
+  lowerBound(probe: P): number {
+    let low = 0;
+    let high = this.#sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.compare(this.#sorted[middle] as V, probe) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  at(position: number): V | undefined {
+    return this.#sorted[position];
+  }
+
+  slice(start: number, end: number): V[] {
+    return this.#sorted.slice(start, end);
+  }
+
+  values(): IterableIterator<V> {
+    return this.#sorted.values();
+  }
+
+  /** Stores the entity, replacing the one of the same key. */
+  put(entity: V): void {
+    const key = this.keyOf(entity);
+    const previous = this.#rows.get(key);
+    const position = this.lowerBound(entity);
+    if (previous === undefined) {
+      this.journal.changed(() => {
+        this.#sorted.splice(position, 1);
+        this.#rows.delete(key);
+      }, entity);
+      this.#sorted.splice(position, 0, entity);
+    } else {
+      this.journal.changed(() => {
+        this.#sorted[position] = previous;
+        this.#rows.set(key, previous);
+      }, entity);
+      this.#sorted[position] = entity;
+    }
+    this.#rows.set(key, entity);
+  }
+
+  /** Removes the entity of that key; false if there is none. */
+  delete(key: string): boolean {
+    const previous = this.#rows.get(key);
+    if (previous === undefined) return false;
+    const position = this.lowerBound(previous);
+    this.journal.changed(() => {
+      this.#sorted.splice(position, 0, previous);
+      this.#rows.set(key, previous);
+    });
+    this.#sorted.splice(position, 1);
+    this.#rows.delete(key);
+    return true;
+  }
+}
+
+/** One value replaced as a whole: a short list of what is open now (lifecycle actions, pending failures). */
+export class Cell<V extends object> {
+  #value: V;
+
+  constructor(
+    private readonly journal: Journal,
+    value: V,
+  ) {
+    this.#value = deepFreeze(value);
+  }
+
+  get(): V {
+    return this.#value;
+  }
+
+  set(value: V): void {
+    const previous = this.#value;
+    this.journal.changed(() => {
+      this.#value = previous;
+    }, value);
+    this.#value = value;
+  }
+}
