@@ -1,6 +1,6 @@
 import { investigationAt } from './services/detective.ts';
 import { iamNameKey } from './services/iam.ts';
-import { compareRecordOrder, recordKey } from './services/route53.ts';
+import { recordKey, recordSortKey } from './services/route53.ts';
 import { findingKey } from './services/securityhub.ts';
 import type { RecordKey, ResourceRecordState, SandboxState, SandboxStore } from './state.ts';
 import { Cell, SortedTable, Table, type Journal } from './store.ts';
@@ -21,7 +21,7 @@ export function buildStore(state: SandboxState, journal: Journal): SandboxStore 
       hostedZones: new Table(journal, (zone) => zone.id, {
         items: route53.hostedZones.map((zone) => ({
           ...zone,
-          records: new SortedTable<ResourceRecordState, RecordKey>(journal, recordKey, compareRecordOrder, zone.records),
+          records: new SortedTable<ResourceRecordState, RecordKey>(journal, recordKey, recordSortKey, zone.records),
         })),
       }),
       changes: new Table(journal, (change) => change.id, { items: route53.changes }),

@@ -32,7 +32,7 @@ import {
   type SandboxStore,
   type StoredHostedZone,
 } from './state.ts';
-import { deepFreeze, Journal } from './store.ts';
+import { cloneData, deepFreeze, Journal } from './store.ts';
 
 export interface SandboxOptions {
   /** Fault rules active from the first call; more can be added with `injectFault`. */
@@ -247,13 +247,13 @@ export class SandboxAccount {
   /** A copy of the record, or undefined when the zone has none of that name and type. */
   record(zoneId: string, name: string, type: string): ResourceRecordState | undefined {
     const found = this.#zone(this.#store, zoneId, 'record').records.get(recordKey({ name: normaliseDnsName(name), type }));
-    return found ? structuredClone(found) : undefined;
+    return found ? cloneData(found) : undefined;
   }
 
   /** A copy of the Security Hub finding, or undefined. Without productArn, the first finding with that Id. */
   finding(id: string, productArn?: string): AsffFinding | undefined {
     const stored = findFinding(this.#store, id, productArn);
-    return stored ? structuredClone(stored.finding) : undefined;
+    return stored ? cloneData(stored.finding) : undefined;
   }
 
   /**
@@ -288,7 +288,7 @@ export class SandboxAccount {
   /** Every Detective investigation, started or seeded, in the order they were created, as of the clock's now (copies). */
   investigations(): DetectiveInvestigationState[] {
     const now = this.clock.now();
-    return structuredClone([...this.#store.detective.investigations.values()].map((investigation) => investigationAt(investigation, now)));
+    return cloneData([...this.#store.detective.investigations.values()].map((investigation) => investigationAt(investigation, now)));
   }
 
   #zone(state: SandboxStore, zoneId: string, helper: string): StoredHostedZone {
@@ -301,7 +301,7 @@ export class SandboxAccount {
     const service = this.#servicesByClient.get(clientName ?? '');
     const operationName = (commandName ?? '').replace(/Command$/, '');
     // Cloned once, for the call record and the operation alike; frozen, so neither can change the other's.
-    const input = deepFreeze(structuredClone((rawInput ?? {}) as Record<string, unknown>));
+    const input = deepFreeze(cloneData((rawInput ?? {}) as Record<string, unknown>));
     const call: SandboxCall & { error?: string } = { service: service?.key ?? clientName ?? 'unknown', operation: operationName, input };
     this.#calls.push(call);
     const requestId = this.#ids.uuid();
@@ -328,7 +328,7 @@ export class SandboxAccount {
       }
       if (fault) throw new SimulatedAwsError(fault.error, faultMessage(fault));
       const { result } = this.#transact((context) => spec.run(input, context));
-      return { ...structuredClone(result), $metadata: responseMetadata(200, requestId) };
+      return { ...cloneData(result), $metadata: responseMetadata(200, requestId) };
     } catch (error) {
       if (!(error instanceof SimulatedAwsError && service)) {
         call.error = error instanceof Error ? error.name : String(error);
@@ -365,9 +365,9 @@ export class SandboxAccount {
       return value;
     });
     for (const { event, eventBusName } of deliveries) {
-      for (const listener of this.#listeners) listener(structuredClone(event), { eventBusName });
+      for (const listener of this.#listeners) listener(cloneData(event), { eventBusName });
     }
-    return { result, emitted: structuredClone(emitted) };
+    return { result, emitted: cloneData(emitted) };
   }
 }
 

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-detective';
 import { awsError, type SimulatedAwsError } from '../errors.ts';
 import { operation, sdkExceptions, type OperationContext, type SandboxService } from '../service.ts';
+import { cloneData } from '../store.ts';
 import {
   InvestigationStatus,
   type DetectiveGraphState,
@@ -161,7 +162,7 @@ const expiredToken = (): SimulatedAwsError => validationError('The pagination to
 function outcomeFor(state: SandboxStore, entityArn: string): InvestigationOutcomeState {
   const configured = state.detective.outcomes.get(entityArn);
   const { status, severity, indicators } = configured ?? state.detective.defaultOutcome;
-  return { status, severity, indicators: structuredClone(indicators) };
+  return { status, severity, indicators: cloneData(indicators) };
 }
 
 /**

@@ -42,14 +42,13 @@ function reversedLabels(name: string): string {
   return `${name.slice(0, -1).split('.').reverse().join('.')}.`;
 }
 
-function compareAscii(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
-
-/** The ListResourceRecordSets order: DNS name with labels reversed, then type. */
-export function compareRecordOrder(a: RecordKey, b: RecordKey): number {
-  return compareAscii(reversedLabels(a.name), reversedLabels(b.name)) || compareAscii(a.type, b.type);
+/**
+ * The ListResourceRecordSets order as one string: DNS name with its labels reversed, then type.
+ * The NUL between them sorts a name before every longer name it is a prefix of, as comparing the
+ * reversed names first and the types second would.
+ */
+export function recordSortKey(record: RecordKey): string {
+  return `${reversedLabels(record.name)}\u0000${record.type}`;
 }
 
 /** How a zone's records are keyed: one record per name and type. */

@@ -20,6 +20,7 @@ import { SecurityHubDetailType, SECURITYHUB_SOURCE } from '../../../events/secur
 import { awsError, SandboxUnsupportedOperation, type SimulatedAwsError } from '../errors.ts';
 import { eventEnvelope } from '../events.ts';
 import { operation, sdkExceptions, type OperationContext, type SandboxService } from '../service.ts';
+import { cloneData } from '../store.ts';
 import {
   FindingUpdateErrorCode,
   type AsffFinding,
@@ -118,7 +119,7 @@ export function findingsImportedEvent(context: Pick<OperationContext, 'ids' | 'n
     source: SECURITYHUB_SOURCE,
     detailType: SecurityHubDetailType.FindingsImported,
     resources: findings.map(findingArn),
-    detail: { findings: structuredClone(findings) },
+    detail: { findings: cloneData(findings) },
   });
 }
 
@@ -216,12 +217,12 @@ function completeSeverity(severity: Record<string, unknown>): Record<string, unk
  * and anything BatchUpdateFindings changed) stays as it is.
  */
 export function storedFinding(raw: Record<string, unknown>, existing?: SecurityHubFindingState): SecurityHubFindingState {
-  const finding = structuredClone(raw) as AsffFinding;
+  const finding = cloneData(raw) as AsffFinding;
   const providerFields = isRecord(finding.FindingProviderFields) ? finding.FindingProviderFields : undefined;
   if (finding.Severity === undefined && isRecord(providerFields?.Severity)) finding.Severity = { ...providerFields.Severity };
   if (finding.Types === undefined && Array.isArray(providerFields?.Types)) finding.Types = [...providerFields.Types];
   finding.Severity = completeSeverity(finding.Severity as Record<string, unknown>);
-  if (providerFields === undefined) finding.FindingProviderFields = { Severity: structuredClone(finding.Severity) };
+  if (providerFields === undefined) finding.FindingProviderFields = { Severity: cloneData(finding.Severity) };
   if (!existing) {
     finding.Workflow ??= { Status: 'NEW' };
     finding.RecordState ??= 'ACTIVE';
@@ -229,7 +230,7 @@ export function storedFinding(raw: Record<string, unknown>, existing?: SecurityH
   }
   for (const attribute of new Set<string>([...customerOnlyAttributes, ...existing.customerUpdated])) {
     if (existing.finding[attribute] === undefined) delete finding[attribute];
-    else finding[attribute] = structuredClone(existing.finding[attribute]);
+    else finding[attribute] = cloneData(existing.finding[attribute]);
   }
   return { finding, customerUpdated: [...existing.customerUpdated] };
 }
@@ -347,7 +348,7 @@ function checkUserDefinedFields(fields: Record<string, string>): void {
  * when the result would not be valid ASFF (user-defined fields merged past 50 pairs).
  */
 function updatedFinding(current: AsffFinding, update: FindingUpdate, now: Date): { finding: AsffFinding; attributes: string[] } | { errorCode: FindingUpdateErrorCodeName } {
-  const finding = structuredClone(current);
+  const finding = cloneData(current);
   const attributes: string[] = [];
   const set = (attribute: string, value: unknown): void => {
     finding[attribute] = value;
