@@ -78,29 +78,34 @@ export function deepFreeze<T>(value: T): T {
 
 /**
  * A deep copy of plain data: objects, arrays, Dates and primitives, as SDK inputs and outputs and
- * the account's entities are. About ten times faster than structuredClone on the small objects a
- * call carries (0.5 against 4 µs for a ChangeResourceRecordSets input), which matters because
- * every call copies its input and its answer. Anything else (a typed array, a class instance), and
- * data nested too deep to copy by recursion, is copied by structuredClone.
+ * the account's entities are. Several times faster than structuredClone on the small objects a
+ * call carries (about 1 against 4 µs for a ChangeResourceRecordSets input), which matters because
+ * every call copies its input and its answer; anything else (a typed array, a class instance) is
+ * copied by structuredClone. Iterative, so that no depth of nesting overflows the stack.
  */
 export function cloneData<T>(value: T): T {
-  try {
-    return copyPlain(value);
-  } catch (error) {
-    if (error instanceof RangeError) return structuredClone(value);
-    throw error;
+  const holder: Record<string, unknown> = { value };
+  const pending: { readonly into: Record<string | number, unknown>; readonly key: string | number }[] = [{ into: holder, key: 'value' }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { into, key } = next;
+    const source = into[key];
+    if (source === null || typeof source !== 'object') continue;
+    let copy: Record<string | number, unknown>;
+    if (Array.isArray(source)) copy = source.slice() as unknown as Record<number, unknown>;
+    else if (source instanceof Date) copy = new Date(source.getTime()) as unknown as Record<string, unknown>;
+    else if (isPlainObject(source)) copy = { ...source };
+    else copy = structuredClone(source) as Record<string, unknown>;
+    into[key] = copy;
+    if (Array.isArray(copy) || isPlainObject(copy)) {
+      for (const member of Object.keys(copy)) if (typeof copy[member] === 'object' && copy[member] !== null) pending.push({ into: copy, key: member });
+    }
   }
+  return holder.value as T;
 }
 
-function copyPlain<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(copyPlain) as T;
-  if (value instanceof Date) return new Date(value.getTime()) as T;
+function isPlainObject(value: object): value is Record<string, unknown> {
   const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
-  const copy: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) copy[key] = copyPlain(member);
-  return copy as T;
+  return prototype === Object.prototype || prototype === null;
 }
 
 /**

@@ -101,6 +101,35 @@ describe('Detective investigations', () => {
     expect(account.investigations()[1]).toMatchObject({ status: 'SUCCESSFUL', severity: 'MEDIUM' });
   });
 
+  it('shows investigations in a snapshot as of the clock, with no read needed to move them on', async () => {
+    const { account, start, get } = detectiveSandbox();
+    const id = await start(alice);
+    const inSnapshot = () => account.snapshot().detective.investigations.find((investigation) => investigation.investigationId === id);
+    expect(inSnapshot()).toMatchObject({ status: 'RUNNING' });
+    expect(inSnapshot()).not.toHaveProperty('severity');
+    await account.clock.advance(300);
+    expect(inSnapshot()).toMatchObject({ status: 'SUCCESSFUL', severity: 'HIGH' });
+    expect(await get(id)).toMatchObject({ Status: 'SUCCESSFUL', Severity: 'HIGH' });
+  });
+
+  it('lists one principal\'s investigations of the graph, newest first, among many others', async () => {
+    const { detective, start, advance } = detectiveSandbox();
+    const alices: string[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      alices.push(await start(alice));
+      await start(deployer);
+      await start(bob);
+      await advance(60);
+    }
+    const listed = await detective.send(
+      new ListInvestigationsCommand({ GraphArn: graphArn, FilterCriteria: { EntityArn: { Value: alice } }, SortCriteria: { Field: 'CREATED_TIME', SortOrder: 'DESC' } }),
+    );
+    expect(listed.InvestigationDetails?.map((detail) => detail.InvestigationId)).toEqual([...alices].reverse());
+    expect(listed.InvestigationDetails?.map((detail) => detail.Status)).toEqual(['RUNNING', 'RUNNING', 'RUNNING']);
+    const unknown = await detective.send(new ListInvestigationsCommand({ GraphArn: graphArn, FilterCriteria: { EntityArn: { Value: 'arn:aws:iam::123456789012:user/nobody' } } }));
+    expect(unknown.InvestigationDetails).toEqual([]);
+  });
+
   it('refuses entities other than IAM users and roles, bad scopes and bad ids with ValidationException, and unknown graphs with ResourceNotFoundException', async () => {
     const { account, detective, get } = detectiveSandbox();
     const startWith = (input: Partial<ConstructorParameters<typeof StartInvestigationCommand>[0]>) =>

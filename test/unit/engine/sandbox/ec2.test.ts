@@ -69,6 +69,17 @@ describe('EC2 DescribeInstances', () => {
     expect(await instanceIds([{ Name: 'instance-state-name', Values: ['stopped'] }])).toEqual([]);
   });
 
+  it('answers the instances a request names by id in the account\'s order, whatever order it names them in', async () => {
+    const named = [bastionInstance, terminatedWeblogicInstance, reportsInstance];
+    const accountOrder = [terminatedWeblogicInstance, reportsInstance, bastionInstance];
+    expect(await instanceIds([{ Name: 'instance-id', Values: named }])).toEqual(accountOrder);
+    expect(await instanceIds([{ Name: 'instance-id', Values: [...named, 'i-0123456789abcdef0'] }, { Name: 'instance-state-name', Values: ['running'] }])).toEqual([reportsInstance, bastionInstance]);
+    expect(await instanceIds([{ Name: 'instance-id', Values: ['i-0a3f5c2e9b7d4100?'] }])).toEqual([terminatedWeblogicInstance, weblogicInstance]);
+    const { ec2 } = sandbox();
+    const { Reservations } = await ec2.send(new DescribeInstancesCommand({ InstanceIds: named, Filters: [{ Name: 'instance-state-name', Values: ['terminated'] }] }));
+    expect(Reservations?.flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.InstanceId)).toEqual([terminatedWeblogicInstance]);
+  });
+
   it('refuses an unknown filter name', async () => {
     const { ec2 } = sandbox();
     const error = await rejection(ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'public-ip', Values: ['203.0.113.24'] }] })));

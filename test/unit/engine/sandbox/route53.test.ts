@@ -255,6 +255,42 @@ describe('Route 53 ListResourceRecordSets', () => {
     expect(typeWithoutName).toBeInstanceOf(InvalidInput);
   });
 
+  it('keeps the zone in that order through creates and deletes, and a failed batch leaves every record where it was', async () => {
+    const { account, route53 } = sandbox();
+    const named = (name: string) => a(`${name}.corp.internal.`, 60, '10.20.0.1');
+    for (const name of ['m', 'c', 'x.y', 'a', 'y', 'b.a']) await route53.send(batch({ Action: 'CREATE', ResourceRecordSet: named(name) }));
+    await route53.send(batch({ Action: 'DELETE', ResourceRecordSet: named('c') }, { Action: 'DELETE', ResourceRecordSet: named('y') }));
+    const listing = async (StartRecordName?: string) =>
+      (await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName }))).ResourceRecordSets?.map((record) => `${record.Name} ${record.Type}`);
+    const ordered = [
+      'corp.internal. NS',
+      'corp.internal. SOA',
+      'a.corp.internal. A',
+      'b.a.corp.internal. A',
+      'm.corp.internal. A',
+      'admin.reports.corp.internal. A',
+      'admin.weblogic.corp.internal. A',
+      'x.y.corp.internal. A',
+    ];
+    expect(await listing()).toEqual(ordered);
+    expect(await listing('n.corp.internal.')).toEqual(ordered.slice(5));
+
+    const failed = await rejection(
+      route53.send(
+        batch(
+          { Action: 'CREATE', ResourceRecordSet: named('b') },
+          { Action: 'DELETE', ResourceRecordSet: named('m') },
+          { Action: 'UPSERT', ResourceRecordSet: a('x.y.corp.internal.', 60, '10.20.0.2') },
+          { Action: 'DELETE', ResourceRecordSet: named('gone') },
+        ),
+      ),
+    );
+    expect(failed).toBeInstanceOf(InvalidChangeBatch);
+    expect(await listing()).toEqual(ordered);
+    expect(account.record(zoneId, 'x.y.corp.internal.', 'A')?.values).toEqual(['10.20.0.1']);
+    expect(account.record(zoneId, 'b.corp.internal.', 'A')).toBeUndefined();
+  });
+
   it('pages with MaxItems, NextRecordName and NextRecordType', async () => {
     const { route53 } = withExtraRecords();
     const first = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: 3 }));

@@ -205,6 +205,21 @@ describe('Security Hub GetFindings', () => {
     expect(ids(notGuardDuty.Findings)).toEqual([controlFinding.Id]);
   });
 
+  it('finds findings by several Ids in the order they were added, whatever order the filter names them in, and applies the other filters', async () => {
+    const { securityHub } = securityHubSandbox();
+    const byIds = (Filters: ConstructorParameters<typeof GetFindingsCommand>[0]['Filters']) => securityHub.send(new GetFindingsCommand({ Filters }));
+    const named = [controlFinding.Id, bobFinding.Id, aliceFinding.Id, 'arn:aws:guardduty:eu-west-1:123456789012:detector/none/finding/none'].map((Value) => ({ Value, Comparison: 'EQUALS' as const }));
+    expect(ids((await byIds({ Id: named })).Findings)).toEqual([aliceFinding.Id, bobFinding.Id, controlFinding.Id]);
+    expect(ids((await byIds({ Id: named, ProductArn: [{ Value: guardDuty, Comparison: 'EQUALS' }] })).Findings)).toEqual([aliceFinding.Id, bobFinding.Id]);
+    expect(ids((await byIds({ Id: named, ProductArn: [{ Value: guardDuty, Comparison: 'NOT_EQUALS' }] })).Findings)).toEqual([controlFinding.Id]);
+    expect(ids((await byIds({ Id: [{ Value: `${detector}/finding/`, Comparison: 'PREFIX' }] })).Findings)).toEqual([aliceFinding.Id, deployerFinding.Id, bobFinding.Id]);
+    const paged = await securityHub.send(new GetFindingsCommand({ Filters: { Id: named }, MaxResults: 2 }));
+    expect(ids(paged.Findings)).toEqual([aliceFinding.Id, bobFinding.Id]);
+    const rest = await securityHub.send(new GetFindingsCommand({ Filters: { Id: named }, MaxResults: 2, NextToken: paged.NextToken }));
+    expect(ids(rest.Findings)).toEqual([controlFinding.Id]);
+    expect(rest.NextToken).toBeUndefined();
+  });
+
   it('filters on UserDefinedFields set by BatchUpdateFindings', async () => {
     const { securityHub } = securityHubSandbox();
     await securityHub.send(update([aliceFinding], { UserDefinedFields: { 'opsflow:enriched': 'true' } }));
