@@ -2,10 +2,11 @@ import { engineThroughput } from './engine-throughput.ts';
 import { findingEnrichmentCost } from './finding-enrichment.ts';
 import { instanceDnsLaunch } from './instance-dns-launch.ts';
 import { lambdaBundles } from './lambda-bundles.ts';
+import { sandboxCalls } from './sandbox-calls.ts';
 import type { BenchSection } from './section.ts';
 
 /**
  * Every section of bench/results.md, in order. A new bench is a module exporting a
  * `BenchSection` (see section.ts) and an entry here.
  */
-export const sections: readonly BenchSection[] = [lambdaBundles, instanceDnsLaunch, engineThroughput, findingEnrichmentCost];
+export const sections: readonly BenchSection[] = [lambdaBundles, instanceDnsLaunch, sandboxCalls, engineThroughput, findingEnrichmentCost];

@@ -7,6 +7,7 @@ import {
   LimitExceededException,
   SecurityHubClient,
   SecurityHubServiceException,
+  type AwsSecurityFindingFilters,
   type AwsSecurityFindingIdentifier,
 } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
@@ -207,7 +208,7 @@ describe('Security Hub GetFindings', () => {
 
   it('finds findings by several Ids in the order they were added, whatever order the filter names them in, and applies the other filters', async () => {
     const { securityHub } = securityHubSandbox();
-    const byIds = (Filters: ConstructorParameters<typeof GetFindingsCommand>[0]['Filters']) => securityHub.send(new GetFindingsCommand({ Filters }));
+    const byIds = (Filters: AwsSecurityFindingFilters) => securityHub.send(new GetFindingsCommand({ Filters }));
     const named = [controlFinding.Id, bobFinding.Id, aliceFinding.Id, 'arn:aws:guardduty:eu-west-1:123456789012:detector/none/finding/none'].map((Value) => ({ Value, Comparison: 'EQUALS' as const }));
     expect(ids((await byIds({ Id: named })).Findings)).toEqual([aliceFinding.Id, bobFinding.Id, controlFinding.Id]);
     expect(ids((await byIds({ Id: named, ProductArn: [{ Value: guardDuty, Comparison: 'EQUALS' }] })).Findings)).toEqual([aliceFinding.Id, bobFinding.Id]);
