@@ -218,13 +218,13 @@ export class SandboxAccount {
   /** Scale-out by one instance: `Pending:Wait` with open lifecycle actions when the group has a launching hook. */
   launchInstance(request: LaunchInstanceRequest): SimulationResult {
     const { result, emitted } = this.#transact((context) => launchGroupInstance(context, request));
-    return simulationResult(result.instanceId, result.lifecycleActions, emitted);
+    return simulationResult(result.instanceId, result.lifecycleActions, cloneData(emitted));
   }
 
   /** Scale-in (`Terminating:Wait` when the group has a terminating hook) or a plain termination. */
   terminateInstance(request: TerminateInstanceRequest): SimulationResult {
     const { result, emitted } = this.#transact((context) => terminateInstance(context, request));
-    return simulationResult(request.instanceId, result.lifecycleActions, emitted);
+    return simulationResult(request.instanceId, result.lifecycleActions, cloneData(emitted));
   }
 
   /** Writes a record directly (no change batch, no change id): for setting up drift in tests. */
@@ -269,7 +269,7 @@ export class SandboxAccount {
     });
     const { result } = this.#transact((context) => importFindings(context, findings).event);
     if (!result) throw new InvalidSandboxRequest('importFindings: nothing was imported');
-    return result;
+    return cloneData(result);
   }
 
   /** The next `times` BatchUpdateFindings calls naming the finding report it in UnprocessedFindings with `errorCode`. */
@@ -342,7 +342,8 @@ export class SandboxAccount {
   /**
    * Runs an operation (or a simulation helper) as one transaction of the journal: what it changed
    * is kept if it returns, undone if it throws. Its events are published in the same transaction
-   * and delivered to listeners only once it has committed.
+   * and delivered to listeners only once it has committed. `emitted` may be what the account
+   * stored (frozen): a helper that hands it out copies it.
    */
   #transact<T>(run: (context: OperationContext) => T): { result: T; emitted: EventBridgeEvent[] } {
     const deliveries: PublishedEventState[] = [];
@@ -367,7 +368,7 @@ export class SandboxAccount {
     for (const { event, eventBusName } of deliveries) {
       for (const listener of this.#listeners) listener(cloneData(event), { eventBusName });
     }
-    return { result, emitted: cloneData(emitted) };
+    return { result, emitted };
   }
 }
 

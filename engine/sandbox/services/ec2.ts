@@ -60,12 +60,18 @@ function parseFilterPattern(pattern: string): PatternPart[] {
   return parts;
 }
 
+/** A filter value that only an equal value matches: no `*`, `?` or `\` escape. */
+function isLiteral(pattern: string): boolean {
+  return !/[*?\\]/.test(pattern);
+}
+
 /**
  * A filter value as a matcher. No regular expression is built from request input: a filter value of
  * any length compiles, and matching is the greedy wildcard walk that backtracks only to the last
  * `*`, so it costs at most pattern length × value length, never exponential time.
  */
 export function filterValueMatcher(pattern: string): (value: string | undefined) => boolean {
+  if (isLiteral(pattern)) return (given) => given === pattern;
   const parts = parseFilterPattern(pattern);
   const fixedLength = parts.filter((part) => part.kind !== 'any').length;
   const matchesAt = (part: PatternPart, char: string): boolean => part.kind === 'one' || (part.kind === 'literal' && part.char === char);
@@ -149,11 +155,6 @@ function toInstance(instance: Ec2InstanceState, region: string): Instance {
     ...(instance.vpcId === undefined ? {} : { VpcId: instance.vpcId }),
     ...(tags.length > 0 ? { Tags: tags } : {}),
   };
-}
-
-/** A filter value that only an equal value matches: no `*`, `?` or `\` escape. */
-function isLiteral(pattern: string): boolean {
-  return !/[*?\\]/.test(pattern);
 }
 
 /**
