@@ -129,7 +129,10 @@ export class Table<V extends object, I extends string = never> {
     for (const [name, valueOf] of Object.entries(options.indexes ?? {}) as [I, (entity: V) => string][]) {
       this.#indexes.set(name, { valueOf, keys: new Map() });
     }
-    for (const entity of options.items ?? []) this.#add(deepFreeze(entity));
+    for (const entity of options.items ?? []) {
+      if (this.#rows.has(keyOf(entity))) throw new SandboxStoreMisuse(`the key ${keyOf(entity)} is given twice`);
+      this.#add(deepFreeze(entity));
+    }
   }
 
   get size(): number {

@@ -103,6 +103,7 @@ describe('Journal and Table', () => {
     expect(() => journal.transact(() => table.replace(item('one', 'b')))).toThrow('replace: one would change its indexed group');
     expect(() => journal.transact(() => table.replace(item('zero')))).toThrow('replace: no entity zero');
     expect(ids()).toEqual(['one', 'two', 'three']);
+    expect(() => new Table<Item>(journal, (entry) => entry.id, { items: [item('one'), item('one')] })).toThrow('the key one is given twice');
   });
 
   it('finds entities by several keys or index values in table order, whatever order they are asked in', () => {
