@@ -53,6 +53,11 @@ export class ExecutionAlreadyExists extends OpsflowError {
   override readonly name = 'ExecutionAlreadyExists';
 }
 
+/** A definition uses a construct the local engine cannot run as AWS runs it. */
+export class UnsupportedConstruct extends OpsflowError {
+  override readonly name = 'UnsupportedConstruct';
+}
+
 /** A task handler ran without the execution it belongs to in scope (an engine defect). */
 export class ExecutionContextLost extends OpsflowError {
   override readonly name = 'ExecutionContextLost';

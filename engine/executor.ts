@@ -9,11 +9,12 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import type { JsonValue, WorkflowModule } from '../workflows/types.ts';
-import { prepareDefinition, type PreparedDefinition, type StateSite } from './asl.ts';
+import { assertRunnable, delocalisePaths, prepareDefinition, type PreparedDefinition, type StateSite } from './asl.ts';
 import type { CallingExecution, TaskBinding } from './bridge.ts';
 import type { ExecutionChain } from './bus.ts';
 import { DuplicateTaskState, ExecutionContextLost, InvalidDefinition } from './errors.ts';
 import type { ExecutionRecord, StateEvent, StateRecord } from './records.ts';
+import { runContext, type RunContext } from './run-context.ts';
 import { TaskTokens } from './task-tokens.ts';
 
 /**
@@ -73,6 +74,8 @@ export class Executor {
 
   async compile(request: CompileRequest): Promise<CompiledWorkflow> {
     const where = request.module.name;
+    assertRunnable(request.definition, where);
+    const written = structuredClone(request.definition);
     const prepared = prepareDefinition(request.definition, where, { simulateTime: !this.options.realTime });
     const bindings = new Map<string, TaskBinding>();
     const seen = new Map<string, string>();
@@ -93,13 +96,7 @@ export class Executor {
       ? undefined
       : Object.fromEntries(prepared.retryableStates.map((name) => [name, 0]));
 
-    let machine: StateMachine;
-    try {
-      // ARNs are checked by the bridge; the validator's own check refuses local account ids.
-      machine = new StateMachine(prepared.machine as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
-    } catch (error) {
-      throw new InvalidDefinition(`${where}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const machine = buildMachine(written, prepared, where);
     this.builds += 1;
     return {
       module: request.module,
@@ -119,7 +116,7 @@ export class Executor {
     const options: TrackedRunOptions = {
       context: running.context,
       overrides: workflow.overrides,
-      [runTracking]: { tracker },
+      [runTracking]: { tracker, running },
     };
     const run = executions.run(running, () => workflow.machine.run(record.input as JsonValue, options));
     try {
@@ -133,6 +130,22 @@ export class Executor {
     this.options.tokens.discardExecution(record.executionArn);
     return record;
   }
+}
+
+/**
+ * The machine, validated by the executor on the definition as written (a Fail state's rewrite is
+ * not valid ASL), then set to run the engine's prepared rewrite of it: one construction.
+ */
+function buildMachine(written: JsonValue, prepared: PreparedDefinition, where: string): StateMachine {
+  let machine: StateMachine;
+  try {
+    // ARNs are checked by the bridge; the validator's own check refuses local account ids.
+    machine = new StateMachine(written as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
+  } catch (error) {
+    throw new InvalidDefinition(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  (machine as unknown as { definition: object }).definition = prepared.machine;
+  return machine;
 }
 
 function dispatch(binding: TaskBinding, input: JsonValue): Promise<JsonValue> {
@@ -152,11 +165,14 @@ function failureOf(error: unknown): Pick<ExecutionRecord, 'status' | 'error' | '
   return {
     status: 'FAILED',
     error: failure.name === 'FailStateError' ? undefined : failure.name,
-    cause: failure.message === 'Execution failed because of a Fail state' ? undefined : failure.message,
+    cause: failure.message === 'Execution failed because of a Fail state' ? undefined : delocalisePaths(failure.message),
   };
 }
 
-/** One execution as its tasks see it: its context object, its task token, its simulated time. */
+/**
+ * One execution as its tasks see it: its context object (its runs add `State` and `Task`,
+ * engine/run-context.ts), its task token, its simulated time.
+ */
 export class RunningExecution implements CallingExecution {
   readonly context: NonNullable<RunOptions['context']>;
   private pendingToken: string | undefined;
@@ -174,17 +190,16 @@ export class RunningExecution implements CallingExecution {
       StartTime: record.startDate,
       RedriveCount: 0,
     };
-    const issueToken = (): string => (this.pendingToken ??= TaskTokens.mint());
     this.context = {
       Execution: execution,
       StateMachine: { Id: compiled.stateMachineArn, Name: compiled.deployedName },
-      Task: {
-        get Token() {
-          return issueToken();
-        },
-      },
-      Opsflow: { Execution: execution, States: compiled.prepared.stateContexts },
+      Opsflow: { Execution: execution },
     };
+  }
+
+  /** The token of the attempt whose Parameters are being evaluated (one per attempt). */
+  issueToken(): string {
+    return (this.pendingToken ??= TaskTokens.mint());
   }
 
   get executionArn(): string {
@@ -223,6 +238,7 @@ const runTracking = Symbol('opsflow.runTracking');
 
 interface RunTracking {
   readonly tracker: ExecutionTracker;
+  readonly running: RunningExecution;
   readonly mapIndex?: number;
 }
 
@@ -230,23 +246,68 @@ type TrackedRunOptions = RunOptions & { [runTracking]?: RunTracking };
 type Run = (this: StateMachine, input: JsonValue, options?: TrackedRunOptions) => ReturnType<StateMachine['run']>;
 type LibraryEvents = ReturnType<StateMachine['run']>['eventLogs'];
 
+/** The part of the executor's run internals the engine hooks into (aws-local-stepfunctions 3.x). */
+interface StateEventLogger {
+  dispatchStateEnteredEvent(stateName: string, stateType: string, input: JsonValue): void;
+  dispatchStateRetriedEvent(stateName: string, stateType: string, input: JsonValue, ...retry: unknown[]): void;
+}
+interface ExecuteOptions {
+  runOptions?: TrackedRunOptions;
+  eventLogger: StateEventLogger;
+}
+type Execute = (this: StateMachine, input: JsonValue, options: ExecuteOptions, cleanup: () => void) => Promise<JsonValue>;
+
 const trackingInstalled = Symbol('opsflow.trackingInstalled');
 
 function installRunTracking(): void {
-  let owner: object | null = StateMachine.prototype;
-  while (owner !== null && !Object.hasOwn(owner, 'run')) owner = Object.getPrototypeOf(owner) as object | null;
-  const prototype = owner as ({ run: Run } & { [trackingInstalled]?: true }) | null;
+  const prototype = ownerOf(StateMachine.prototype, 'run') as ({ run: Run; execute: Execute } & { [trackingInstalled]?: true }) | null;
   if (!prototype || prototype[trackingInstalled]) return;
-  const original = prototype.run;
+  const originalRun = prototype.run;
   prototype.run = function trackedRun(this: StateMachine, input, options) {
     const caller = options?.[runTracking];
-    if (!caller) return original.call(this, input, options);
+    if (!caller) return originalRun.call(this, input, options);
     const tracking = caller.tracker.trackingOf(this, caller);
-    const execution = original.call(this, input, { ...options, [runTracking]: tracking });
+    const execution = originalRun.call(this, input, { ...options, [runTracking]: tracking });
     caller.tracker.observe(execution.eventLogs, tracking);
     return { ...execution, eventLogs: noEvents() };
   };
+  const originalExecute = prototype.execute;
+  prototype.execute = function hookedExecute(this: StateMachine, input, options, cleanup) {
+    const tracking = options.runOptions?.[runTracking];
+    if (tracking) hookRun(options, tracking);
+    return originalExecute.call(this, input, options, cleanup);
+  };
   prototype[trackingInstalled] = true;
+}
+
+function ownerOf(start: object, method: string): object | null {
+  let owner: object | null = start;
+  while (owner !== null && !Object.hasOwn(owner, method)) owner = Object.getPrototypeOf(owner) as object | null;
+  return owner;
+}
+
+/**
+ * Hooks one run (the execution, a branch, an iteration) as its states are entered and retried:
+ * its context gets the run's `State` and `Task` (nested runs take these options and put their own).
+ */
+function hookRun(options: ExecuteOptions, tracking: RunTracking): void {
+  const { running } = tracking;
+  const run: RunContext = runContext(running.compiled.prepared.stateTypes, () => running.issueToken());
+  const context = options.runOptions?.context ?? {};
+  const opsflow = (context.Opsflow ?? {}) as object;
+  options.runOptions = { ...options.runOptions, context: { ...context, Opsflow: { ...opsflow, Run: run.fields } } };
+
+  const logger = options.eventLogger;
+  const entered = logger.dispatchStateEnteredEvent.bind(logger);
+  const retried = logger.dispatchStateRetriedEvent.bind(logger);
+  logger.dispatchStateEnteredEvent = (stateName, stateType, input) => {
+    entered(stateName, stateType, input);
+    run.entered(stateName);
+  };
+  logger.dispatchStateRetriedEvent = (stateName, stateType, input, ...retry) => {
+    retried(stateName, stateType, input, ...retry);
+    run.retried();
+  };
 }
 
 // eslint-disable-next-line require-yield -- an event log with nothing left in it
@@ -291,7 +352,7 @@ class ExecutionTracker {
     if (!this.prepared.iteratorDefinitions.has(definition)) return caller;
     const mapIndex = this.iterations.get(machine) ?? 0;
     this.iterations.set(machine, mapIndex + 1);
-    return { tracker: this, mapIndex };
+    return { tracker: this, running: caller.running, mapIndex };
   }
 
   observe(events: LibraryEvents, tracking: RunTracking): void {
@@ -342,7 +403,7 @@ class ExecutionTracker {
       case 'StateFailed':
         visit.status = 'failed';
         visit.error = event.Error;
-        visit.cause = typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause);
+        visit.cause = typeof event.Cause === 'string' ? delocalisePaths(event.Cause) : JSON.stringify(event.Cause);
         this.emit('failed', visit, timestamp);
         break;
       case 'StateRetried':
