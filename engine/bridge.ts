@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeploymentEnvironment, JsonObject, JsonValue } from '../workflows/types.ts';
 import { isJsonObject, passesTaskToken, simulatedWaitResource, type StateSite } from './asl.ts';
-import { ExecutionAlreadyExists, StatesRuntime, TaskFailure, UnknownFunction, UnsupportedTaskResource } from './errors.ts';
+import { ExecutionAlreadyExists, InvalidName, StatesRuntime, TaskFailure, UnknownFunction, UnsupportedTaskResource, ValidationException } from './errors.ts';
 import { injectedFailure, type EngineFaults } from './faults.ts';
 import type { FaultCall } from './sandbox/faults.ts';
 import { invokeResponse, sdkHttpMetadata, type LambdaInvoker } from './lambda-invoker.ts';
@@ -261,7 +261,10 @@ async function startExecution(input: JsonValue, call: TaskCall, services: Bridge
   try {
     child = services.startChild(workflow, childInput, name, call.execution);
   } catch (error) {
-    if (error instanceof ExecutionAlreadyExists) throw serviceFailure(errors, 'ExecutionAlreadyExists', error.message);
+    // StartExecution's refusals, as the integration reports them (ExecutionAlreadyExists, InvalidName, ValidationException).
+    if (error instanceof ExecutionAlreadyExists || error instanceof InvalidName || error instanceof ValidationException) {
+      throw serviceFailure(errors, error.name, error.message);
+    }
     throw error;
   }
   if (pattern === 'request' || pattern === 'waitForTaskToken') {

@@ -13,6 +13,7 @@ import { assertRunnable, delocalisePaths, prepareDefinition, type PreparedDefini
 import type { CallingExecution, TaskBinding } from './bridge.ts';
 import type { ExecutionChain } from './bus.ts';
 import { DuplicateTaskState, ExecutionContextLost, InvalidDefinition } from './errors.ts';
+import { checkStatePayload, checkTaskResult } from './limits.ts';
 import type { ExecutionRecord, StateEvent, StateRecord } from './records.ts';
 import { runContext, type RunContext } from './run-context.ts';
 import { TaskTokens } from './task-tokens.ts';
@@ -148,12 +149,16 @@ function buildMachine(written: JsonValue, prepared: PreparedDefinition, where: s
   return machine;
 }
 
-function dispatch(binding: TaskBinding, input: JsonValue): Promise<JsonValue> {
+/** A Task's attempt: its effective input and its result are held to Step Functions' payload limits. */
+async function dispatch(binding: TaskBinding, input: JsonValue): Promise<JsonValue> {
   const execution = executions.getStore();
-  if (!execution) return Promise.reject(new ExecutionContextLost(`task ${binding.stateName} ran outside an engine execution`));
+  if (!execution) throw new ExecutionContextLost(`task ${binding.stateName} ran outside an engine execution`);
   // Taken before anything awaits: the executor evaluated this attempt's Parameters just now.
   const token = execution.takeToken();
-  return binding.invoke(input, { execution, token });
+  checkStatePayload(binding.stateName, input, 'input');
+  const result = await binding.invoke(input, { execution, token });
+  checkTaskResult(binding.stateName, binding.resource, result);
+  return result;
 }
 
 function failureOf(error: unknown): Pick<ExecutionRecord, 'status' | 'error' | 'cause'> {
@@ -249,6 +254,7 @@ type LibraryEvents = ReturnType<StateMachine['run']>['eventLogs'];
 /** The part of the executor's run internals the engine hooks into (aws-local-stepfunctions 3.x). */
 interface StateEventLogger {
   dispatchStateEnteredEvent(stateName: string, stateType: string, input: JsonValue): void;
+  dispatchStateExitedEvent(stateName: string, stateType: string, input: JsonValue, output: JsonValue): void;
   dispatchStateRetriedEvent(stateName: string, stateType: string, input: JsonValue, ...retry: unknown[]): void;
 }
 interface ExecuteOptions {
@@ -287,8 +293,10 @@ function ownerOf(start: object, method: string): object | null {
 }
 
 /**
- * Hooks one run (the execution, a branch, an iteration) as its states are entered and retried:
- * its context gets the run's `State` and `Task` (nested runs take these options and put their own).
+ * Hooks one run (the execution, a branch, an iteration) as its states are entered, retried and
+ * exited: its context gets the run's `State` and `Task` (nested runs take these options and put
+ * their own), and each state's effective input as the run starts and each state's output are held
+ * to Step Functions' payload limits; a violation ends the execution, as it does on AWS.
  */
 function hookRun(options: ExecuteOptions, tracking: RunTracking): void {
   const { running } = tracking;
@@ -299,14 +307,23 @@ function hookRun(options: ExecuteOptions, tracking: RunTracking): void {
 
   const logger = options.eventLogger;
   const entered = logger.dispatchStateEnteredEvent.bind(logger);
+  const exited = logger.dispatchStateExitedEvent.bind(logger);
   const retried = logger.dispatchStateRetriedEvent.bind(logger);
+  let first = true;
   logger.dispatchStateEnteredEvent = (stateName, stateType, input) => {
     entered(stateName, stateType, input);
     run.entered(stateName);
+    // Later states enter with the output of the one before, which was checked as it exited.
+    if (first) checkStatePayload(stateName, input, 'input');
+    first = false;
   };
   logger.dispatchStateRetriedEvent = (stateName, stateType, input, ...retry) => {
     retried(stateName, stateType, input, ...retry);
     run.retried();
+  };
+  logger.dispatchStateExitedEvent = (stateName, stateType, input, output) => {
+    checkStatePayload(stateName, output, 'output');
+    exited(stateName, stateType, input, output);
   };
 }
 
