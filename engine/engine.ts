@@ -284,6 +284,7 @@ export class Engine {
       workflowOf: (arn) => this.workflowByArn.get(arn),
       startChild: (workflow, input, name, parent) => this.startChild(workflow, input, name, parent),
       localExecution: (executionArn) => this.launched.get(executionArn)?.record,
+      localExecutions: (stateMachineArn) => this.records.filter((record) => record.stateMachineArn === stateMachineArn),
       warn: (message) => this.warn(message),
     };
   }
