@@ -247,9 +247,9 @@ function listOf(value: JsonValue | undefined): JsonValue[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** The state without the machines it runs, whose states are visited on their own. */
+/** The state's own fields that paths can be in: not its Comment, nor the machines it runs (visited on their own). */
 function withoutNested(state: JsonObject): JsonObject {
-  const { ItemProcessor: _processor, Iterator: _iterator, Branches: _branches, ...own } = state;
+  const { Comment: _comment, ItemProcessor: _processor, Iterator: _iterator, Branches: _branches, ...own } = state;
   return own;
 }
 

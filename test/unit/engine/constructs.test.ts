@@ -74,6 +74,13 @@ describe('constructs the local engine refuses to build', () => {
     ]);
   });
 
+  it('reads $$.Map.Item.Key in paths, not in a Comment that mentions it', () => {
+    expect(unsupportedConstructs(machine(inlineMap({ Comment: 'no $$.Map.Item.Key here: Inline Maps have none' })))).toEqual([]);
+    expect(unsupportedConstructs(machine(inlineMap({ ItemSelector: { 'key.$': '$$.Map.Item.Key' } })))).toEqual([
+      { state: 'Subject', message: '$$.Map.Item.Key exists only in a Distributed Map, which the local engine does not run' },
+    ]);
+  });
+
   it('builds an Inline Map with ProcessorConfig Mode INLINE', async () => {
     const engine = await createEngine({ workflows: [subject], loadDefinition: async () => machine(inlineMap({}, { ProcessorConfig: { Mode: 'INLINE' } })) });
 
