@@ -96,6 +96,46 @@ describe('one clock for the whole engine', () => {
     expect(record).toMatchObject({ startDate: at(5), stopDate: at(47), simulatedSeconds: 42 });
   });
 
+  it("keeps $$.State.EnteredTime at the state's entry on the clock across retries, which are not entries, while RetryCount counts them", async () => {
+    const attempts: { enteredTime: string; retryCount: number; at: string }[] = [];
+    const flaky = fakeFunction(async (event) => {
+      const seen = event as { enteredTime: string; retryCount: number };
+      attempts.push({ ...seen, at: engine.clock.now().toISOString() });
+      if (seen.retryCount < 2) throw new NotYet(`attempt ${seen.retryCount + 1}`);
+      return {};
+    });
+    const engine = await createEngine({
+      workflows: [workflow('wait-short', 'WaitShort')],
+      functions: { flaky },
+      clock: Clock.simulated(START),
+      loadDefinition: async () => ({
+        StartAt: 'Hold',
+        States: {
+          Hold: { Type: 'Wait', Seconds: 5, Next: 'Flaky' },
+          Flaky: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: '${flaky}', Payload: { 'enteredTime.$': '$$.State.EnteredTime', 'retryCount.$': '$$.State.RetryCount' } },
+            TimeoutSeconds: 30,
+            Retry: [{ ErrorEquals: ['NotYet'], IntervalSeconds: 10, BackoffRate: 2, MaxAttempts: 2 }],
+            End: true,
+          },
+        },
+      }),
+    });
+
+    const record = await engine.run('wait-short', {});
+
+    expect(record.status).toBe('SUCCEEDED');
+    // Entered at 5 s; retried after 10 s and 20 s on the clock.
+    expect(attempts).toEqual([
+      { enteredTime: at(5), retryCount: 0, at: at(5) },
+      { enteredTime: at(5), retryCount: 1, at: at(15) },
+      { enteredTime: at(5), retryCount: 2, at: at(35) },
+    ]);
+    expect(record.states.find((state) => state.name === 'Flaky')).toMatchObject({ enteredAt: at(5), exitedAt: at(35), retries: 2 });
+  });
+
   it('does not move while a task does real work, however long it takes', async () => {
     const order: string[] = [];
     const now = (): string => engine.clock.now().toISOString();
