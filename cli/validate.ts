@@ -311,7 +311,7 @@ function checkTask(entry: StateEntry, context: DefinitionContext, report: Report
     report(ValidationRule.TaskComment, 'Task has no Comment saying what it does', name);
   }
   if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
-    report(ValidationRule.TaskTimeout, 'Task has no TimeoutSeconds (or TimeoutSecondsPath)', name);
+    report(ValidationRule.TaskTimeout, 'Task has no TimeoutSeconds', name);
   }
   const resource = typeof state.Resource === 'string' ? state.Resource : JSON.stringify(state.Resource ?? null);
   const parsed = parseTaskResource(resource);

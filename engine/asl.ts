@@ -100,8 +100,8 @@ export function assertRunnable(definition: JsonValue, where: string): void {
 /**
  * Prepares a (freshly substituted, runnable) definition in place for the executor: each Wait
  * becomes a Task of `clockWaitResource` that evaluates the same fields, and the timeouts move out
- * of the definition (`timeoutSeconds`, `TaskSite.timers`). Refuses (InvalidDefinition) what the
- * engine cannot time as Step Functions does: TimeoutSecondsPath, and Retry on a Map or Parallel state.
+ * of the definition (`timeoutSeconds`, `TaskSite.timers`). What the engine cannot time as Step
+ * Functions does (TimeoutSecondsPath, Retry on a Map or Parallel state) `assertRunnable` refused.
  */
 export function prepareDefinition(definition: JsonValue, where: string): PreparedDefinition {
   const machine = asMachine(definition, where);
@@ -124,13 +124,8 @@ export function prepareDefinition(definition: JsonValue, where: string): Prepare
       const iterator = state.ItemProcessor ?? state.Iterator;
       if (isJsonObject(iterator)) iteratorDefinitions.add(iterator);
     }
-    if (Array.isArray(state.Retry) && state.Retry.length > 0) {
-      if (state.Type === 'Map' || state.Type === 'Parallel') {
-        throw new InvalidDefinition(`${where}: state ${name}: Retry on a ${state.Type} state is not run by the local engine (its intervals would not be kept); retry the Tasks inside it`);
-      }
-      retryableStates.push(name);
-    }
-    if (state.Type === 'Task') timers.set(state, takeTaskTimers(state, `${where}: state ${name}`));
+    if (Array.isArray(state.Retry) && state.Retry.length > 0) retryableStates.push(name);
+    if (state.Type === 'Task') timers.set(state, takeTaskTimers(state));
     if (state.Type === 'Wait') site.machine.States[name] = clockWait(state);
   }
 
@@ -205,6 +200,7 @@ const unsupportedFields: Readonly<Record<string, Readonly<Record<string, string>
   Task: {
     Credentials: 'Credentials (a Task that assumes another role) is not run by the local engine',
     HeartbeatSecondsPath: 'HeartbeatSecondsPath is not run by the local engine; write HeartbeatSeconds',
+    TimeoutSecondsPath: 'TimeoutSecondsPath is not run by the local engine (its task timers are kept on the engine clock from TimeoutSeconds); write TimeoutSeconds',
   },
   Map: {
     ItemReader: `ItemReader is ${distributedMapOnly}`,
@@ -231,8 +227,10 @@ const distributedContext = /\$\$\.Map\.Item\.(Key|Source)(?![A-Za-z0-9_])/;
 /**
  * Every construct of a JSONPath definition that the local engine cannot run as Step Functions runs
  * it, in document order: workflow variables, JSONata fields, Distributed Map fields and context
- * (`$$.Map.Item.Key` and `$$.Map.Item.Source` exist only there), Task credentials and
- * HeartbeatSecondsPath, and an intrinsic AWS does not allow in a Fail state's ErrorPath or CausePath.
+ * (`$$.Map.Item.Key` and `$$.Map.Item.Source` exist only there), Task credentials,
+ * HeartbeatSecondsPath and TimeoutSecondsPath, Retry on a Map or Parallel state (the engine keeps
+ * retry intervals on its clock for Tasks only), and an intrinsic AWS does not allow in a Fail
+ * state's ErrorPath or CausePath.
  * (A JSONata state is refused on its own, with its own message.)
  */
 export function unsupportedConstructs(definition: JsonValue): UnsupportedConstructUse[] {
@@ -247,6 +245,9 @@ export function unsupportedConstructs(definition: JsonValue): UnsupportedConstru
       for (const [field, why] of Object.entries(fields)) if (Object.hasOwn(state, field)) refuse(why);
       for (const rule of [...listOf(state.Catch), ...listOf(state.Choices)]) {
         for (const [field, why] of Object.entries(unsupportedRuleFields)) if (isJsonObject(rule) && Object.hasOwn(rule, field)) refuse(why);
+      }
+      if ((state.Type === 'Map' || state.Type === 'Parallel') && listOf(state.Retry).length > 0) {
+        refuse(`Retry on a ${state.Type} state is not run by the local engine (its intervals would not be kept); retry the Tasks inside it`);
       }
       if (state.Type === 'Map') {
         const processor = state.ItemProcessor ?? state.Iterator;
@@ -292,8 +293,7 @@ function nestedMachineValues(state: JsonObject): JsonValue[] {
  * time the task with setTimeout (60 s when AWS has no default at all); it gets a timeout it
  * never reaches instead.
  */
-function takeTaskTimers(state: JsonObject, where: string): TaskTimers {
-  if (state.TimeoutSecondsPath !== undefined) throw new InvalidDefinition(`${where}: TimeoutSecondsPath is not supported by the local engine; give TimeoutSeconds`);
+function takeTaskTimers(state: JsonObject): TaskTimers {
   const timers: TaskTimers = {
     ...(typeof state.TimeoutSeconds === 'number' ? { timeoutSeconds: state.TimeoutSeconds } : {}),
     ...(typeof state.HeartbeatSeconds === 'number' ? { heartbeatSeconds: state.HeartbeatSeconds } : {}),

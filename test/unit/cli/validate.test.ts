@@ -89,9 +89,9 @@ describe('validateWorkflows, one fixture per rule', () => {
     ]);
   });
 
-  it('task-timeout: a Task without TimeoutSeconds or TimeoutSecondsPath', async () => {
+  it('task-timeout: a Task without TimeoutSeconds', async () => {
     expect(await problemsOf('task-timeout')).toEqual([
-      { workflow: 'task-timeout', state: 'ParseDnsEvent', rule: ValidationRule.TaskTimeout, message: 'Task has no TimeoutSeconds (or TimeoutSecondsPath)' },
+      { workflow: 'task-timeout', state: 'ParseDnsEvent', rule: ValidationRule.TaskTimeout, message: 'Task has no TimeoutSeconds' },
     ]);
   });
 
@@ -235,7 +235,7 @@ describe('validateWorkflows, one fixture per rule', () => {
     ]);
   });
 
-  it('local-engine: workflow variables, a Distributed Map field and $$.Map.Item.Key, which both validators pass and the engine cannot run', async () => {
+  it('local-engine: workflow variables, a Distributed Map field, $$.Map.Item.Key and Retry on a Map, which both validators pass and the engine cannot run', async () => {
     expect(await problemsOf('local-engine')).toEqual([
       {
         workflow: 'local-engine',
@@ -248,6 +248,12 @@ describe('validateWorkflows, one fixture per rule', () => {
         state: 'Each',
         rule: ValidationRule.LocalEngine,
         message: 'ToleratedFailurePercentage is a Distributed Map field; the local engine runs Inline Map states only',
+      },
+      {
+        workflow: 'local-engine',
+        state: 'Each',
+        rule: ValidationRule.LocalEngine,
+        message: 'Retry on a Map state is not run by the local engine (its intervals would not be kept); retry the Tasks inside it',
       },
       {
         workflow: 'local-engine',
@@ -305,7 +311,7 @@ describe('formatReport', () => {
           workflow: 'search-snapshot',
           ok: false,
           problems: [
-            { workflow: 'search-snapshot', state: 'TakeSnapshot', rule: ValidationRule.TaskTimeout, message: 'Task has no TimeoutSeconds (or TimeoutSecondsPath)' },
+            { workflow: 'search-snapshot', state: 'TakeSnapshot', rule: ValidationRule.TaskTimeout, message: 'Task has no TimeoutSeconds' },
             { workflow: 'search-snapshot', rule: ValidationRule.FunctionUsed, message: 'functions lists prune but no Task invokes ${prune}' },
           ],
         },
@@ -314,7 +320,7 @@ describe('formatReport', () => {
     expect(text).toBe(
       [
         '✓ instance-dns',
-        '✗ search-snapshot: State TakeSnapshot: Task has no TimeoutSeconds (or TimeoutSecondsPath) [task-timeout]',
+        '✗ search-snapshot: State TakeSnapshot: Task has no TimeoutSeconds [task-timeout]',
         '✗ search-snapshot: functions lists prune but no Task invokes ${prune} [function-used]',
       ].join('\n'),
     );

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Clock } from '../../../engine/clock.ts';
 import type { Engine } from '../../../engine/engine.ts';
-import { InvalidClockUse, InvalidDefinition } from '../../../engine/errors.ts';
+import { InvalidClockUse, UnsupportedConstruct } from '../../../engine/errors.ts';
 import { retryDelaySeconds } from '../../../engine/executor.ts';
 import { SandboxAccount } from '../../../engine/sandbox/index.ts';
 import { sandboxTarget } from '../../../engine/target.ts';
@@ -273,7 +273,7 @@ describe('the engine and its account', () => {
 describe('timers the engine cannot keep as Step Functions does', () => {
   it('refuses Retry on a Parallel or Map state, and TimeoutSecondsPath, with one line', async () => {
     await expect(createEngine({ workflows: [workflow('retry-parallel', 'RetryParallel')] })).rejects.toThrow(
-      new InvalidDefinition('retry-parallel: state Both: Retry on a Parallel state is not run by the local engine (its intervals would not be kept); retry the Tasks inside it'),
+      new UnsupportedConstruct('retry-parallel: state Both: Retry on a Parallel state is not run by the local engine (its intervals would not be kept); retry the Tasks inside it'),
     );
     const withPath = workflow('wait-short', 'WaitShort');
     await expect(
@@ -282,6 +282,8 @@ describe('timers the engine cannot keep as Step Functions does', () => {
         functions: { flaky: fakeFunction(async () => ({})) },
         loadDefinition: async () => ({ StartAt: 'Flaky', States: { Flaky: { Type: 'Task', Resource: '${flaky}', TimeoutSecondsPath: '$.timeout', End: true } } }),
       }),
-    ).rejects.toThrow(new InvalidDefinition('wait-short: state Flaky: TimeoutSecondsPath is not supported by the local engine; give TimeoutSeconds'));
+    ).rejects.toThrow(
+      new UnsupportedConstruct('wait-short: state Flaky: TimeoutSecondsPath is not run by the local engine (its task timers are kept on the engine clock from TimeoutSeconds); write TimeoutSeconds'),
+    );
   });
 });
