@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ExecutionRecord } from '../../engine/engine.ts';
 import { sampleWith } from '../../events/samples.ts';
+import { Clock } from '../../engine/clock.ts';
 import { world } from './harness.ts';
 
 /**
@@ -52,5 +53,16 @@ describe('one clock through the real ASL', () => {
     for (const finding of [aliceFinding, second]) {
       expect((sandbox.finding(finding.Id) as Finding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_status: 'SUCCESSFUL' });
     }
+  });
+});
+
+describe('tasks read the one clock too', () => {
+  it("scopes an investigation from the engine's clock, not the machine's: it ends at the clock's next full hour", async () => {
+    const { sandbox, engine } = await world({ seed: SEED, sandbox: { clock: Clock.simulated('2025-03-01T09:30:00Z') } });
+
+    await engine.send(imported(aliceFinding));
+
+    const [investigation] = sandbox.investigations();
+    expect(investigation?.scopeEndTime).toBe('2025-03-01T10:00:00.000Z');
   });
 });
