@@ -117,7 +117,7 @@ export function groupByPrincipal(input: GroupByPrincipalInput, config: FindingEn
     entityType,
     arnOrigin,
     ...investigationScope(earliest, config.scopeHoursBeforeFirstSeen, now()),
-    latestFirstObservedAt: new Date(latest).toISOString(),
+    latestFirstSeenHour: new Date(floorToHour(latest)).toISOString(),
     findingIds,
     runName: investigationRunName(entityArn, latest),
   }));
