@@ -5,10 +5,10 @@ import { InvalidDefinition, UnsupportedConstruct } from './errors.ts';
  * Reading and preparing a definition for the executor. aws-local-stepfunctions runs JSONPath
  * ASL faithfully except for a few things this module rewrites before the machine is built:
  * context-object paths it resolves wrongly, a Fail state's intrinsic ErrorPath and CausePath, a
- * Pass state's Result when it is false, 0, "" or null, and every timer, because the engine keeps
- * time on its own clock (engine/clock.ts) rather than the library's setTimeout: Wait states become
- * Tasks the bridge answers on that clock, and task and execution timeouts are taken out of the
- * definition for the executor to enforce. What it cannot run at all, `unsupportedConstructs`
+ * Pass state's Result when it is false, 0, "" or null, `"ResultPath": "$"`, and every timer,
+ * because the engine keeps time on its own clock (engine/clock.ts) rather than the library's
+ * setTimeout: Wait states become Tasks the bridge answers on that clock, and task and execution
+ * timeouts are taken out of the definition for the executor to enforce. What it cannot run at all, `unsupportedConstructs`
  * lists, for the engine to refuse and for `opsflow validate` to report.
  */
 
@@ -119,6 +119,7 @@ export function prepareDefinition(definition: JsonValue, where: string): Prepare
     stateTypes.set(name, String(state.Type));
     if (state.Type === 'Fail') evaluateFailPathsAsParameters(state);
     if (state.Type === 'Pass') keepFalsyResult(state);
+    resultPathRoot(state);
     localiseContextPaths(state);
     if (state.Type === 'Map') {
       const iterator = state.ItemProcessor ?? state.Iterator;
@@ -180,6 +181,17 @@ function keepFalsyResult(pass: JsonObject): void {
   if (!Object.hasOwn(pass, 'Result') || pass.Result) return;
   pass.Parameters = pass.Result ?? null;
   delete pass.Result;
+}
+
+/**
+ * `"ResultPath": "$"` puts the result (or a Catcher's error output) in place of the whole input,
+ * which is also what no ResultPath does ("If ResultPath isn't specified, the default is $", for a
+ * state and for a Catcher, Amazon States Language); the executor writes it under a key named `$`
+ * instead, so the field is dropped.
+ */
+function resultPathRoot(state: JsonObject): void {
+  if (state.ResultPath === '$') delete state.ResultPath;
+  for (const catcher of listOf(state.Catch)) if (isJsonObject(catcher) && catcher.ResultPath === '$') delete catcher.ResultPath;
 }
 
 /** A construct the local engine cannot run as Step Functions runs it: where, and one line why. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { unsupportedConstructs } from '../../../engine/asl.ts';
 import { UnsupportedConstruct } from '../../../engine/errors.ts';
 import type { JsonObject, JsonValue } from '../../../workflows/types.ts';
-import { createEngine, workflow } from '../../fixtures/engine/harness.ts';
+import { createEngine, fakeFunction, workflow } from '../../fixtures/engine/harness.ts';
 
 /** What aws-local-stepfunctions cannot run is refused with one line; what it runs differently is rewritten. */
 
@@ -87,6 +87,41 @@ describe('constructs the local engine refuses to build', () => {
     expect(await engine.run('constructs', [1, 2])).toMatchObject({ status: 'SUCCEEDED', output: [1, 2] });
   });
 });
+
+describe('ResultPath "$"', () => {
+  const engineWith = () =>
+    createEngine({
+      workflows: [workflow('result-path-root', 'ResultPathRoot')],
+      functions: {
+        echo: fakeFunction(async (event) => {
+          if ((event as { work: { kept: boolean } }).work.kept) throw new Refused('kept');
+          return event;
+        }),
+      },
+    });
+
+  it('replaces the whole input with the result, on a Pass and on a Task, as Step Functions does (the executor would write it under a key "$")', async () => {
+    const record = await (await engineWith()).run('result-path-root', { input: 'gone' });
+
+    expect(record).toMatchObject({ status: 'SUCCEEDED', output: { echoed: { work: { kept: false } } } });
+  });
+
+  it("replaces the whole input with a Catcher's error output", async () => {
+    const engine = await createEngine({
+      workflows: [workflow('result-path-root', 'ResultPathRoot')],
+      functions: { echo: fakeFunction(async () => Promise.reject(new Refused('refused'))) },
+    });
+
+    const record = await engine.run('result-path-root', { input: 'gone' });
+
+    expect(record).toMatchObject({ status: 'SUCCEEDED', output: { Error: 'Refused' } });
+    expect(Object.keys(record.output as object).sort()).toEqual(['Cause', 'Error']);
+  });
+});
+
+class Refused extends Error {
+  override readonly name = 'Refused';
+}
 
 describe('a Pass state Result', () => {
   it('outputs false, 0, "" and null as Step Functions does (the executor would output its input)', async () => {
