@@ -64,7 +64,7 @@ const scenarios: Scenario[] = [
   {
     name: 'ten events at the same instant',
     description:
-      'the same ten events started together: each execution reaches its principals before any investigation exists, and follows the run another one started under the same name, polling it on the same clock as the run itself',
+      'the same ten events started together: each execution reaches its principals before any investigation exists; for each principal one starts the run, and the other nine send the same name and input, which StartExecution answers with that running run, so they wait for it as for their own',
     run: async (engine, findings) => {
       const started = chunks(findings, 10).map((batch) => engine.start('finding-enrichment', flagged(batch)));
       return Promise.all(started.map((execution) => execution.done));
@@ -203,8 +203,8 @@ export const findingEnrichmentCost: BenchSection = {
       ...scenarios.map((scenario) => `- **${scenario.name}**: ${scenario.description}.`),
       '',
       'Executions and transitions count the finding-enrichment executions and the investigate-principal runs they start. ' +
-        'Every execution keeps time on one clock, so in the last scenario a follower looks at the leading run at 0, 120, 360 ' +
-        'and 840 s (Wait loops whose length doubles) and sees it end at its own stop time, as it would on AWS.',
+        'Every execution keeps time on one clock. In the last scenario the executions that join a running run end when it ends, ' +
+        'at 420 s, and pay no transition for the waiting: no DescribeExecution poll, no Wait loop.',
     ].join('\n');
     return { body, goals, summary };
   },

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as AslLanguageServiceModule from 'amazon-states-language-service';
 import type { ASTNode, Diagnostic, LanguageService } from 'amazon-states-language-service';
 import { OpsflowError } from '../handlers/shared/errors.ts';
+import { unsupportedConstructs } from '../engine/asl.ts';
 import { fallbackNames, optimizedOperation, serviceErrorsFor } from '../engine/service-errors.ts';
 import type { JsonObject, JsonValue, WorkflowModule } from '../workflows/types.ts';
 import {
@@ -60,6 +61,8 @@ export const ValidationRule = {
   TransientRetry: 'retry-transient',
   /** A Catch on a service's broad fallback name leads straight to success. */
   FallbackSuccess: 'catch-fallback-success',
+  /** A construct the local engine cannot run as AWS runs it (engine/asl.ts unsupportedConstructs), which it refuses to build. */
+  LocalEngine: 'local-engine',
 } as const;
 export type ValidationRule = (typeof ValidationRule)[keyof typeof ValidationRule];
 
@@ -308,7 +311,7 @@ function checkTask(entry: StateEntry, context: DefinitionContext, report: Report
     report(ValidationRule.TaskComment, 'Task has no Comment saying what it does', name);
   }
   if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
-    report(ValidationRule.TaskTimeout, 'Task has no TimeoutSeconds (or TimeoutSecondsPath)', name);
+    report(ValidationRule.TaskTimeout, 'Task has no TimeoutSeconds', name);
   }
   const resource = typeof state.Resource === 'string' ? state.Resource : JSON.stringify(state.Resource ?? null);
   const parsed = parseTaskResource(resource);
@@ -501,6 +504,7 @@ export async function validateDefinition(text: string, context: DefinitionContex
   const states = allStates(definition);
 
   checkJsonPathOnly(definition, states, report);
+  for (const refused of unsupportedConstructs(definition)) report(ValidationRule.LocalEngine, refused.message, refused.state);
   for (const entry of states) {
     if (entry.state.Type === 'Task') {
       checkTask(entry, context, report);

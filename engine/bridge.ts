@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DeploymentEnvironment, JsonObject, JsonValue } from '../workflows/types.ts';
 import { clockWaitResource, isJsonObject, passesTaskToken, type TaskSite } from './asl.ts';
-import { ExecutionAlreadyExists, StatesRuntime, TaskFailure, UnknownFunction, UnsupportedTaskResource } from './errors.ts';
+import { ExecutionAlreadyExists, InvalidName, StatesRuntime, TaskFailure, UnknownFunction, UnsupportedTaskResource, ValidationException } from './errors.ts';
+import { validationMessage } from './limits.ts';
 import { injectedFailure, type EngineFaults } from './faults.ts';
 import type { FaultCall } from './sandbox/faults.ts';
 import { invokeResponse, sdkHttpMetadata, type LambdaInvoker } from './lambda-invoker.ts';
@@ -84,6 +85,8 @@ export interface BridgeServices {
   startChild(workflow: string, input: JsonValue, name: string | undefined, parent: CallingExecution): ChildExecution;
   /** An execution of one of the engine's own state machines, by ARN (running or finished). */
   localExecution(executionArn: string): ChildOutcome | undefined;
+  /** Every execution of one of the engine's own state machines, in the order they started. */
+  localExecutions(stateMachineArn: string): readonly ChildOutcome[];
   warn(message: string): void;
 }
 
@@ -140,6 +143,9 @@ export async function bindTask(site: TaskSite, services: BridgeServices, workflo
     if (sdkService === 'sfn' && action === 'describeExecution') {
       const errors = await serviceErrorsFor('sfn');
       send = (input) => describeAnyExecution(input, services, errors);
+    } else if (sdkService === 'sfn' && action === 'listExecutions') {
+      const errors = await serviceErrorsFor('sfn');
+      send = (input) => listAnyExecutions(input, services, errors);
     } else {
       send = (input) => services.sdk.call(sdkService, action, input);
     }
@@ -273,7 +279,10 @@ async function startExecution(input: JsonValue, call: TaskCall, services: Bridge
   try {
     child = services.startChild(workflow, childInput, name, call.execution);
   } catch (error) {
-    if (error instanceof ExecutionAlreadyExists) throw serviceFailure(errors, 'ExecutionAlreadyExists', error.message);
+    // StartExecution's refusals, as the integration reports them (ExecutionAlreadyExists, InvalidName, ValidationException).
+    if (error instanceof ExecutionAlreadyExists || error instanceof InvalidName || error instanceof ValidationException) {
+      throw serviceFailure(errors, error.name, error.message);
+    }
     throw error;
   }
   if (pattern === 'request' || pattern === 'waitForTaskToken') {
@@ -307,6 +316,91 @@ async function describeAnyExecution(input: JsonValue, services: BridgeServices, 
     StartDate: new Date(Number(StartDate)).toISOString(),
     ...(StopDate === undefined ? {} : { StopDate: new Date(Number(StopDate)).toISOString() }),
   };
+}
+
+const executionStatuses = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+
+/** ListExecutions' page size: "The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default." */
+const defaultPageSize = 100;
+const maxPageSize = 1000;
+
+interface ListPosition {
+  readonly stateMachineArn: string;
+  readonly statusFilter: string | null;
+  /** The next page holds executions started before the one at this index of the start order. */
+  readonly before: number;
+}
+
+/**
+ * ListExecutions of one of the engine's own state machines is answered by the engine as Step
+ * Functions answers it (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html):
+ * StatusFilter (RUNNING | SUCCEEDED | FAILED | TIMED_OUT | ABORTED | PENDING_REDRIVE), MaxResults
+ * (0 to 1000, 0 meaning 100), "Results are sorted by time, with the most recent execution first",
+ * and a NextToken when more remain, to be used "with all other arguments unchanged" (InvalidToken
+ * otherwise). Pages stay stable while executions start: a token points into the start order.
+ * Any other state machine ARN (or a MapRunArn) goes to the target's Step Functions.
+ */
+async function listAnyExecutions(input: JsonValue, services: BridgeServices, errors: ServiceErrors | undefined): Promise<JsonValue> {
+  const parameters = isJsonObject(input) ? input : {};
+  const stateMachineArn = typeof parameters.StateMachineArn === 'string' ? parameters.StateMachineArn : '';
+  if (services.workflowOf(stateMachineArn) === undefined) return services.sdk.call('sfn', 'listExecutions', input);
+
+  const violations: string[] = [];
+  const statusFilter = parameters.StatusFilter ?? null;
+  if (statusFilter !== null && !(executionStatuses as readonly JsonValue[]).includes(statusFilter)) {
+    violations.push(`Value '${String(statusFilter)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${executionStatuses.join(', ')}]`);
+  }
+  const maxResults = typeof parameters.MaxResults === 'number' ? parameters.MaxResults : 0;
+  if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > maxPageSize) {
+    const bound = maxResults < 0 ? 'greater than or equal to 0' : `less than or equal to ${maxPageSize}`;
+    violations.push(`Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`);
+  }
+  if (violations.length > 0) throw serviceFailure(errors, 'ValidationException', validationMessage(violations));
+
+  const started = services.localExecutions(stateMachineArn);
+  const nextToken = parameters.NextToken;
+  let before = started.length;
+  if (nextToken !== undefined && nextToken !== null) {
+    const position = typeof nextToken === 'string' ? listPosition(nextToken) : undefined;
+    if (position?.stateMachineArn !== stateMachineArn || position.statusFilter !== statusFilter || position.before > started.length) {
+      throw serviceFailure(errors, 'InvalidToken', `Invalid Token: '${String(nextToken)}'`);
+    }
+    before = position.before;
+  }
+
+  const pageSize = maxResults === 0 ? defaultPageSize : maxResults;
+  const page: { readonly index: number; readonly execution: ChildOutcome }[] = [];
+  let index = before - 1;
+  for (; index >= 0 && page.length < pageSize; index -= 1) {
+    const execution = started[index] as ChildOutcome;
+    if (statusFilter === null || execution.status === statusFilter) page.push({ index, execution });
+  }
+  const more = started.slice(0, index + 1).some((execution) => statusFilter === null || execution.status === statusFilter);
+  const last = page.at(-1);
+  return {
+    Executions: page.map(({ execution }) => ({
+      ExecutionArn: execution.executionArn,
+      StateMachineArn: execution.stateMachineArn,
+      Name: execution.name,
+      Status: execution.status,
+      StartDate: execution.startDate,
+      ...(execution.stopDate === undefined ? {} : { StopDate: execution.stopDate }),
+    })),
+    ...(more && last ? { NextToken: Buffer.from(JSON.stringify({ stateMachineArn, statusFilter, before: last.index })).toString('base64url') } : {}),
+  };
+}
+
+function listPosition(token: string): ListPosition | undefined {
+  try {
+    const position = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as JsonValue;
+    if (!isJsonObject(position)) return undefined;
+    const { stateMachineArn, statusFilter, before } = position;
+    if (typeof stateMachineArn !== 'string' || (statusFilter !== null && typeof statusFilter !== 'string')) return undefined;
+    if (typeof before !== 'number' || !Number.isInteger(before) || before < 0) return undefined;
+    return { stateMachineArn, statusFilter, before };
+  } catch {
+    return undefined;
+  }
 }
 
 /** StartExecution's Input is a JSON string; Step Functions also accepts a JSON value there. */

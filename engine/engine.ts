@@ -6,12 +6,13 @@ import { workflows as allWorkflows } from '../workflows/index.ts';
 import type { DeploymentEnvironment, JsonValue, WorkflowModule } from '../workflows/types.ts';
 import { isJsonObject } from './asl.ts';
 import { bindTask, type BridgeServices, type CallingExecution, type ChildExecution } from './bridge.ts';
-import { ExecutionChain, maxEventHops, routableWorkflow, routeEvent, type RoutableWorkflow, type Route } from './bus.ts';
+import { checkBusEvent, ExecutionChain, maxEventHops, routableWorkflow, routeEvent, type RoutableWorkflow, type Route } from './bus.ts';
 import { Clock } from './clock.ts';
 import { ExecutionAlreadyExists, InvalidClockUse, UnknownTrigger, UnknownWorkflow, UnresolvedPlaceholder } from './errors.ts';
 import { EngineFaults, type FaultRule, type FaultSite } from './faults.ts';
 import { currentExecution, Executor, type Cause, type CompiledWorkflow } from './executor.ts';
 import { LambdaInvoker } from './lambda-invoker.ts';
+import { checkStartExecution, checkTaskFailure, checkTaskSuccessOutput } from './limits.ts';
 import * as naming from './naming.ts';
 import type { ExecutionRecord, StateEvent } from './records.ts';
 import { SdkClients } from './sdk-calls.ts';
@@ -74,6 +75,11 @@ interface LaunchOptions {
   readonly triggeredBy?: ExecutionRecord['triggeredBy'];
 }
 
+interface Launched {
+  readonly record: ExecutionRecord;
+  readonly done: Promise<ExecutionRecord>;
+}
+
 /**
  * The local engine: every workflow's definition, substituted for this target and built once,
  * run on demand, on events (its triggers, evaluated on the local bus) and on schedules, with
@@ -85,7 +91,8 @@ export class Engine {
   private readonly compiled = new Map<string, CompiledWorkflow>();
   private readonly routable: RoutableWorkflow[] = [];
   private readonly workflowByArn = new Map<string, string>();
-  private readonly executionNames = new Map<string, Set<string>>();
+  /** Every execution by its ARN (unique: a state machine's names are), in start order. */
+  private readonly launched = new Map<string, Launched>();
   private readonly unfinished = new Set<Promise<ExecutionRecord>>();
   private readonly tokens: TaskTokens;
   private readonly faultSites: FaultSite[] = [];
@@ -144,7 +151,12 @@ export class Engine {
     return this.matchRoutes(event).map((route) => ({ workflow: route.workflow, trigger: route.trigger.id }));
   }
 
-  /** Runs one execution, and waits for everything it caused (children, events it emitted) too. */
+  /**
+   * Runs one execution, and waits for everything it caused (children, events it emitted) too.
+   * Refuses as StartExecution does: ValidationException (a name over 80 characters, an input over
+   * 262,144 bytes), InvalidName, ExecutionAlreadyExists; and PayloadTooDeep or PayloadNotJson for an
+   * input the engine cannot take. A running execution of the same name and input is returned as is.
+   */
   async run(workflow: string, input: unknown, options: StartOptions = {}): Promise<ExecutionRecord> {
     const chain = new ExecutionChain<ExecutionRecord>();
     const started = this.launch(workflow, input, { ...options, cause: { chain, depth: 0 } });
@@ -159,8 +171,12 @@ export class Engine {
     return { executionArn: record.executionArn, done };
   }
 
-  /** Starts every workflow the event matches and waits for them and all they caused; returns them all. */
+  /**
+   * Starts every workflow the event matches and waits for them and all they caused; returns them
+   * all. An event EventBridge would not take is refused (engine/bus.ts checkBusEvent).
+   */
   async send(event: unknown): Promise<ExecutionRecord[]> {
+    checkBusEvent(event);
     const chain = new ExecutionChain<ExecutionRecord>();
     for (const route of this.matchRoutes(event)) this.launchRoute(route, event, { chain, depth: 0 });
     return chain.settled();
@@ -179,11 +195,14 @@ export class Engine {
     return record;
   }
 
+  /** ValidationException for an output over 262,144 bytes, as SendTaskSuccess answers it. */
   sendTaskSuccess(token: string, output: unknown): void {
-    this.tokens.succeed(token, JSON.parse(JSON.stringify(output ?? null)) as JsonValue);
+    this.tokens.succeed(token, checkTaskSuccessOutput(output));
   }
 
+  /** ValidationException for an error over 256 characters or a cause over 32,768, as SendTaskFailure answers it. */
   sendTaskFailure(token: string, error: string, cause = ''): void {
+    checkTaskFailure(error, cause);
     this.tokens.fail(token, error, cause);
   }
 
@@ -242,7 +261,6 @@ export class Engine {
     for (const module of modules) {
       const stateMachineArn = naming.stateMachineArn(this.env, module);
       this.workflowByArn.set(stateMachineArn, module.name);
-      this.executionNames.set(module.name, new Set());
       this.routable.push(routableWorkflow(module, config));
       const resolve = this.placeholderResolver(module, functions, machineArns);
       const definition = substitutePlaceholders(await load(module), resolve);
@@ -297,13 +315,14 @@ export class Engine {
     const { config, target } = this.options;
     return {
       env: this.env,
-      lambda: new LambdaInvoker(this.env, functions, { config, region: target.region, sdkPlugins: target.sdkPlugins }, this.clock),
+      lambda: new LambdaInvoker(this.env, functions, { config, region: target.region, sdkPlugins: target.sdkPlugins, now: () => this.clock.now() }, this.clock),
       sdk: new SdkClients(target.region, target.sdkPlugins),
       tokens: this.tokens,
       faults: this.faults,
       workflowOf: (arn) => this.workflowByArn.get(arn),
       startChild: (workflow, input, name, parent) => this.startChild(workflow, input, name, parent),
-      localExecution: (executionArn) => this.records.find((record) => record.executionArn === executionArn),
+      localExecution: (executionArn) => this.launched.get(executionArn)?.record,
+      localExecutions: (stateMachineArn) => this.records.filter((record) => record.stateMachineArn === stateMachineArn),
       warn: (message) => this.warn(message),
     };
   }
@@ -322,6 +341,12 @@ export class Engine {
   private receive(event: BusEvent): void {
     const routes = this.matchRoutes(event);
     if (routes.length === 0) return;
+    try {
+      checkBusEvent(event);
+    } catch (error) {
+      this.warn(`dropped ${event['detail-type']} from ${event.source} (event id ${event.id}): ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     const current = currentExecution();
     // Another engine on the same account may be the one running now.
     const causing = current && this.compiled.get(current.workflow) === current.compiled ? current.cause : undefined;
@@ -352,21 +377,31 @@ export class Engine {
     this.launch(route.workflow, input, { cause, triggeredBy: { trigger: route.trigger.id, ...(eventId ? { eventId } : {}) } });
   }
 
-  private launch(workflow: string, input: unknown, options: LaunchOptions): { record: ExecutionRecord; done: Promise<ExecutionRecord> } {
+  private launch(workflow: string, input: unknown, options: LaunchOptions): Launched {
     const compiled = this.compiled.get(workflow);
     if (!compiled) throw new UnknownWorkflow(`no workflow named ${workflow} (known: ${this.workflowNames().join(', ')})`);
     const name = options.name ?? randomUUID();
-    const names = this.executionNames.get(workflow) ?? new Set<string>();
-    if (names.has(name)) throw new ExecutionAlreadyExists(`Execution Already Exists: '${naming.executionArn(this.env, compiled.module, name)}'`);
-    names.add(name);
+    // Step Functions receives its input as a JSON string: what runs is a parsed copy.
+    const executionInput = checkStartExecution(name, input);
+    const executionArn = naming.executionArn(this.env, compiled.module, name);
+    const earlier = this.launched.get(executionArn);
+    if (earlier) {
+      // "StartExecution is idempotent for STANDARD workflows. [...] if StartExecution is called with the
+      // same name and input as a running execution, the call will succeed and return the same response
+      // as the original request. If the execution is closed or if the input is different, it will return
+      // a 400 ExecutionAlreadyExists error." (StartExecution API reference; the engine keeps every name).
+      const sameInput = JSON.stringify(earlier.record.input) === JSON.stringify(executionInput);
+      if (earlier.record.status !== 'RUNNING' || !sameInput) throw new ExecutionAlreadyExists(`Execution Already Exists: '${executionArn}'`);
+      options.cause.chain.track(earlier.done);
+      return earlier;
+    }
     const record: ExecutionRecord = {
-      executionArn: naming.executionArn(this.env, compiled.module, name),
+      executionArn,
       name,
       workflow,
       stateMachineArn: compiled.stateMachineArn,
       status: 'RUNNING',
-      // Step Functions receives its input as a JSON string.
-      input: JSON.parse(JSON.stringify(input ?? {})) as unknown,
+      input: executionInput,
       transitions: 0,
       states: [],
       simulatedSeconds: 0,
@@ -374,18 +409,28 @@ export class Engine {
       ...(options.parentExecutionArn ? { parentExecutionArn: options.parentExecutionArn } : {}),
       ...(options.triggeredBy ? { triggeredBy: options.triggeredBy } : {}),
     };
-    this.records.push(record);
-    const done = this.executor.execute(compiled, record, options.cause).catch((error: unknown) => {
-      record.status = 'FAILED';
-      record.error = error instanceof Error ? error.name : 'Error';
-      record.cause = error instanceof Error ? error.message : String(error);
-      record.stopDate ??= this.clock.now().toISOString();
-      return record;
+    let finished!: (record: ExecutionRecord) => void;
+    const done = new Promise<ExecutionRecord>((resolve) => {
+      finished = resolve;
     });
+    // Known before its first state runs, which may already ask for it (DescribeExecution).
+    const launched = { record, done };
+    this.launched.set(executionArn, launched);
+    this.records.push(record);
+    this.executor
+      .execute(compiled, record, options.cause)
+      .catch((error: unknown) => {
+        record.status = 'FAILED';
+        record.error = error instanceof Error ? error.name : 'Error';
+        record.cause = error instanceof Error ? error.message : String(error);
+        record.stopDate ??= this.clock.now().toISOString();
+        return record;
+      })
+      .then(finished);
     options.cause.chain.track(done);
     this.unfinished.add(done);
     void done.finally(() => this.unfinished.delete(done));
-    return { record, done };
+    return launched;
   }
 
   private warn(message: string): void {

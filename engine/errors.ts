@@ -58,6 +58,24 @@ export class ExecutionAlreadyExists extends OpsflowError {
   override readonly name = 'ExecutionAlreadyExists';
 }
 
+/** An execution name with characters Step Functions refuses (StartExecution's InvalidName). */
+export class InvalidName extends OpsflowError {
+  override readonly name = 'InvalidName';
+}
+
+/**
+ * A request member over the length or size the API documents: Step Functions' StartExecution,
+ * SendTaskSuccess and SendTaskFailure, and EventBridge's PutEvents answer it with this name.
+ */
+export class ValidationException extends OpsflowError {
+  override readonly name = 'ValidationException';
+}
+
+/** A definition uses a construct the local engine cannot run as AWS runs it. */
+export class UnsupportedConstruct extends OpsflowError {
+  override readonly name = 'UnsupportedConstruct';
+}
+
 /** A task handler ran without the execution it belongs to in scope (an engine defect). */
 export class ExecutionContextLost extends OpsflowError {
   override readonly name = 'ExecutionContextLost';
@@ -95,4 +113,26 @@ export class ServicePackageMissing extends UncatchableFailure {
 /** A path or value that Step Functions rejects at run time (same name and handling as AWS). */
 export class StatesRuntime extends UncatchableFailure {
   override readonly name = 'States.Runtime';
+}
+
+/**
+ * A state's input (after Parameters) or output over Step Functions' payload quota: the execution
+ * fails, and no Retry or Catch sees it (engine/limits.ts). A Task's result over the quota is a
+ * task failure of the same name instead, which Catch does see.
+ */
+export class StatesDataLimitExceeded extends UncatchableFailure {
+  override readonly name = 'States.DataLimitExceeded';
+}
+
+/**
+ * JSON nested deeper than the engine takes (engine/limits.ts maxJsonDepth). Thrown by the Engine's
+ * methods for their input, and inside an execution for a task's result, where it ends the run.
+ */
+export class PayloadTooDeep extends UncatchableFailure {
+  override readonly name = 'PayloadTooDeep';
+}
+
+/** A value JSON cannot represent (a cycle, a BigInt, a function): Step Functions only carries JSON. */
+export class PayloadNotJson extends UncatchableFailure {
+  override readonly name = 'PayloadNotJson';
 }

@@ -3,12 +3,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { ExecutionAbortedError, ExecutionError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { JsonValue, WorkflowModule } from '../workflows/types.ts';
-import { prepareDefinition, type PreparedDefinition, type TaskSite } from './asl.ts';
+import { assertRunnable, clockWaitResource, delocalisePaths, prepareDefinition, type PreparedDefinition, type TaskSite } from './asl.ts';
 import type { CallingExecution, TaskBinding, TaskTime } from './bridge.ts';
 import type { ExecutionChain } from './bus.ts';
 import type { Activity, Clock, ClockTimer } from './clock.ts';
 import { DuplicateTaskState, ExecutionContextLost, InvalidDefinition, TaskFailure } from './errors.ts';
+import { checkStatePayload, checkTaskResult } from './limits.ts';
 import type { ExecutionRecord, StateEvent, StateRecord } from './records.ts';
+import { runContext, type RunContext } from './run-context.ts';
 import { unitHash } from './sandbox/ids.ts';
 import { TaskTokens } from './task-tokens.ts';
 
@@ -77,7 +79,9 @@ export class Executor {
   async compile(request: CompileRequest): Promise<CompiledWorkflow> {
     const where = request.module.name;
     await loadStatesTimeoutError();
-    const prepared = prepareDefinition(request.definition, where, { now: () => this.options.clock.now() });
+    assertRunnable(request.definition, where);
+    const written = structuredClone(request.definition);
+    const prepared = prepareDefinition(request.definition, where);
     const bindings = new Map<string, TaskBinding>();
     const seen = new Map<string, string>();
     for (const site of prepared.taskStates) {
@@ -96,13 +100,7 @@ export class Executor {
     // Retried at once by the library; the interval is waited on the clock before the next attempt (Strand.attempt).
     const retryIntervalOverrides = Object.fromEntries(prepared.retryableStates.map((name) => [name, 0]));
 
-    let machine: StateMachine;
-    try {
-      // ARNs are checked by the bridge; the validator's own check refuses local account ids.
-      machine = new StateMachine(prepared.machine as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
-    } catch (error) {
-      throw new InvalidDefinition(`${where}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const machine = buildMachine(written, prepared, where);
     this.builds += 1;
     return {
       module: request.module,
@@ -123,7 +121,7 @@ export class Executor {
     const { clock } = this.options;
     const strand = new Strand(clock.activity());
     try {
-      return await this.runTracked(workflow, record, new RunningExecution(record, workflow, cause), strand);
+      return await this.runTracked(workflow, record, new RunningExecution(record, workflow, cause, clock), strand);
     } finally {
       strand.end();
     }
@@ -135,7 +133,7 @@ export class Executor {
     const options: TrackedRunOptions = {
       context: running.context,
       overrides: workflow.overrides,
-      [runTracking]: { tracker, strand, ownRun: true },
+      [runTracking]: { tracker, running, strand, ownRun: true },
     };
     const run = executions.run(running, () => strands.run(strand, () => workflow.machine.run(record.input as JsonValue, options)));
     let timedOut = false;
@@ -163,13 +161,39 @@ export class Executor {
   }
 }
 
-function dispatch(binding: TaskBinding, input: JsonValue): Promise<JsonValue> {
+/**
+ * The machine, validated by the executor on the definition as written (a Fail state's rewrite is
+ * not valid ASL), then set to run the engine's prepared rewrite of it: one construction.
+ */
+function buildMachine(written: JsonValue, prepared: PreparedDefinition, where: string): StateMachine {
+  let machine: StateMachine;
+  try {
+    // ARNs are checked by the bridge; the validator's own check refuses local account ids.
+    machine = new StateMachine(written as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } });
+  } catch (error) {
+    throw new InvalidDefinition(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  (machine as unknown as { definition: object }).definition = prepared.machine;
+  return machine;
+}
+
+/**
+ * A Task's attempt: its effective input and its result are held to Step Functions' payload limits
+ * (a Wait run as a Task outputs its own input, which was held to them as the state before exited).
+ */
+async function dispatch(binding: TaskBinding, input: JsonValue): Promise<JsonValue> {
   const execution = executions.getStore();
   const strand = strands.getStore();
-  if (!execution || !strand) return Promise.reject(new ExecutionContextLost(`task ${binding.stateName} ran outside an engine execution`));
+  if (!execution || !strand) throw new ExecutionContextLost(`task ${binding.stateName} ran outside an engine execution`);
   // Taken before anything awaits: the executor evaluated this attempt's Parameters just now.
   const token = execution.takeToken();
-  return strand.attempt(binding, (time) => binding.invoke(input, { execution, token, time }));
+  const limited = binding.resource !== clockWaitResource;
+  if (limited) checkStatePayload(binding.stateName, input, 'input');
+  return strand.attempt(binding, async (time) => {
+    const result = await binding.invoke(input, { execution, token, time });
+    if (limited) checkTaskResult(binding.stateName, binding.resource, result);
+    return result;
+  });
 }
 
 /**
@@ -202,7 +226,7 @@ function failureOf(error: unknown): Pick<ExecutionRecord, 'status' | 'error' | '
   return {
     status: 'FAILED',
     error: failure.name === 'FailStateError' ? undefined : failure.name,
-    cause: failure.message === 'Execution failed because of a Fail state' ? undefined : failure.message,
+    cause: failure.message === 'Execution failed because of a Fail state' ? undefined : delocalisePaths(failure.message),
   };
 }
 
@@ -321,7 +345,10 @@ class AttemptTime implements TaskTime {
   }
 }
 
-/** One execution as its tasks see it: its context object and its task token. */
+/**
+ * One execution as its tasks see it: its context object (its runs add `State` and `Task`,
+ * engine/run-context.ts), its task token, and the engine's clock its runs stamp times with.
+ */
 export class RunningExecution implements CallingExecution {
   readonly context: NonNullable<RunOptions['context']>;
   private pendingToken: string | undefined;
@@ -330,6 +357,7 @@ export class RunningExecution implements CallingExecution {
     readonly record: ExecutionRecord,
     readonly compiled: CompiledWorkflow,
     readonly cause: Cause,
+    readonly clock: Clock,
   ) {
     const execution = {
       Id: record.executionArn,
@@ -339,17 +367,16 @@ export class RunningExecution implements CallingExecution {
       StartTime: record.startDate,
       RedriveCount: 0,
     };
-    const issueToken = (): string => (this.pendingToken ??= TaskTokens.mint());
     this.context = {
       Execution: execution,
       StateMachine: { Id: compiled.stateMachineArn, Name: compiled.deployedName },
-      Task: {
-        get Token() {
-          return issueToken();
-        },
-      },
-      Opsflow: { Execution: execution, States: compiled.prepared.stateContexts },
+      Opsflow: { Execution: execution },
     };
+  }
+
+  /** The token of the attempt whose Parameters are being evaluated (one per attempt). */
+  issueToken(): string {
+    return (this.pendingToken ??= TaskTokens.mint());
   }
 
   get executionArn(): string {
@@ -378,13 +405,15 @@ export class RunningExecution implements CallingExecution {
  * not say which iteration an event came from. So every run (the execution's and each nested
  * one) is observed directly: StateMachine.prototype.run is wrapped once, and does nothing
  * different for runs the engine did not start. Each nested run is a strand of its own, in
- * scope (AsyncLocalStorage) for the tasks it runs.
+ * scope (AsyncLocalStorage) for the tasks it runs. StateMachine.prototype.execute (the library's
+ * loop over one run's states) is hooked too, for each run's own context and payload checks.
  */
 
 const runTracking = Symbol('opsflow.runTracking');
 
 interface RunTracking {
   readonly tracker: ExecutionTracker;
+  readonly running: RunningExecution;
   readonly strand: Strand;
   readonly mapIndex?: number;
   /** Given to the execution's own run (which has its strand already), not to the runs nested in it. */
@@ -395,19 +424,29 @@ type TrackedRunOptions = RunOptions & { [runTracking]?: RunTracking };
 type Run = (this: StateMachine, input: JsonValue, options?: TrackedRunOptions) => ReturnType<StateMachine['run']>;
 type LibraryEvents = ReturnType<StateMachine['run']>['eventLogs'];
 
+/** The part of the executor's run internals the engine hooks into (aws-local-stepfunctions 3.x). */
+interface StateEventLogger {
+  dispatchStateEnteredEvent(stateName: string, stateType: string, input: JsonValue): void;
+  dispatchStateExitedEvent(stateName: string, stateType: string, input: JsonValue, output: JsonValue): void;
+  dispatchStateRetriedEvent(stateName: string, stateType: string, input: JsonValue, ...retry: unknown[]): void;
+}
+interface ExecuteOptions {
+  runOptions?: TrackedRunOptions;
+  eventLogger: StateEventLogger;
+}
+type Execute = (this: StateMachine, input: JsonValue, options: ExecuteOptions, cleanup: () => void) => Promise<JsonValue>;
+
 const trackingInstalled = Symbol('opsflow.trackingInstalled');
 
 function installRunTracking(): void {
-  let owner: object | null = StateMachine.prototype;
-  while (owner !== null && !Object.hasOwn(owner, 'run')) owner = Object.getPrototypeOf(owner) as object | null;
-  const prototype = owner as ({ run: Run } & { [trackingInstalled]?: true }) | null;
+  const prototype = ownerOf(StateMachine.prototype, 'run') as ({ run: Run; execute: Execute } & { [trackingInstalled]?: true }) | null;
   if (!prototype || prototype[trackingInstalled]) return;
-  const original = prototype.run;
+  const originalRun = prototype.run;
   prototype.run = function trackedRun(this: StateMachine, input, options) {
     const caller = options?.[runTracking];
-    if (!caller) return original.call(this, input, options);
+    if (!caller) return originalRun.call(this, input, options);
     const tracking = caller.tracker.trackingOf(this, caller);
-    const execution = strands.run(tracking.strand, () => original.call(this, input, { ...options, [runTracking]: tracking }));
+    const execution = strands.run(tracking.strand, () => originalRun.call(this, input, { ...options, [runTracking]: tracking }));
     caller.tracker.observe(execution.eventLogs, tracking);
     if (!caller.ownRun) {
       const end = (): void => tracking.strand.end();
@@ -415,7 +454,55 @@ function installRunTracking(): void {
     }
     return { ...execution, eventLogs: noEvents() };
   };
+  const originalExecute = prototype.execute;
+  prototype.execute = function hookedExecute(this: StateMachine, input, options, cleanup) {
+    const tracking = options.runOptions?.[runTracking];
+    if (tracking) hookRun(options, tracking);
+    return originalExecute.call(this, input, options, cleanup);
+  };
   prototype[trackingInstalled] = true;
+}
+
+function ownerOf(start: object, method: string): object | null {
+  let owner: object | null = start;
+  while (owner !== null && !Object.hasOwn(owner, method)) owner = Object.getPrototypeOf(owner) as object | null;
+  return owner;
+}
+
+/**
+ * Hooks one run (the execution, a branch, an iteration) as its states are entered, retried and
+ * exited: its context gets the run's `State` and `Task`, stamped with the engine's clock (nested
+ * runs take these options and put their own), and each state's effective input as the run starts
+ * and each state's output are held to Step Functions' payload limits; a violation ends the
+ * execution, as it does on AWS.
+ */
+function hookRun(options: ExecuteOptions, tracking: RunTracking): void {
+  const { running } = tracking;
+  const run: RunContext = runContext(running.compiled.prepared.stateTypes, () => running.issueToken(), () => running.clock.now());
+  const context = options.runOptions?.context ?? {};
+  const opsflow = (context.Opsflow ?? {}) as object;
+  options.runOptions = { ...options.runOptions, context: { ...context, Opsflow: { ...opsflow, Run: run.fields } } };
+
+  const logger = options.eventLogger;
+  const entered = logger.dispatchStateEnteredEvent.bind(logger);
+  const exited = logger.dispatchStateExitedEvent.bind(logger);
+  const retried = logger.dispatchStateRetriedEvent.bind(logger);
+  let first = true;
+  logger.dispatchStateEnteredEvent = (stateName, stateType, input) => {
+    entered(stateName, stateType, input);
+    run.entered(stateName);
+    // Later states enter with the output of the one before, which was checked as it exited.
+    if (first) checkStatePayload(stateName, input, 'input');
+    first = false;
+  };
+  logger.dispatchStateRetriedEvent = (stateName, stateType, input, ...retry) => {
+    retried(stateName, stateType, input, ...retry);
+    run.retried();
+  };
+  logger.dispatchStateExitedEvent = (stateName, stateType, input, output) => {
+    checkStatePayload(stateName, output, 'output');
+    exited(stateName, stateType, input, output);
+  };
 }
 
 // eslint-disable-next-line require-yield -- an event log with nothing left in it
@@ -461,14 +548,14 @@ class ExecutionTracker {
    * iteration. Either way a nested run is a new strand.
    */
   trackingOf(machine: StateMachine, caller: RunTracking): RunTracking {
-    if (caller.ownRun) return { tracker: this, strand: caller.strand };
+    if (caller.ownRun) return { tracker: this, running: caller.running, strand: caller.strand };
     const definition = (machine as unknown as { definition: object }).definition;
     let mapIndex = caller.mapIndex;
     if (this.prepared.iteratorDefinitions.has(definition)) {
       mapIndex = this.iterations.get(machine) ?? 0;
       this.iterations.set(machine, mapIndex + 1);
     }
-    return { tracker: this, strand: caller.strand.branch(), ...(mapIndex !== undefined ? { mapIndex } : {}) };
+    return { tracker: this, running: caller.running, strand: caller.strand.branch(), ...(mapIndex !== undefined ? { mapIndex } : {}) };
   }
 
   observe(events: LibraryEvents, tracking: RunTracking): void {
@@ -520,7 +607,7 @@ class ExecutionTracker {
       case 'StateFailed':
         visit.status = 'failed';
         visit.error = event.Error;
-        visit.cause = typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause);
+        visit.cause = typeof event.Cause === 'string' ? delocalisePaths(event.Cause) : JSON.stringify(event.Cause);
         this.emit('failed', visit, timestamp);
         break;
       case 'StateRetried':

@@ -17,12 +17,12 @@ export interface FaultSite {
 /** The services whose calls the engine answers itself (no sandbox behind them). */
 const engineAnswered: Readonly<Record<string, readonly string[]>> = {
   lambda: ['Invoke'],
-  sfn: ['StartExecution', 'DescribeExecution'],
+  sfn: ['StartExecution', 'DescribeExecution', 'ListExecutions'],
 };
 
 /**
  * Fault injection for what the engine runs itself: Lambda invokes (`lambda` / `Invoke`), child
- * executions (`sfn` / `StartExecution`), DescribeExecution of its own runs, and any Task picked by
+ * executions (`sfn` / `StartExecution`), DescribeExecution and ListExecutions of its own runs, and any Task picked by
  * `workflow` and `state` whatever it calls. Rules use the sandbox's format; a failure is raised as
  * the integration would raise it (its name, and a Cause in Step Functions' words).
  */

@@ -4,8 +4,9 @@ import type { LambdaHandler } from '../handlers/shared/lambda.ts';
 import { withRuntime, type Runtime } from '../handlers/shared/runtime.ts';
 import type { DeploymentEnvironment, JsonValue } from '../workflows/types.ts';
 import type { Clock } from './clock.ts';
-import { TaskFailure } from './errors.ts';
+import { PayloadTooDeep, TaskFailure } from './errors.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { maxJsonDepth, measureJson } from './limits.ts';
 import { functionArn, functionName } from './naming.ts';
 
 /**
@@ -50,14 +51,15 @@ export class LambdaInvoker {
       timer = setTimeout(() => reject((timeout = lambdaTimeout(spec.timeoutSeconds, this.clock.now()))), spec.timeoutSeconds * 1000);
       timer.unref();
     });
+    let result: unknown;
     try {
-      const result = await Promise.race([withRuntime(this.runtime, () => handler(event, context)), timedOut]);
-      return jsonRoundTrip(result ?? null);
+      result = await Promise.race([withRuntime(this.runtime, () => handler(event, context)), timedOut]);
     } catch (error) {
       throw error === timeout ? error : lambdaFailure(error);
     } finally {
       clearTimeout(timer);
     }
+    return functionResult(functionKey, result);
   }
 
   private handler(functionKey: string, spec: FunctionSpec): Promise<LambdaHandler> {
@@ -94,6 +96,21 @@ export function sdkHttpMetadata(requestId: string, headers: Record<string, strin
 
 function jsonRoundTrip(value: unknown): JsonValue {
   return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+}
+
+/**
+ * The result as it crosses the JSON boundary: one the runtime cannot serialize fails the invoke,
+ * one nested deeper than the engine takes ends the execution (PayloadTooDeep, engine/limits.ts).
+ */
+function functionResult(functionKey: string, result: unknown): JsonValue {
+  if (measureJson(result ?? null, Number.POSITIVE_INFINITY).kind === 'tooDeep') {
+    throw new PayloadTooDeep(`the result of function ${functionKey} nests deeper than ${maxJsonDepth} levels, which the local engine does not take`);
+  }
+  try {
+    return jsonRoundTrip(result);
+  } catch (error) {
+    throw lambdaFailure(error);
+  }
 }
 
 function lambdaFailure(error: unknown): TaskFailure {

@@ -35,6 +35,22 @@ export function executionArn(env: DeploymentEnvironment, module: Pick<WorkflowMo
   return `arn:${env.partition}:states:${env.region}:${env.accountId}:execution:${deployedStateMachineName(env, module)}:${name}`;
 }
 
+/** StartExecution's `name`: 1 to 80 characters (engine/limits.ts checkStartExecution has the sources). */
+export const maxExecutionNameLength = 80;
+
+/** White space, brackets, wildcards, the special characters and the control characters StartExecution refuses. */
+// eslint-disable-next-line no-control-regex -- control characters are among what StartExecution refuses
+const forbiddenNameCharacter = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
+
+/** A name's length as the API counts it: in characters (code points), not UTF-16 units. */
+export function executionNameLength(name: string): number {
+  return [...name].length;
+}
+
+export function hasForbiddenNameCharacter(name: string): boolean {
+  return forbiddenNameCharacter.test(name);
+}
+
 export function stateMachineRoleArn(env: DeploymentEnvironment, module: Pick<WorkflowModule, 'stateMachineName'>): string {
   return `arn:${env.partition}:iam::${env.accountId}:role/${deployedStateMachineName(env, module)}`;
 }

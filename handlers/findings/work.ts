@@ -124,17 +124,36 @@ export const arnOriginSchema = z.object({
   error: z.nullable(z.string()),
 });
 
-export const investigationSchema = z.object({
+/**
+ * What an investigate-principal run is told about its principal: nothing a request's own findings
+ * add, so it is the same for every request about the principal whose findings were first seen in
+ * the hour the run is named after, planned in the same hour of the clock. StartExecution "is
+ * idempotent for STANDARD workflows. For a STANDARD workflow, if you call StartExecution with the
+ * same name and input as a running execution, the call succeeds and return the same response as
+ * the original request. If the execution is closed or if the input is different, it returns a 400
+ * ExecutionAlreadyExists error" (Step Functions API reference, StartExecution,
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html): so
+ * simultaneous requests that send this input join the running run instead of following it.
+ */
+export const runInvestigationSchema = z.object({
   entityArn: text,
   entityType: z.enum(EntityType),
-  /** Where entityArn came from, for the note. */
-  arnOrigin: arnOriginSchema,
   scopeStartTime: rfc3339Timestamp,
   scopeEndTime: rfc3339Timestamp,
+  /**
+   * The start of the hour in which the last of the findings was first seen. An existing
+   * investigation created before that hour ended may predate a finding of some request sharing
+   * the run, so it is not reused.
+   */
+  latestFirstSeenHour: rfc3339Timestamp,
+});
+
+/** One principal's investigation as finding-enrichment plans it: the run's input, and what the request's own findings add. */
+export const investigationSchema = z.extend(runInvestigationSchema, {
+  /** Where entityArn came from, for the note. */
+  arnOrigin: arnOriginSchema,
   /** Why the scope starts later than the findings ask (Detective's one-year limit), or null. */
   scopeCut: z.nullable(text),
-  /** The latest first observation among its findings: an existing investigation created before it cannot cover them all. */
-  latestFirstObservedAt: rfc3339Timestamp,
   findingIds: z.array(text).check(z.minLength(1)),
   /** The investigate-principal execution name shared by every execution about this principal and hour (an attempt number is appended). */
   runName: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,76}$/, 'must leave room in a Step Functions execution name for an attempt number')),
@@ -172,6 +191,7 @@ export type SkippedFinding = z.infer<typeof skippedFindingSchema>;
 export type PrincipalRefInput = z.infer<typeof principalRefSchema>;
 export type ResolvedPrincipal = z.infer<typeof resolvedPrincipalSchema>;
 export type ArnOrigin = z.infer<typeof arnOriginSchema>;
+export type RunInvestigation = z.infer<typeof runInvestigationSchema>;
 export type Investigation = z.infer<typeof investigationSchema>;
 export type Polling = z.infer<typeof pollingSchema>;
 export type NormalizedWork = z.infer<typeof normalizedWorkSchema>;

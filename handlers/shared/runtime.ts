@@ -13,6 +13,8 @@ export interface Runtime {
   /** Middleware attached to every SDK client a task creates (the sandbox, in the local engine). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SDK clients differ in their input and output types
   readonly sdkPlugins: readonly Pluggable<any, any>[];
+  /** The time now: the system clock on AWS, the engine's one clock locally (engine/clock.ts). */
+  now(): Date;
 }
 
 const scoped = new AsyncLocalStorage<Runtime>();
@@ -31,5 +33,5 @@ export function currentRuntime(): Runtime {
 
 function runtimeFromEnvironment(): Runtime {
   const config = configFromEnvironment(process.env);
-  return { config, region: process.env.AWS_REGION ?? config.region, sdkPlugins: [] };
+  return { config, region: process.env.AWS_REGION ?? config.region, sdkPlugins: [], now: () => new Date() };
 }

@@ -286,19 +286,26 @@ describe('finding-enrichment: behavior graph', () => {
 });
 
 describe('finding-enrichment: simultaneous executions', () => {
-  it('start one investigation per principal even when every event arrives at the same instant', async () => {
+  it('start one run per principal when every event arrives at the same instant, and a request that joins a run costs what starting it cost', async () => {
     const { sandbox, engine } = await enrichmentWorld();
     const burst = Array.from({ length: 10 }, (_, index) => variant(index % 2 === 0 ? aliceFinding : ciFinding, `same-instant-${index}`));
     sandbox.importFindings(burst);
+    const alone = await enrichmentWorld();
+    const lone = await Promise.all([aliceFinding, ciFinding].map(async (finding) => (await alone.engine.send(imported(finding)))[0]));
 
-    const started = burst.map((finding) => engine.start('finding-enrichment', imported(finding)));
-    const records = await Promise.all(started.map((execution) => execution.done));
+    const records = await Promise.all(burst.map((finding) => engine.start('finding-enrichment', imported(finding)).done));
     await engine.idle();
 
     expect(records.map((record) => record.status)).toEqual(Array(10).fill('SUCCEEDED'));
     expect(sandbox.investigations().map((investigation) => investigation.entityArn).sort()).toEqual([CI_DEPLOYER, ALICE]);
     expect(engine.executions.filter((record) => record.workflow === 'investigate-principal')).toHaveLength(2);
-    for (const finding of burst) expect(stored(sandbox, finding).UserDefinedFields?.investigate).toBe('complete');
+    burst.forEach((finding, index) => {
+      expect(stored(sandbox, finding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_status: 'SUCCESSFUL', detective_severity: index % 2 === 0 ? 'HIGH' : 'MEDIUM' });
+    });
+    // The nine that did not start a run sent the same name and input, so Step Functions gave them the running one:
+    // they add no state to follow it, and each execution takes exactly the transitions of one about its principal alone.
+    expect(records.flatMap((record) => record.states.filter((state) => ['NameRun', 'DescribeRun', 'WaitForRun'].includes(state.name)))).toEqual([]);
+    expect(records.map((record) => record.transitions)).toEqual(burst.map((_, index) => lone[index % 2]?.transitions));
   });
 });
 
@@ -583,7 +590,7 @@ describe('finding-enrichment: a request after a failed investigation starts a ne
     expect(stored(sandbox, bobFinding).UserDefinedFields).toMatchObject({ investigate: 'failed', detective_status: 'FAILED' });
   });
 
-  it('shares one run between simultaneous requests: those that followed it to its failure take that result', async () => {
+  it('shares one run between simultaneous requests: those that joined it take its FAILED result', async () => {
     const { sandbox, engine } = await enrichmentWorld();
     const burst = Array.from({ length: 6 }, (_, index) => variant(bobFinding, `same-instant-${index}`));
     sandbox.importFindings(burst);
@@ -595,6 +602,29 @@ describe('finding-enrichment: a request after a failed investigation starts a ne
     expect(runsOf(engine)).toEqual(['attempt 1']);
     expect(sandbox.investigations()).toHaveLength(1);
     for (const finding of burst) expect(stored(sandbox, finding).UserDefinedFields?.investigate).toBe('failed');
+  });
+
+  it('gives every request that joined a run the error the run ended with, and the next request starts a new run', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    sandbox.injectFault({ service: 'detective', operation: 'StartInvestigation', error: 'TooManyRequestsException', times: 6 });
+    const burst = Array.from({ length: 3 }, (_, index) => variant(aliceFinding, `joined-${index}`));
+    sandbox.importFindings(burst);
+
+    const records = await Promise.all(burst.map((finding) => engine.start('finding-enrichment', investigateAction(finding)).done));
+    await engine.idle();
+
+    expect(records.map((record) => [record.status, record.error])).toEqual(Array(3).fill(['FAILED', 'InvestigationsNotCompleted']));
+    expect(runsOf(engine)).toEqual(['attempt 1']);
+    for (const finding of burst) {
+      expect(stored(sandbox, finding).UserDefinedFields).toMatchObject({ investigate: 'failed', detective_status: 'ERROR' });
+      expect(stored(sandbox, finding).Note?.Text).toContain('ERROR Detective.TooManyRequestsException');
+    }
+
+    const [again] = await engine.send(investigateAction(burst[0] as Finding));
+
+    expect(again?.status).toBe('SUCCEEDED');
+    expect(runsOf(engine)).toEqual(['attempt 1', 'attempt 2']);
+    expect(stored(sandbox, burst[0] as Finding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_status: 'SUCCESSFUL' });
   });
 
   it('shares the new run between simultaneous requests after a failure', async () => {

@@ -6,6 +6,8 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
+import { maxPutEventsBytes, putEventsEntrySize, putEventsTooLargeMessage } from '../../bus.ts';
+import { measureJson } from '../../limits.ts';
 import { awsError } from '../errors.ts';
 import { eventEnvelope } from '../events.ts';
 import { operation, sdkExceptions, type SandboxService } from '../service.ts';
@@ -38,7 +40,9 @@ function entryFailure(entry: PutEventsRequestEntry): PutEventsResultEntry | unde
   if (!entry.Source) return invalidArgument('Source');
   if (!entry.DetailType) return invalidArgument('DetailType');
   if (!entry.Detail) return invalidArgument('Detail');
-  if (!parseDetail(entry.Detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+  const detail = parseDetail(entry.Detail);
+  // "PutEvents will only process nested JSON up to 1000 levels deep" (PutEvents API reference).
+  if (!detail || measureJson(detail, Number.POSITIVE_INFINITY).kind === 'tooDeep') return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   if (entry.Source.startsWith('aws.')) return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
   return undefined;
 }
@@ -54,6 +58,8 @@ export const eventBridgeService: SandboxService = {
         const bound = entries.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 10';
         throw awsError('ValidationException', `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${bound}`);
       }
+      const size = entries.reduce((total, entry) => total + putEventsEntrySize(entry), 0);
+      if (size > maxPutEventsBytes) throw awsError('ValidationException', putEventsTooLargeMessage);
       const results = entries.map((entry): PutEventsResultEntry => {
         const failure = entryFailure(entry);
         if (failure) return failure;

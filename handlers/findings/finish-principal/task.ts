@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { indicatorSummarySchema } from '../indicators.ts';
 import { summarizeIndicators, summarizeIndicatorsInput } from '../summarize-indicators/task.ts';
-import { investigationSchema, severityLabelSchema } from '../work.ts';
+import { runInvestigationSchema, severityLabelSchema } from '../work.ts';
 import { PrincipalStatus, type PrincipalResult } from '../compose-finding-updates/task.ts';
 
 /**
@@ -11,7 +11,7 @@ import { PrincipalStatus, type PrincipalResult } from '../compose-finding-update
  * ListInvestigations already gave), the summary of the earlier pages, and the last page.
  */
 export const finishPrincipalInput = z.looseObject({
-  investigation: investigationSchema,
+  investigation: runInvestigationSchema,
   run: z.looseObject({
     id: z.string().check(z.minLength(1)),
     reused: z.boolean(),

@@ -1,4 +1,4 @@
 import { lambdaHandler } from '../../shared/lambda.ts';
 import { groupByPrincipal, groupByPrincipalInput } from './task.ts';
 
-export const handler = lambdaHandler(groupByPrincipalInput, (input, runtime) => groupByPrincipal(input, runtime.config.findingEnrichment));
+export const handler = lambdaHandler(groupByPrincipalInput, (input, runtime) => groupByPrincipal(input, runtime.config.findingEnrichment, () => runtime.now()));

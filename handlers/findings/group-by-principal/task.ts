@@ -91,7 +91,7 @@ function lookupsByKey(input: GroupByPrincipalInput): Map<string, Lookup> {
  * any cut said), the hour-based run name, and where its ARN came from. Raises InvalidInput when
  * the lookups do not match the principals.
  */
-export function groupByPrincipal(input: GroupByPrincipalInput, config: FindingEnrichmentConfig, now: () => Date = () => new Date()): FindingWork {
+export function groupByPrincipal(input: GroupByPrincipalInput, config: FindingEnrichmentConfig, now: () => Date): FindingWork {
   const { work } = input;
   const byKey = lookupsByKey(input);
   const grouped = new Map<string, { entityType: EntityType; arnOrigin: ArnOrigin; findingIds: string[]; earliest: number; latest: number }>();
@@ -117,7 +117,7 @@ export function groupByPrincipal(input: GroupByPrincipalInput, config: FindingEn
     entityType,
     arnOrigin,
     ...investigationScope(earliest, config.scopeHoursBeforeFirstSeen, now()),
-    latestFirstObservedAt: new Date(latest).toISOString(),
+    latestFirstSeenHour: new Date(floorToHour(latest)).toISOString(),
     findingIds,
     runName: investigationRunName(entityArn, latest),
   }));

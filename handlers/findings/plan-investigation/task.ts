@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { rfc3339Timestamp as timestamp } from '../time.ts';
-import { investigationSchema } from '../work.ts';
+import { HOUR_MS, rfc3339Timestamp as timestamp } from '../time.ts';
+import { runInvestigationSchema } from '../work.ts';
 
 /** One InvestigationDetail of Detective ListInvestigations; every member is optional in the API reference. */
 const investigationDetailSchema = z.looseObject({
@@ -14,7 +14,7 @@ const investigationDetailSchema = z.looseObject({
 });
 
 export const planInvestigationInput = z.looseObject({
-  investigation: investigationSchema,
+  investigation: runInvestigationSchema,
   existing: z.looseObject({
     InvestigationDetails: z.optional(z.array(investigationDetailSchema)),
     NextToken: z.optional(z.string()),
@@ -38,13 +38,15 @@ const FAILED = 'FAILED';
 const SUCCESSFUL = 'SUCCESSFUL';
 
 /**
- * Reuses the newest investigation of the same principal that did not fail and was created at or
- * after the latest first observation among its findings. ListInvestigations returns no scope
- * times, so the creation time is what shows an investigation can have seen the activity.
+ * Reuses the newest investigation of the same principal that did not fail and was created once
+ * the hour in which its findings were last first seen had ended. ListInvestigations returns no
+ * scope times, so the creation time is what shows an investigation can have seen the activity; the
+ * run is shared by every request about the principal in that hour, so only an investigation created
+ * after the whole hour is sure to postdate each of their findings.
  */
 export function planInvestigation(input: PlanInvestigationInput): InvestigationPlan {
-  const { entityArn, latestFirstObservedAt } = input.investigation;
-  const notBefore = Date.parse(latestFirstObservedAt);
+  const { entityArn, latestFirstSeenHour } = input.investigation;
+  const notBefore = Date.parse(latestFirstSeenHour) + HOUR_MS;
   const candidates = (input.existing.InvestigationDetails ?? []).flatMap((detail) => {
     if (detail.EntityArn !== entityArn || detail.InvestigationId === undefined || detail.CreatedTime === undefined) return [];
     if (detail.Status === undefined || detail.Status === FAILED) return [];
@@ -67,6 +69,6 @@ export function planInvestigation(input: PlanInvestigationInput): InvestigationP
     reuseInvestigationId: null,
     reused: false,
     finishedSeverity: null,
-    reason: `start an investigation: no investigation of ${entityArn} created since ${latestFirstObservedAt} that did not fail`,
+    reason: `start an investigation: no investigation of ${entityArn} created since ${new Date(notBefore).toISOString()} (the end of the hour its findings were last first seen) that did not fail`,
   };
 }

@@ -89,9 +89,9 @@ describe('validateWorkflows, one fixture per rule', () => {
     ]);
   });
 
-  it('task-timeout: a Task without TimeoutSeconds or TimeoutSecondsPath', async () => {
+  it('task-timeout: a Task without TimeoutSeconds', async () => {
     expect(await problemsOf('task-timeout')).toEqual([
-      { workflow: 'task-timeout', state: 'ParseDnsEvent', rule: ValidationRule.TaskTimeout, message: 'Task has no TimeoutSeconds (or TimeoutSecondsPath)' },
+      { workflow: 'task-timeout', state: 'ParseDnsEvent', rule: ValidationRule.TaskTimeout, message: 'Task has no TimeoutSeconds' },
     ]);
   });
 
@@ -235,6 +235,35 @@ describe('validateWorkflows, one fixture per rule', () => {
     ]);
   });
 
+  it('local-engine: workflow variables, a Distributed Map field, $$.Map.Item.Key and Retry on a Map, which both validators pass and the engine cannot run', async () => {
+    expect(await problemsOf('local-engine')).toEqual([
+      {
+        workflow: 'local-engine',
+        state: 'Count',
+        rule: ValidationRule.LocalEngine,
+        message: 'Assign (workflow variables) is not run by the local engine (aws-local-stepfunctions 3.x has no variables)',
+      },
+      {
+        workflow: 'local-engine',
+        state: 'Each',
+        rule: ValidationRule.LocalEngine,
+        message: 'ToleratedFailurePercentage is a Distributed Map field; the local engine runs Inline Map states only',
+      },
+      {
+        workflow: 'local-engine',
+        state: 'Each',
+        rule: ValidationRule.LocalEngine,
+        message: 'Retry on a Map state is not run by the local engine (its intervals would not be kept); retry the Tasks inside it',
+      },
+      {
+        workflow: 'local-engine',
+        state: 'Each',
+        rule: ValidationRule.LocalEngine,
+        message: '$$.Map.Item.Key exists only in a Distributed Map, which the local engine does not run',
+      },
+    ]);
+  });
+
   it('definition: a file that is not JSON, and a listed workflow without a definition', async () => {
     expect(await problemsOf('not-json')).toEqual([
       { workflow: 'not-json', rule: ValidationRule.Definition, message: expect.stringMatching(/^definition\.asl\.json is not valid JSON: /) as unknown as string },
@@ -257,7 +286,7 @@ describe('validateWorkflows over a whole tree', () => {
     expect(report.ok).toBe(false);
     expect(report.workflows.map((result) => result.workflow)).toEqual([
       'asl-validator', 'catch-fallback-success', 'error-name', 'function-listed', 'function-registered', 'function-used', 'jsonpath-only', 'lambda-retry',
-      'language-service', 'no-definition', 'not-json', 'retry-jitter', 'retry-transient', 'states-all-last', 'task-comment', 'task-resource', 'task-timeout',
+      'language-service', 'local-engine', 'no-definition', 'not-json', 'retry-jitter', 'retry-transient', 'states-all-last', 'task-comment', 'task-resource', 'task-timeout',
       'unique-task-name', 'unlisted',
     ]);
     expect(report.workflows.every((result) => !result.ok && result.problems.length > 0)).toBe(true);
@@ -282,7 +311,7 @@ describe('formatReport', () => {
           workflow: 'search-snapshot',
           ok: false,
           problems: [
-            { workflow: 'search-snapshot', state: 'TakeSnapshot', rule: ValidationRule.TaskTimeout, message: 'Task has no TimeoutSeconds (or TimeoutSecondsPath)' },
+            { workflow: 'search-snapshot', state: 'TakeSnapshot', rule: ValidationRule.TaskTimeout, message: 'Task has no TimeoutSeconds' },
             { workflow: 'search-snapshot', rule: ValidationRule.FunctionUsed, message: 'functions lists prune but no Task invokes ${prune}' },
           ],
         },
@@ -291,7 +320,7 @@ describe('formatReport', () => {
     expect(text).toBe(
       [
         '✓ instance-dns',
-        '✗ search-snapshot: State TakeSnapshot: Task has no TimeoutSeconds (or TimeoutSecondsPath) [task-timeout]',
+        '✗ search-snapshot: State TakeSnapshot: Task has no TimeoutSeconds [task-timeout]',
         '✗ search-snapshot: functions lists prune but no Task invokes ${prune} [function-used]',
       ].join('\n'),
     );

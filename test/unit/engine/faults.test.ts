@@ -117,7 +117,7 @@ describe('engine fault injection: every kind of Task the engine bridges fails as
       return 'accepted';
     };
     expect(refused({ service: 'route53', error: 'Throttling' })).toMatch(/^fault\.service: the engine answers lambda, sfn itself; a rule for route53 goes to the sandbox/);
-    expect(refused({ service: 'sfn', operation: 'ListExecutions', error: 'ThrottlingException' })).toMatch(/^fault\.operation: /);
+    expect(refused({ service: 'sfn', operation: 'StopExecution', error: 'ThrottlingException' })).toMatch(/^fault\.operation: the engine answers sfn StartExecution, DescribeExecution, ListExecutions, not StopExecution/);
     expect(refused({ service: 'route53', state: 'ChangeRecrod', error: 'Throttling' })).toBe('fault.state: no Task state named ChangeRecrod');
     expect(refused({ service: 'ec2', state: 'ChangeRecord', error: 'RequestLimitExceeded' })).toBe(
       'fault.service: those Task states call route53 ChangeResourceRecordSets, not ec2',

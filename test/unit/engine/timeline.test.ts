@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { Clock } from '../../../engine/clock.ts';
 import type { Engine } from '../../../engine/engine.ts';
-import { InvalidClockUse, InvalidDefinition } from '../../../engine/errors.ts';
+import { InvalidClockUse, UnsupportedConstruct } from '../../../engine/errors.ts';
 import { retryDelaySeconds } from '../../../engine/executor.ts';
 import { SandboxAccount } from '../../../engine/sandbox/index.ts';
 import { sandboxTarget } from '../../../engine/target.ts';
@@ -94,6 +94,46 @@ describe('one clock for the whole engine', () => {
       { name: 'Look', enteredAt: at(47), exitedAt: at(47) },
     ]);
     expect(record).toMatchObject({ startDate: at(5), stopDate: at(47), simulatedSeconds: 42 });
+  });
+
+  it("keeps $$.State.EnteredTime at the state's entry on the clock across retries, which are not entries, while RetryCount counts them", async () => {
+    const attempts: { enteredTime: string; retryCount: number; at: string }[] = [];
+    const flaky = fakeFunction(async (event) => {
+      const seen = event as { enteredTime: string; retryCount: number };
+      attempts.push({ ...seen, at: engine.clock.now().toISOString() });
+      if (seen.retryCount < 2) throw new NotYet(`attempt ${seen.retryCount + 1}`);
+      return {};
+    });
+    const engine = await createEngine({
+      workflows: [workflow('wait-short', 'WaitShort')],
+      functions: { flaky },
+      clock: Clock.simulated(START),
+      loadDefinition: async () => ({
+        StartAt: 'Hold',
+        States: {
+          Hold: { Type: 'Wait', Seconds: 5, Next: 'Flaky' },
+          Flaky: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: '${flaky}', Payload: { 'enteredTime.$': '$$.State.EnteredTime', 'retryCount.$': '$$.State.RetryCount' } },
+            TimeoutSeconds: 30,
+            Retry: [{ ErrorEquals: ['NotYet'], IntervalSeconds: 10, BackoffRate: 2, MaxAttempts: 2 }],
+            End: true,
+          },
+        },
+      }),
+    });
+
+    const record = await engine.run('wait-short', {});
+
+    expect(record.status).toBe('SUCCEEDED');
+    // Entered at 5 s; retried after 10 s and 20 s on the clock.
+    expect(attempts).toEqual([
+      { enteredTime: at(5), retryCount: 0, at: at(5) },
+      { enteredTime: at(5), retryCount: 1, at: at(15) },
+      { enteredTime: at(5), retryCount: 2, at: at(35) },
+    ]);
+    expect(record.states.find((state) => state.name === 'Flaky')).toMatchObject({ enteredAt: at(5), exitedAt: at(35), retries: 2 });
   });
 
   it('does not move while a task does real work, however long it takes', async () => {
@@ -233,7 +273,7 @@ describe('the engine and its account', () => {
 describe('timers the engine cannot keep as Step Functions does', () => {
   it('refuses Retry on a Parallel or Map state, and TimeoutSecondsPath, with one line', async () => {
     await expect(createEngine({ workflows: [workflow('retry-parallel', 'RetryParallel')] })).rejects.toThrow(
-      new InvalidDefinition('retry-parallel: state Both: Retry on a Parallel state is not run by the local engine (its intervals would not be kept); retry the Tasks inside it'),
+      new UnsupportedConstruct('retry-parallel: state Both: Retry on a Parallel state is not run by the local engine (its intervals would not be kept); retry the Tasks inside it'),
     );
     const withPath = workflow('wait-short', 'WaitShort');
     await expect(
@@ -242,6 +282,8 @@ describe('timers the engine cannot keep as Step Functions does', () => {
         functions: { flaky: fakeFunction(async () => ({})) },
         loadDefinition: async () => ({ StartAt: 'Flaky', States: { Flaky: { Type: 'Task', Resource: '${flaky}', TimeoutSecondsPath: '$.timeout', End: true } } }),
       }),
-    ).rejects.toThrow(new InvalidDefinition('wait-short: state Flaky: TimeoutSecondsPath is not supported by the local engine; give TimeoutSeconds'));
+    ).rejects.toThrow(
+      new UnsupportedConstruct('wait-short: state Flaky: TimeoutSecondsPath is not run by the local engine (its task timers are kept on the engine clock from TimeoutSeconds); write TimeoutSeconds'),
+    );
   });
 });

@@ -110,7 +110,7 @@ describe('parseDnsEvent', () => {
 });
 
 describe('parse-dns-event handler', () => {
-  const invoke = (event: unknown) => withRuntime({ config, region: 'eu-west-1', sdkPlugins: [] }, () => handler(event, {} as Context));
+  const invoke = (event: unknown) => withRuntime({ config, region: 'eu-west-1', sdkPlugins: [], now: () => new Date() }, () => handler(event, {} as Context));
 
   it('parses a real sample through middy', async () => {
     await expect(invoke(launchHook())).resolves.toMatchObject({ action: 'upsert', instanceId: 'i-0new' });

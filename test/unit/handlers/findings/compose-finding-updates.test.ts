@@ -49,7 +49,7 @@ const work = (findings: WorkFinding[], skipped: SkippedFinding[] = [], changes: 
       scopeStartTime: '2024-04-30T10:00:00.000Z',
       scopeEndTime: '2024-05-02T12:00:00.000Z',
       scopeCut: null,
-      latestFirstObservedAt: '2024-05-01T10:00:00.000Z',
+      latestFirstSeenHour: '2024-05-01T10:00:00.000Z',
       findingIds: findings.filter((item) => item.principals.includes(entityArn)).map((item) => item.id),
       runName: 'principal-test-2024050110',
       ...changes[entityArn],

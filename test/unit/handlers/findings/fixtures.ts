@@ -21,7 +21,7 @@ export function configWith(findingEnrichment: Record<string, unknown> = {}): Ops
 }
 
 export function invoke<O>(handler: LambdaHandler<O>, event: unknown, config: OpsflowConfig = configWith()): Promise<O> {
-  return withRuntime({ config, region: 'us-east-1', sdkPlugins: [] }, () => handler(event, {} as Context));
+  return withRuntime({ config, region: 'us-east-1', sdkPlugins: [], now: () => new Date() }, () => handler(event, {} as Context));
 }
 
 type Json = Record<string, unknown>;

@@ -7,7 +7,7 @@ import {
   investigationScope,
   type GroupByPrincipalInput,
 } from '../../../../handlers/findings/group-by-principal/task.ts';
-import type { NormalizedWork, ResolvedPrincipal, WorkFinding } from '../../../../handlers/findings/work.ts';
+import type { Investigation, NormalizedWork, ResolvedPrincipal, RunInvestigation, WorkFinding } from '../../../../handlers/findings/work.ts';
 import { GUARDDUTY_PRODUCT, NOW, configWith, invoke, now } from './fixtures.ts';
 
 const config = configWith().findingEnrichment;
@@ -62,7 +62,7 @@ describe('groupByPrincipal', () => {
         scopeStartTime: '2024-04-29T23:00:00.000Z',
         scopeEndTime: NOW.toISOString(),
         scopeCut: null,
-        latestFirstObservedAt: '2024-05-02T09:30:00.000Z',
+        latestFirstSeenHour: '2024-05-02T09:00:00.000Z',
         findingIds: ['f1', 'f3', 'f4'],
         runName: investigationRunName(ALICE, Date.parse('2024-05-02T09:30:00.000Z')),
       },
@@ -73,11 +73,33 @@ describe('groupByPrincipal', () => {
         scopeStartTime: '2024-04-30T08:00:00.000Z',
         scopeEndTime: NOW.toISOString(),
         scopeCut: null,
-        latestFirstObservedAt: '2024-05-02T09:30:00.000Z',
+        latestFirstSeenHour: '2024-05-02T09:00:00.000Z',
         findingIds: ['f2', 'f3'],
         runName: investigationRunName(ADMIN, Date.parse('2024-05-02T09:30:00.000Z')),
       },
     ]);
+  });
+
+  it('plans the same run input for every request about a principal whose findings were first seen in the same hour', () => {
+    // Simultaneous events about one principal, each its own finding: only the run's input decides whether they join one run.
+    const runInput = ({ entityArn, entityType, scopeStartTime, scopeEndTime, latestFirstSeenHour }: RunInvestigation) => ({ entityArn, entityType, scopeStartTime, scopeEndTime, latestFirstSeenHour });
+    const first = group({ work: work([finding('f1', '2024-05-02T09:05:00.000Z', [ALICE_KEY])]), resolved });
+    const second = group({
+      work: work([finding('f2', '2024-05-02T09:55:59.000Z', [ALICE_KEY])]),
+      resolved: [{ key: ALICE_KEY, arn: ALICE, source: 'finding', iam: 'unreadable', error: 'Iam.IamException' }, resolved[1] as ResolvedPrincipal],
+    });
+    const [one, other] = [first.investigations[0], second.investigations[0]] as [Investigation, Investigation];
+
+    expect(runInput(one)).toEqual(runInput(other));
+    expect(runInput(one)).toEqual({
+      entityArn: ALICE,
+      entityType: 'IAM_USER',
+      scopeStartTime: '2024-05-01T09:00:00.000Z',
+      scopeEndTime: NOW.toISOString(),
+      latestFirstSeenHour: '2024-05-02T09:00:00.000Z',
+    });
+    expect(one.runName).toBe(other.runName);
+    expect([one.findingIds, other.findingIds]).toEqual([['f1'], ['f2']]);
   });
 
   it('keeps where an ARN came from when IAM did not give it', () => {

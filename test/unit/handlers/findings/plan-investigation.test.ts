@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../../../handlers/findings/plan-investigation/handler.ts';
 import { planInvestigation } from '../../../../handlers/findings/plan-investigation/task.ts';
-import type { Investigation } from '../../../../handlers/findings/work.ts';
+import type { RunInvestigation } from '../../../../handlers/findings/work.ts';
 import { invoke } from './fixtures.ts';
 
 const ALICE = 'arn:aws:iam::111122223333:user/alice';
 
-const investigation: Investigation = {
+/** What finding-enrichment tells the run: its findings were last first seen between 10:00 and 11:00. */
+const investigation: RunInvestigation = {
   entityArn: ALICE,
   entityType: 'IAM_USER',
-  arnOrigin: { source: 'iam', iam: 'read', error: null },
   scopeStartTime: '2024-04-30T10:00:00.000Z',
   scopeEndTime: '2024-05-02T12:00:00.000Z',
-  scopeCut: null,
-  latestFirstObservedAt: '2024-05-01T10:00:00.000Z',
-  findingIds: ['f1'],
-  runName: 'principal-test-2024050110',
+  latestFirstSeenHour: '2024-05-01T10:00:00.000Z',
 };
 
 const detail = (InvestigationId: string, CreatedTime: string, Status = 'SUCCESSFUL', EntityArn = ALICE) => ({
@@ -36,7 +33,7 @@ describe('planInvestigation', () => {
       reuseInvestigationId: null,
       reused: false,
       finishedSeverity: null,
-      reason: `start an investigation: no investigation of ${ALICE} created since 2024-05-01T10:00:00.000Z that did not fail`,
+      reason: `start an investigation: no investigation of ${ALICE} created since 2024-05-01T11:00:00.000Z (the end of the hour its findings were last first seen) that did not fail`,
     });
     expect(planInvestigation({ investigation, existing: {} }).reuseInvestigationId).toBeNull();
   });
@@ -57,12 +54,13 @@ describe('planInvestigation', () => {
     expect(plan([finished])).toMatchObject({ reuseInvestigationId: '000000000000000000001', reused: true, finishedSeverity: 'HIGH' });
   });
 
-  it('reuses one created exactly at the latest first observation', () => {
-    expect(plan([detail('000000000000000000001', '2024-05-01T10:00:00.000Z')]).reuseInvestigationId).toBe('000000000000000000001');
+  it('reuses one created exactly when the hour its findings were last first seen ended', () => {
+    expect(plan([detail('000000000000000000001', '2024-05-01T11:00:00.000Z')]).reuseInvestigationId).toBe('000000000000000000001');
   });
 
-  it('does not reuse one created before the latest first observation: it cannot cover it', () => {
-    expect(plan([detail('000000000000000000001', '2024-05-01T09:59:59.000Z')]).reuseInvestigationId).toBeNull();
+  it('does not reuse one created within that hour: it may predate a finding of a request sharing the run', () => {
+    expect(plan([detail('000000000000000000001', '2024-05-01T10:59:59.999Z')]).reuseInvestigationId).toBeNull();
+    expect(plan([detail('000000000000000000001', '2024-05-01T10:00:00.000Z')]).reuseInvestigationId).toBeNull();
   });
 
   it('does not reuse a failed investigation, nor one of another principal', () => {

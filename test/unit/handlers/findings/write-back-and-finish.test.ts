@@ -80,16 +80,13 @@ describe('checkWriteBack', () => {
 });
 
 describe('finishPrincipal', () => {
+  /** What finding-enrichment tells the run about its principal. */
   const investigation = {
     entityArn: 'arn:aws:iam::123456789012:user/analyst-alice',
     entityType: 'IAM_USER' as const,
-    arnOrigin: { source: 'iam' as const, iam: 'read' as const, error: null },
     scopeStartTime: '2024-04-30T10:00:00.000Z',
     scopeEndTime: '2024-05-02T12:00:00.000Z',
-    scopeCut: null,
-    latestFirstObservedAt: '2024-05-01T10:00:00.000Z',
-    findingIds: ['f1'],
-    runName: 'principal-test-2024050110',
+    latestFirstSeenHour: '2024-05-01T10:00:00.000Z',
   };
   const page = { Indicators: [{ IndicatorType: 'FLAGGED_IP_ADDRESS', IndicatorDetail: { FlaggedIpAddressDetail: { IpAddress: '198.51.100.7', Reason: 'AWS_THREAT_INTELLIGENCE' } } }] };
 
