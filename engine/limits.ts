@@ -51,73 +51,111 @@ export type JsonMeasure =
   | { readonly kind: 'tooDeep' }
   | { readonly kind: 'notJson'; readonly why: string };
 
-/** A container being walked: its members are taken one at a time, so a huge one costs only what is read of it. */
-type Cursor =
-  | { readonly items: readonly unknown[]; next: number; readonly depth: number }
-  | { readonly object: Record<string, unknown>; readonly keys: readonly string[]; next: number; members: number; readonly depth: number };
-
-/** Members JSON leaves out of an object, and writes `null` in an array. */
-const notRepresented = new Set(['undefined', 'function', 'symbol']);
+/** What JSON leaves out of an object, and writes `null` for in an array. */
+function isNotRepresented(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'undefined' || type === 'function' || type === 'symbol';
+}
 
 /**
  * The UTF-8 size of `JSON.stringify(value)` without building the text and without recursion, so
  * that neither a huge nor a deeply nested value costs more than the limits it is measured against:
- * it stops at the first level past `maxDepth` and as soon as the size passes `maxBytes`.
+ * it stops at the first level past `maxDepth` and as soon as the size passes `maxBytes`. Every
+ * state's input and output goes through it, so it allocates nothing per value: the containers
+ * being walked are kept in parallel stacks, one frame per level.
  */
 export function measureJson(value: unknown, maxBytes = maxPayloadBytes, maxDepth = maxJsonDepth): JsonMeasure {
-  let bytes = 0;
-  const open: Cursor[] = [];
+  const containers: (readonly unknown[] | Record<string, unknown>)[] = [];
+  /** An object's keys; undefined for an array. */
+  const keyLists: (readonly string[] | undefined)[] = [];
+  /** The next member to read of each container. */
+  const positions: number[] = [];
+  /** The members of each object written so far (a separator goes before every one but the first). */
+  const written: number[] = [];
   const ancestors = new Set<object>();
-  let pending: { value: unknown; depth: number } | undefined = { value, depth: 0 };
-  while (pending || open.length > 0) {
-    if (!pending) {
-      const cursor = open[open.length - 1] as Cursor;
-      pending = nextMember(cursor, (added) => (bytes += added));
-      if (!pending) {
-        open.pop();
-        ancestors.delete('items' in cursor ? cursor.items : cursor.object);
+  let bytes = 0;
+  let member: unknown = value;
+  let hasMember = true;
+  for (;;) {
+    if (hasMember) {
+      hasMember = false;
+      const current = jsonForm(member);
+      switch (typeof current) {
+        case 'string':
+          // Every UTF-16 unit is at least one UTF-8 byte, so a longer string is over the limit anyway.
+          if (current.length + 2 > maxBytes - bytes) return { kind: 'tooLarge' };
+          bytes += jsonStringBytes(current);
+          break;
+        case 'number':
+          bytes += Number.isFinite(current) ? String(current).length : 4;
+          break;
+        case 'boolean':
+          bytes += current ? 4 : 5;
+          break;
+        case 'bigint':
+          return { kind: 'notJson', why: 'a BigInt' };
+        case 'object':
+          if (current === null) {
+            bytes += 4;
+            break;
+          }
+          if (ancestors.has(current)) return { kind: 'notJson', why: 'a cycle' };
+          if (containers.length + 1 > maxDepth) return { kind: 'tooDeep' };
+          ancestors.add(current);
+          bytes += 2;
+          containers.push(current as readonly unknown[] | Record<string, unknown>);
+          keyLists.push(Array.isArray(current) ? undefined : Object.keys(current));
+          positions.push(0);
+          written.push(0);
+          break;
+        default:
+          return { kind: 'notJson', why: `a ${typeof current}` };
       }
       if (bytes > maxBytes) return { kind: 'tooLarge' };
       continue;
     }
-    const current = jsonForm(pending.value);
-    const depth = pending.depth;
-    pending = undefined;
-    switch (typeof current) {
-      case 'string':
-        // Every UTF-16 unit is at least one UTF-8 byte, so a longer string is over the limit anyway.
-        if (current.length + 2 > maxBytes - bytes) return { kind: 'tooLarge' };
-        bytes += Buffer.byteLength(JSON.stringify(current));
-        break;
-      case 'number':
-        bytes += Number.isFinite(current) ? String(current).length : 4;
-        break;
-      case 'boolean':
-        bytes += current ? 4 : 5;
-        break;
-      case 'bigint':
-        return { kind: 'notJson', why: 'a BigInt' };
-      case 'object':
-        if (current === null) {
-          bytes += 4;
+    const top = containers.length - 1;
+    if (top < 0) return { kind: 'json', bytes };
+    const container = containers[top] as readonly unknown[] | Record<string, unknown>;
+    const keys = keyLists[top];
+    let position = positions[top] as number;
+    if (keys === undefined) {
+      const items = container as readonly unknown[];
+      while (position < items.length) {
+        const item = items[position];
+        if (position > 0) bytes += 1;
+        position += 1;
+        if (!isNotRepresented(item)) {
+          member = item;
+          hasMember = true;
           break;
         }
-        if (ancestors.has(current)) return { kind: 'notJson', why: 'a cycle' };
-        if (depth + 1 > maxDepth) return { kind: 'tooDeep' };
-        ancestors.add(current);
-        bytes += 2;
-        open.push(
-          Array.isArray(current)
-            ? { items: current, next: 0, depth: depth + 1 }
-            : { object: current as Record<string, unknown>, keys: Object.keys(current), next: 0, members: 0, depth: depth + 1 },
-        );
+        bytes += 4;
+      }
+    } else {
+      const object = container as Record<string, unknown>;
+      while (position < keys.length) {
+        const key = keys[position] as string;
+        const candidate = object[key];
+        position += 1;
+        if (isNotRepresented(candidate)) continue;
+        bytes += jsonStringBytes(key) + 1 + ((written[top] as number) > 0 ? 1 : 0);
+        written[top] = (written[top] as number) + 1;
+        member = candidate;
+        hasMember = true;
         break;
-      default:
-        return { kind: 'notJson', why: `a ${typeof current}` };
+      }
+    }
+    positions[top] = position;
+    if (!hasMember) {
+      containers.pop();
+      keyLists.pop();
+      positions.pop();
+      written.pop();
+      ancestors.delete(container);
     }
     if (bytes > maxBytes) return { kind: 'tooLarge' };
   }
-  return { kind: 'json', bytes };
 }
 
 /** What JSON.stringify serializes in place of a value with a toJSON method (a Date, a Buffer). */
@@ -128,28 +166,32 @@ function jsonForm(value: unknown): unknown {
   return value;
 }
 
-/** The next member of a container to measure, counting its separators (and an array's `null`s) on the way. */
-function nextMember(cursor: Cursor, add: (bytes: number) => void): { value: unknown; depth: number } | undefined {
-  if ('items' in cursor) {
-    while (cursor.next < cursor.items.length) {
-      const item = cursor.items[cursor.next];
-      if (cursor.next > 0) add(1);
-      cursor.next += 1;
-      if (!notRepresented.has(typeof item)) return { value: item, depth: cursor.depth };
-      add(4);
+/** The escapes JSON.stringify writes as two characters (`\b`, `\t`, `\n`, `\f`, `\r`); other control characters take six (`\u0007`). */
+const shortEscapes = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d]);
+
+/**
+ * `Buffer.byteLength(JSON.stringify(text))`, counted without building either: quotes, two bytes for
+ * `"`, `\\` and the short escapes, six for other control characters and for a lone surrogate
+ * (which JSON.stringify writes as `\udXXX`), and the UTF-8 length of everything else.
+ */
+function jsonStringBytes(text: string): number {
+  let bytes = 2;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) {
+      if (code < 0x20) bytes += shortEscapes.has(code) ? 2 : 6;
+      else bytes += code === 0x22 || code === 0x5c ? 2 : 1;
+    } else if (code < 0x800) {
+      bytes += 2;
+    } else if (code >= 0xd800 && code <= 0xdfff) {
+      const paired = code <= 0xdbff && index + 1 < text.length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00;
+      if (paired) index += 1;
+      bytes += paired ? 4 : 6;
+    } else {
+      bytes += 3;
     }
-    return undefined;
   }
-  while (cursor.next < cursor.keys.length) {
-    const key = cursor.keys[cursor.next] as string;
-    const member = cursor.object[key];
-    cursor.next += 1;
-    if (notRepresented.has(typeof member)) continue;
-    add(Buffer.byteLength(JSON.stringify(key)) + 1 + (cursor.members > 0 ? 1 : 0));
-    cursor.members += 1;
-    return { value: member, depth: cursor.depth };
-  }
-  return undefined;
+  return bytes;
 }
 
 /** One line about a value the engine cannot take at all (`what`: "the execution input"). */

@@ -24,6 +24,14 @@ describe('measureJson', () => {
     expect(measureJson(value)).toEqual({ kind: 'json', bytes: Buffer.byteLength(JSON.stringify(value)) });
   });
 
+  it('counts every UTF-16 code unit as JSON.stringify writes it, lone surrogates and pairs included', () => {
+    const everyUnit = String.fromCharCode(...Array.from({ length: 0x10000 }, (_, code) => code));
+    const pairs = '😀𝄞'.repeat(3);
+    for (const text of [everyUnit, pairs, `${pairs}\ud83d`, `\ude00${pairs}`]) {
+      expect(measureJson({ [text.slice(0, 300)]: text }, Number.POSITIVE_INFINITY)).toEqual({ kind: 'json', bytes: Buffer.byteLength(JSON.stringify({ [text.slice(0, 300)]: text })) });
+    }
+  });
+
   it('allows exactly the limit and refuses one byte more', () => {
     const within = { blob: 'x'.repeat(100 - 11) };
     expect(Buffer.byteLength(JSON.stringify(within))).toBe(100);
