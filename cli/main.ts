@@ -26,9 +26,9 @@ const USAGE = `usage: opsflow <command> [options]
   routes <event.json>...            which workflows each event starts
   run <workflow> --event <file>     run one workflow on the local engine (or --schedule for its schedule input)
   send <event.json>...              route each event and run every workflow it matches
-  graph <workflow> [--write]        Mermaid diagram generated from the ASL (--write updates workflows/<name>/README.md)
+  graph <workflow> [--write]        Mermaid diagram generated from the ASL (--write updates its README and this one's)
   validate [workflow...]            check every definition (schema, language service, cross-checks)
-  demo                              the instance-DNS story on the sandbox (what npm start runs)
+  demo                              the instance-DNS and security stories on the sandbox (what npm start runs)
 
 options:
   --config <file>     stage config (default ${DEFAULT_CONFIG})
@@ -282,7 +282,7 @@ function report(records: readonly ExecutionRecord[], flags: Flags, output: Outpu
   }
   for (const record of records) {
     const failure = record.error ? `  ${record.error}: ${causeMessage(record.cause)}` : '';
-    output.out(`${record.workflow} ${record.status} in ${record.transitions} transitions${record.simulatedSeconds ? `, ${record.simulatedSeconds} s on the simulated clock` : ''}${failure}`);
+    output.out(`${record.workflow} ${record.status} in ${record.transitions} transitions${record.simulatedSeconds ? `, ${Number(record.simulatedSeconds.toFixed(3))} s on the simulated clock` : ''}${failure}`);
   }
   const last = records[0];
   if (last?.output !== undefined) output.out(JSON.stringify(last.output, null, 2));
