@@ -1,7 +1,10 @@
 import '../engine/polyfills.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { checkBusEvent } from '../engine/bus.ts';
 import { Engine, type ExecutionRecord, type StateEvent } from '../engine/engine.ts';
+import { InvalidName, PayloadNotJson, PayloadTooDeep, ValidationException } from '../engine/errors.ts';
+import { checkStartExecution } from '../engine/limits.ts';
 import { SandboxAccount } from '../engine/sandbox/index.ts';
 import { awsTarget, sandboxTarget, type AccountTarget } from '../engine/target.ts';
 import { InvalidSandboxSeed } from '../engine/sandbox/errors.ts';
@@ -23,9 +26,9 @@ const USAGE = `usage: opsflow <command> [options]
   routes <event.json>...            which workflows each event starts
   run <workflow> --event <file>     run one workflow on the local engine (or --schedule for its schedule input)
   send <event.json>...              route each event and run every workflow it matches
-  graph <workflow> [--write]        Mermaid diagram generated from the ASL (--write updates workflows/<name>/README.md)
+  graph <workflow> [--write]        Mermaid diagram generated from the ASL (--write updates its README and this one's)
   validate [workflow...]            check every definition (schema, language service, cross-checks)
-  demo                              the instance-DNS story on the sandbox (what npm start runs)
+  demo                              the instance-DNS and security stories on the sandbox (what npm start runs)
 
 options:
   --config <file>     stage config (default ${DEFAULT_CONFIG})
@@ -82,7 +85,8 @@ const commandFlags = {
 type Command = keyof typeof commandFlags;
 
 /** Errors that mean the command line, or a file it names, is wrong (exit 2). */
-const inputErrors = [UsageError, UnreadableFile, InvalidEventFile, NoRouteForEvent, InvalidConfig, InvalidSandboxSeed];
+/** Refusals of bad input (exit 2): the CLI's own, and what the engine refuses as AWS would (a start over the limits, an event EventBridge would not take). */
+const inputErrors = [UsageError, UnreadableFile, InvalidEventFile, NoRouteForEvent, InvalidConfig, InvalidSandboxSeed, ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson];
 
 /** Runs one command line; returns its exit code (EXIT). Every refusal and failure is one line on stderr. */
 export async function main(argv: readonly string[], output: Output = consoleOutput): Promise<number> {
@@ -205,8 +209,15 @@ async function routesCommand(args: readonly string[], flags: Flags, output: Outp
   return EXIT.ok;
 }
 
+/** The events of the files, each one EventBridge would take (size, depth), else refused naming the file. */
 async function readEvents(paths: readonly string[]): Promise<{ path: string; event: Record<string, unknown> }[]> {
-  return Promise.all(paths.map(async (path) => ({ path, event: await readEventFile(path) })));
+  return Promise.all(
+    paths.map(async (path) => {
+      const event = await readEventFile(path);
+      refusedAsInput(path, () => checkBusEvent(event));
+      return { path, event };
+    }),
+  );
 }
 
 async function runCommand(args: readonly string[], flags: Flags, output: Output): Promise<number> {
@@ -218,10 +229,23 @@ async function runCommand(args: readonly string[], flags: Flags, output: Output)
   if (input === undefined && !hasSchedule(workflow, config)) {
     throw new UsageError(`${workflow} has no schedule; run it with --event <file>`);
   }
+  if (input !== undefined) refusedAsInput(flags.event ?? '', () => checkStartExecution('opsflow-run', input));
   const { engine, sandbox } = await engineFor(flags, config, output);
   const record = input === undefined ? await engine.runSchedule(workflow) : await engine.run(workflow, input);
   report([record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
   return record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+}
+
+/** A check that refuses an event as AWS would (StartExecution over 256 KiB, nested too deep): the refusal names the event file. */
+function refusedAsInput(path: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if ([ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson].some((type) => error instanceof type)) {
+      throw new InvalidEventFile(`${path}: ${firstLine((error as Error).message)}`);
+    }
+    throw error;
+  }
 }
 
 function hasSchedule(workflow: string, config: OpsflowConfig): boolean {
@@ -237,8 +261,12 @@ async function sendCommand(args: readonly string[], flags: Flags, output: Output
     if (engine.routes(event).length === 0) throw new NoRouteForEvent(`${path}: matches no workflow (see: opsflow routes ${path})`);
   }
   for (const { event } of events) await engine.send(event);
-  report(engine.executions, flags, output, sandbox);
-  return engine.executions.every((execution) => execution.status === 'SUCCEEDED') ? EXIT.ok : EXIT.failed;
+  const succeeded = engine.executions.every((execution) => execution.status === 'SUCCEEDED');
+  if (flags.json) {
+    const status = succeeded ? 'SUCCEEDED' : 'FAILED';
+    output.out(JSON.stringify({ status, executions: engine.executions.map(summary), account: sandbox?.snapshot() ?? null }, null, 2));
+  } else report(engine.executions, flags, output, sandbox);
+  return succeeded ? EXIT.ok : EXIT.failed;
 }
 
 function summary(record: ExecutionRecord) {
@@ -254,7 +282,7 @@ function report(records: readonly ExecutionRecord[], flags: Flags, output: Outpu
   }
   for (const record of records) {
     const failure = record.error ? `  ${record.error}: ${causeMessage(record.cause)}` : '';
-    output.out(`${record.workflow} ${record.status} in ${record.transitions} transitions${record.simulatedSeconds ? `, ${record.simulatedSeconds} s on the simulated clock` : ''}${failure}`);
+    output.out(`${record.workflow} ${record.status} in ${record.transitions} transitions${record.simulatedSeconds ? `, ${Number(record.simulatedSeconds.toFixed(3))} s on the simulated clock` : ''}${failure}`);
   }
   const last = records[0];
   if (last?.output !== undefined) output.out(JSON.stringify(last.output, null, 2));

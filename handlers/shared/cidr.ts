@@ -31,3 +31,10 @@ const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const
 export function isPrivateIpv4(address: string): boolean {
   return isIpv4(address) && privateRanges.some((range) => cidrContains(range, address));
 }
+
+/** Whether every address of the CIDR is private: it lies inside one RFC 1918 range. */
+export function isPrivateIpv4Cidr(cidr: string): boolean {
+  if (!isIpv4Cidr(cidr)) return false;
+  const [base = '', bits = '32'] = cidr.split('/');
+  return privateRanges.some((range) => Number(range.split('/')[1]) <= Number(bits) && cidrContains(range, base));
+}

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import './zod.ts';
 import { InvalidConfig } from './errors.ts';
-import { isIpv4Cidr } from './cidr.ts';
+import { isIpv4Cidr, isPrivateIpv4Cidr } from './cidr.ts';
 import { SEVERITY_LABELS } from '../../events/severity.ts';
 
 /**
@@ -13,6 +13,8 @@ import { SEVERITY_LABELS } from '../../events/severity.ts';
 const awsRegion = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1'));
 const name = z.string().check(z.minLength(1), z.maxLength(255));
 const cidr = z.string().check(z.refine(isIpv4Cidr, 'must be an IPv4 CIDR such as 10.0.0.0/16'));
+/** A record of opsflow's points at private addresses only: every address the CIDR allows must be RFC 1918. */
+const privateCidr = cidr.check(z.refine(isPrivateIpv4Cidr, 'must be a private range (inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)'));
 
 /** Route 53 answers names in lower case with a trailing dot; config must already be in that form. */
 const recordName = z.string().check(
@@ -31,11 +33,16 @@ export const dnsGroupSchema = z.strictObject({
   hostedZoneId: z.string().check(z.regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ')),
   recordName,
   ttl: z._default(z.int().check(z.gte(0), z.lte(172800)), 60),
-  allowedCidrs: z.array(cidr).check(z.minLength(1)),
+  allowedCidrs: z.array(privateCidr).check(z.minLength(1)),
   launchHookName: z.optional(name),
   terminateHookName: z.optional(name),
   lifecycleResultOnFailure: z._default(z.enum([LifecycleResult.Continue, LifecycleResult.Abandon]), LifecycleResult.Continue),
-});
+}).check(
+  z.refine((group) => group.launchHookName === undefined || group.launchHookName !== group.terminateHookName, {
+    message: 'must differ from launchHookName: one hook serves one transition',
+    path: ['terminateHookName'],
+  }),
+);
 
 export const instanceDnsSchema = z.strictObject({
   groups: z.array(dnsGroupSchema).check(
@@ -93,7 +100,10 @@ export const findingEnrichmentSchema = z.strictObject({
       maxWaitSeconds: z._default(z.int().check(z.gte(5), z.lte(3600)), 600),
       /** Deadline for an investigation to finish; may well exceed Lambda's 15 minutes. */
       deadlineMinutes: z._default(z.int().check(z.gte(1), z.lte(24 * 60)), 120),
-    }),
+    }).check(
+      z.refine((polling) => polling.firstWaitSeconds <= polling.maxWaitSeconds, { message: 'must not exceed maxWaitSeconds (waits double up to it)', path: ['firstWaitSeconds'] }),
+      z.refine((polling) => polling.firstWaitSeconds <= polling.deadlineMinutes * 60, { message: 'must come before the deadline (deadlineMinutes)', path: ['firstWaitSeconds'] }),
+    ),
     { firstWaitSeconds: 60, maxWaitSeconds: 600, deadlineMinutes: 120 },
   ),
   /** Raise the finding's severity label when Detective's is higher. */

@@ -615,6 +615,26 @@ describe('instance-dns: terminate', () => {
     expect(instanceState(sandbox, OLD_WEBLOGIC)).toBe('terminated');
   });
 
+  it.each([
+    ['instance-terminate-lifecycle-action.json'],
+    ['instance-terminate-lifecycle-action-to-warm-pool.json'],
+  ])('leaves the record of an instance still in service alone when a late or replayed %s names it', async (sample) => {
+    const { sandbox, engine } = await world();
+    const event = sampleWith(`autoscaling/${sample}`, {
+      AutoScalingGroupName: 'weblogic-admin',
+      LifecycleHookName: 'opsflow-dns-terminate',
+      EC2InstanceId: OLD_WEBLOGIC,
+    });
+
+    const [execution] = await engine.send(event);
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(execution?.output).toMatchObject({ plan: { verdict: 'skip', reason: expect.stringContaining(`instance ${OLD_WEBLOGIC} is InService, not leaving`) } });
+    expect(recordValues(sandbox)).toEqual(['10.20.1.15']);
+    expect(sandbox.callCount('route53', 'ChangeResourceRecordSets')).toBe(0);
+    expect(lifecycleState(sandbox, OLD_WEBLOGIC)).toBe('InService');
+  });
+
   it('removes the record of a group without hooks that has no instance left', async () => {
     const { sandbox, engine } = await world();
     sandbox.terminateInstance({ instanceId: REPORTS });

@@ -108,7 +108,7 @@ export function planDnsChange(input: PlanDnsChangeInput): DnsPlan {
   if (instance) assertInGroup(instance, membership, target);
 
   const upsert = target.action === DnsAction.Upsert || (target.action === DnsAction.FollowGroup && instance !== undefined);
-  return upsert ? planUpsert(target, instance, membership, input.choice, current, currentView) : planRemove(target, instance, current, currentView);
+  return upsert ? planUpsert(target, instance, membership, input.choice, current, currentView) : planRemove(target, instance, membership, current, currentView);
 }
 
 /** A rejected batch is a conflict only when the record read again is not the record the batch was planned from. */
@@ -169,8 +169,16 @@ function planUpsert(
   };
 }
 
-function planRemove(target: DnsTarget, instance: Instance | undefined, current: RecordSet | undefined, currentView: DnsPlan['current']): DnsPlan {
+/**
+ * Removes the record only for an instance that is leaving its group (or gone) and that the record
+ * still points at: a terminate event for an instance Auto Scaling reports still joining or in
+ * service is late or replayed, and taking the record from a live instance would be wrong.
+ */
+function planRemove(target: DnsTarget, instance: Instance | undefined, membership: Membership | undefined, current: RecordSet | undefined, currentView: DnsPlan['current']): DnsPlan {
   if (!current) return unchanged(currentView, Verdict.InSync, `${target.recordName} does not exist`);
+  if (instance && membership && JOINING_STATES.has(membership.LifecycleState)) {
+    return unchanged(currentView, Verdict.Skip, `instance ${instance.InstanceId} is ${membership.LifecycleState}, not leaving: the terminate event is stale and the record is left as it is`);
+  }
   if (instance) {
     const address = instance.PrivateIpAddress;
     if (!address) return unchanged(currentView, Verdict.Skip, `instance ${instance.InstanceId} has no address left to compare; reconcile will repair the record`);

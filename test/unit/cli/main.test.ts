@@ -79,11 +79,11 @@ describe('opsflow send', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.out) as {
       status: string;
-      output: { plan: { verdict: string } };
+      executions: { output: { plan: { verdict: string } } }[];
       account: { autoScaling: { groups: { instances: { lifecycleState: string }[] }[]; lifecycleActions: unknown[] }; route53: { hostedZones: { records: { name: string; type: string; values: string[] }[] }[] } };
     };
     expect(report.status).toBe('SUCCEEDED');
-    expect(report.output.plan.verdict).toBe('change');
+    expect(report.executions.map((execution) => execution.output.plan.verdict)).toEqual(['change']);
     expect(report.account.autoScaling.groups[0]?.instances[0]?.lifecycleState).toBe('InService');
     expect(report.account.autoScaling.lifecycleActions).toEqual([]);
     expect(report.account.route53.hostedZones[0]?.records).toContainEqual({ name: 'admin.my-asg.example.internal.', type: 'A', ttl: 60, values: ['10.0.1.25'] });
@@ -122,6 +122,9 @@ describe('opsflow bad input: one line, exit 2, nothing run, never a stack trace'
     boolean: jsonFile('boolean.json', 'true'),
     null: jsonFile('null.json', 'null'),
   };
+  const deep = jsonFile('deep.json', `${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}`);
+  const huge = jsonFile('huge.json', JSON.stringify({ source: 'aws.autoscaling', 'detail-type': 'EC2 Instance Launch Successful', detail: { padding: 'x'.repeat(300_000) } }));
+  const overBus = jsonFile('over-bus.json', JSON.stringify({ source: 'aws.autoscaling', 'detail-type': 'EC2 Instance Launch Successful', detail: { padding: 'x'.repeat(1_100_000) } }));
 
   it.each([
     [['frobnicate'], 'opsflow: unknown command frobnicate (try: opsflow help)'],
@@ -140,6 +143,12 @@ describe('opsflow bad input: one line, exit 2, nothing run, never a stack trace'
     [['run', 'instance-dns', '--event', notAnEvent.null], `opsflow: event ${notAnEvent.null}: holds null, not a JSON object`],
     [['send', event, notAnEvent.array], `opsflow: event ${notAnEvent.array}: holds an array, not a JSON object`],
     [['routes', notAnEvent.null], `opsflow: event ${notAnEvent.null}: holds null, not a JSON object`],
+    [['routes', deep], `opsflow: ${deep}: `],
+    [['send', deep], `opsflow: ${deep}: `],
+    [['run', 'instance-dns', '--event', deep], `opsflow: ${deep}: `],
+    [['routes', overBus], `opsflow: ${overBus}: `],
+    [['send', overBus], `opsflow: ${overBus}: `],
+    [['run', 'instance-dns', '--event', huge], `opsflow: ${huge}: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144`],
     [['run', 'instance-dns', '--event', event, '--config', 'test/fixtures/cli/reports-launch-successful.json'], 'opsflow: config test/fixtures/cli/reports-launch-successful.json: instanceDns: Invalid input: expected object'],
     [['run', 'instance-dns', '--event', event, '--config', notAnEvent.array], `opsflow: config ${notAnEvent.array}: (root): Invalid input: expected object, received array`],
     [['run', 'instance-dns', '--event', event, '--sandbox', event], 'opsflow: sandbox seed test/fixtures/cli/reports-launch-successful.json: (root): Unrecognized keys'],
