@@ -2,9 +2,10 @@ import * as z from 'zod/mini';
 
 /**
  * A Detective investigation's indicators of compromise, folded page by page into a summary small
- * enough to travel in Step Functions state (256 KB per payload, and a Map gathers one summary per
- * principal): every indicator is counted, and the details kept are deduplicated, capped per list,
- * cut to a bounded length, and trimmed until the whole summary fits SUMMARY_SIZE_LIMIT.
+ * enough to travel in the investigate-principal run's state from one page to the next (256 KiB
+ * per payload): every indicator is counted, and the details kept are deduplicated, capped per list,
+ * cut to a bounded length, and trimmed until the whole summary fits SUMMARY_SIZE_LIMIT. Only the
+ * counts and a description of the details (describeIndicators) leave the run.
  */
 
 /** Detective's IndicatorType values (API reference, ListIndicators). */
@@ -24,10 +25,7 @@ export type IndicatorType = (typeof IndicatorType)[keyof typeof IndicatorType];
 export const DETAIL_LIST_CAP = 10;
 /** Longest text kept from any one detail (user agents and finding types can be long). */
 export const DETAIL_TEXT_CAP = 128;
-/**
- * Largest summary, in JSON characters, once details are trimmed (counts are never trimmed): even
- * a few dozen principals gathered by a Map stay well below Step Functions' 256 KB.
- */
+/** Largest summary, in JSON characters, once details are trimmed (counts are never trimmed). */
 export const SUMMARY_SIZE_LIMIT = 6_000;
 
 const detailText = z.optional(z.string());
@@ -92,4 +90,41 @@ export function emptyIndicatorSummary(): IndicatorSummary {
 export function capText(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   return value.length <= DETAIL_TEXT_CAP ? value : `${value.slice(0, DETAIL_TEXT_CAP - 1)}…`;
+}
+
+const INDICATOR_EXAMPLES = 3;
+
+/**
+ * Longest description of a principal's indicators: a Security Hub note holds at most 512
+ * characters, so a longer one could never be shown whole.
+ */
+export const INDICATORS_TEXT_LIMIT = 512;
+
+/**
+ * The indicators that matter most first, each with a count and a few examples, in at most
+ * INDICATORS_TEXT_LIMIT characters: what a note says of them, and all of the summary's details that
+ * leave the investigate-principal run.
+ */
+export function describeIndicators(summary: IndicatorSummary): string {
+  const count = (type: string): number => summary.counts[type] ?? 0;
+  const examples = (values: Array<string | undefined>): string => {
+    const distinct = [...new Set(values.filter((value): value is string => value !== undefined && value !== ''))].slice(0, INDICATOR_EXAMPLES);
+    return distinct.length > 0 ? ` (${distinct.join(', ')})` : '';
+  };
+  const parts: string[] = [];
+  const add = (type: string, label: string, detail = ''): void => {
+    if (count(type) > 0) parts.push(`${label} ${count(type)}${detail}`);
+  };
+  add(IndicatorType.TtpObserved, 'TTP', examples(summary.ttps.map((ttp) => [ttp.technique ?? ttp.tactic ?? ttp.procedure, ttp.apiName].filter(Boolean).join(' '))));
+  add(IndicatorType.ImpossibleTravel, 'impossible travel', examples(summary.impossibleTravel.map((travel) => `${travel.startingLocation ?? travel.startingIpAddress ?? '?'}→${travel.endingLocation ?? travel.endingIpAddress ?? '?'}`)));
+  add(IndicatorType.FlaggedIpAddress, 'flagged IP', examples(summary.flaggedIps.map((flagged) => flagged.ipAddress)));
+  add(IndicatorType.NewGeolocation, 'new geolocation', examples(summary.newGeolocations.map((geo) => geo.location)));
+  add(IndicatorType.NewAso, 'new ASO', examples(summary.newAsos.map((aso) => aso.aso)));
+  add(IndicatorType.NewUserAgent, 'new user agent');
+  add(IndicatorType.RelatedFinding, 'related finding');
+  add(IndicatorType.RelatedFindingGroup, 'related finding group');
+  const known = new Set<string>(Object.values(IndicatorType));
+  for (const type of Object.keys(summary.counts).filter((type) => !known.has(type))) add(type, type);
+  const text = parts.length > 0 ? `${parts.join('; ')}.` : 'No indicators.';
+  return text.length <= INDICATORS_TEXT_LIMIT ? text : `${text.slice(0, INDICATORS_TEXT_LIMIT - 1)}…`;
 }

@@ -113,15 +113,21 @@ describe('packaged template', () => {
       DnsReconcileRole: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstances', 'states:StartExecution', 'states:DescribeExecution', 'lambda:InvokeFunction'],
       FindingEnrichmentRole: [
         'detective:ListGraphs',
-        'iam:GetUser',
-        'iam:GetRole',
         'states:StartExecution',
         'states:DescribeExecution',
         'securityhub:BatchUpdateFindings',
         'events:PutEvents',
         'lambda:InvokeFunction',
       ],
-      InvestigatePrincipalRole: ['detective:ListInvestigations', 'detective:StartInvestigation', 'detective:GetInvestigation', 'detective:ListIndicators', 'lambda:InvokeFunction'],
+      InvestigatePrincipalRole: [
+        'iam:GetUser',
+        'iam:GetRole',
+        'detective:ListInvestigations',
+        'detective:StartInvestigation',
+        'detective:GetInvestigation',
+        'detective:ListIndicators',
+        'lambda:InvokeFunction',
+      ],
     };
     for (const [role, needed] of Object.entries(required)) {
       const granted = policyStatements(role).flatMap(actions);
@@ -129,8 +135,9 @@ describe('packaged template', () => {
     }
   });
 
-  it('lets finding-enrichment read only the users and roles of its own account', () => {
-    const read = policyStatements('FindingEnrichmentRole').find((statement) => actions(statement).includes('iam:GetRole'));
+  it('lets investigate-principal, and it alone, read only the users and roles of its own account', () => {
+    expect(policyStatements('FindingEnrichmentRole').flatMap(actions).filter((action) => action.startsWith('iam:'))).toEqual([]);
+    const read = policyStatements('InvestigatePrincipalRole').find((statement) => actions(statement).includes('iam:GetRole'));
     expect(read && actions(read)).toEqual(['iam:GetUser', 'iam:GetRole']);
     expect(JSON.stringify(read?.Resource)).toContain(':iam::');
     expect(JSON.stringify(read?.Resource)).toMatch(/AWS::AccountId.*:user\/\*.*AWS::AccountId.*:role\/\*/);

@@ -76,8 +76,8 @@ const entered = (records: readonly ExecutionRecord[], site: TaskSite) =>
  * with what it could do instead and says so where people look. A replay must still converge.
  */
 const absorbed: Readonly<Record<string, string>> = {
-  'finding-enrichment/GetUser': 'IAM unreadable: the ARN the finding carries is investigated, and the note says IAM was unreadable',
-  'finding-enrichment/GetRole': 'IAM unreadable: the ARN the finding carries is investigated, and the note says IAM was unreadable',
+  'investigate-principal/GetUser': 'IAM unreadable: the ARN the finding carries is investigated, and the note says IAM was unreadable',
+  'investigate-principal/GetRole': 'IAM unreadable: the ARN the finding carries is investigated, and the note says IAM was unreadable',
 };
 
 /** Errors a run may not end with when a Task fails past its retries: they name nothing. */

@@ -97,14 +97,17 @@ describe('finding-enrichment: investigations', () => {
     expect(stored(sandbox, ciFinding).UserDefinedFields).toMatchObject({ detective_severity: 'MEDIUM', detective_new_asos: '1' });
   });
 
-  it('reuses the investigation of an earlier event about the same principal', async () => {
+  it('reuses the run of an earlier event about the same principal: no IAM lookup, no investigation', async () => {
     const { sandbox, engine } = await enrichmentWorld();
     const later = variant(aliceFinding, 'later');
     sandbox.importFindings([later]);
     await engine.send(imported(aliceFinding));
+    const iamCalls = sandbox.callCount('iam');
 
     const [second, ...started] = await engine.send(imported(later));
 
+    expect(iamCalls).toBe(1);
+    expect(sandbox.callCount('iam')).toBe(iamCalls);
     expect(sandbox.investigations()).toHaveLength(1);
     expect(started).toEqual([]);
     expect((second?.output as Report).principals).toEqual([expect.objectContaining({ entityArn: ALICE, reused: true, status: 'SUCCESSFUL' })]);
@@ -395,14 +398,15 @@ describe('finding-enrichment: every Task retries its service\'s transient errors
     expect(stored(sandbox, aliceFinding).UserDefinedFields?.investigate).toBe('complete');
   });
 
-  it.each(['GetUser', 'GetRole'])('retries IAM %s throttling (the unmodeled Throttling) and reads the ARN', async (operation) => {
+  it.each(['GetUser', 'GetRole'])('retries IAM %s throttling (the unmodeled Throttling) in the principal\'s run and reads the ARN', async (operation) => {
     const { sandbox, engine } = await enrichmentWorld();
     sandbox.injectFault({ service: 'iam', operation, error: 'Throttling', times: 2 });
 
-    const [execution] = await engine.send(imported(aliceFinding, ciFinding));
+    const records = await engine.send(imported(aliceFinding, ciFinding));
 
-    expect(execution?.status).toBe('SUCCEEDED');
-    expect(execution?.states.find((state) => state.name === operation)?.retries).toBe(2);
+    expect(records[0]?.status).toBe('SUCCEEDED');
+    const lookups = records.filter((record) => record.workflow === 'investigate-principal').flatMap((record) => record.states.filter((state) => state.name === operation));
+    expect(lookups.map((state) => state.retries)).toEqual([2]);
     expect(sandbox.investigations().map((investigation) => investigation.entityArn).sort()).toEqual([CI_DEPLOYER, ALICE]);
     expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_arn_sources: 'iam' });
   });
@@ -420,7 +424,7 @@ describe('finding-enrichment: every Task retries its service\'s transient errors
 });
 
 describe('finding-enrichment: the Tasks the engine answers retry their transient names too', () => {
-  it.each(['NormalizeFindings', 'GroupByPrincipal', 'ComposeFindingUpdates', 'CheckWriteBack', 'ReportEnrichment'])('retries the Lambda task %s after Lambda throttles it', async (state) => {
+  it.each(['NormalizeFindings', 'ComposeFindingUpdates', 'CheckWriteBack', 'ReportEnrichment'])('retries the Lambda task %s after Lambda throttles it', async (state) => {
     const { sandbox, engine } = await enrichmentWorld();
     engine.injectFault({ workflow: 'finding-enrichment', state, service: 'lambda', error: 'TooManyRequestsException', times: 1 });
 
@@ -649,7 +653,7 @@ describe('finding-enrichment: a request after a failed investigation starts a ne
     expect(runsOf(engine)).toEqual(['attempt 1', 'attempt 2', 'attempt 3', 'attempt 4', 'attempt 5']);
     expect(sandbox.investigations()).toHaveLength(5);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'InvestigationsNotCompleted' });
-    expect(execution?.cause).toContain('not investigated: arn:aws:iam::123456789012:user/contractor-bob (InvestigationRunsExhausted)');
+    expect(execution?.cause).toContain('not investigated: user/contractor-bob in 123456789012 (InvestigationRunsExhausted)');
     expect(stored(sandbox, bobFinding).Note?.Text).toContain('ERROR InvestigationRunsExhausted');
   });
 });
@@ -661,7 +665,7 @@ describe('finding-enrichment: the principal\'s ARN comes from IAM in its account
     Resources: [{ Type: 'AwsIamRole', Id: SSO_ROLE_ARN, Partition: 'aws', Region: 'eu-west-1' }],
   };
 
-  it('gives the GuardDuty trigger and the Security Hub trigger of an IAM Identity Center role one ARN, so they share one investigation', async () => {
+  it('gives the GuardDuty trigger and the Security Hub trigger of an IAM Identity Center role one ARN, read from IAM once, so they share one investigation', async () => {
     const { sandbox, engine } = await enrichmentWorld({ config: withGuardDutyTrigger });
     sandbox.importFindings([ssoFinding]);
 
@@ -672,10 +676,7 @@ describe('finding-enrichment: the principal\'s ARN comes from IAM in its account
     expect(started).toEqual([]);
     expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([SSO_ROLE_ARN]);
     expect((fromSecurityHub?.output as Report).principals).toEqual([expect.objectContaining({ entityArn: SSO_ROLE_ARN, reused: true })]);
-    expect(sandbox.calls.filter((call) => call.service === 'iam').map((call) => [call.operation, call.input])).toEqual([
-      ['GetRole', { RoleName: SSO_ROLE }],
-      ['GetRole', { RoleName: SSO_ROLE }],
-    ]);
+    expect(sandbox.calls.filter((call) => call.service === 'iam').map((call) => [call.operation, call.input])).toEqual([['GetRole', { RoleName: SSO_ROLE }]]);
     expect(stored(sandbox, ssoFinding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_arn_sources: 'iam' });
     expect(stored(sandbox, ssoFinding).Note?.Text).toMatch(/^Detective: role\/…\/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef: INFORMATIONAL \(SUCCESSFUL\)/);
   });
@@ -712,11 +713,11 @@ describe('finding-enrichment: the principal\'s ARN comes from IAM in its account
     const departed: Finding = { ...structuredClone(aliceFinding), Id: `${aliceFinding.Id}-departed`, Resources: [{ Type: 'AwsIamUser', Id: `arn:aws:iam::${ACCOUNT}:user/departed-dave`, Partition: 'aws', Region: 'eu-west-1' }] };
     sandbox.importFindings([departed]);
 
-    const [execution] = await engine.send(imported(departed));
+    const [execution, run] = await engine.send(imported(departed));
 
     expect(execution?.status).toBe('SUCCEEDED');
     expect(sandbox.calls.filter((call) => call.service === 'iam').map((call) => [call.operation, call.error])).toEqual([['GetUser', 'NoSuchEntity']]);
-    expect(execution?.states.map((state) => state.name)).toContain('NotInIam');
+    expect(run?.states.map((state) => state.name)).toContain('NotInIam');
     expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([`arn:aws:iam::${ACCOUNT}:user/departed-dave`]);
     expect(stored(sandbox, departed).Note?.Text).toContain('user/departed-dave (ARN from the finding; not in IAM): INFORMATIONAL (SUCCESSFUL)');
   });
@@ -731,6 +732,21 @@ describe('finding-enrichment: the principal\'s ARN comes from IAM in its account
     expect(sandbox.callCount('iam', 'GetUser')).toBe(5);
     expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([ALICE]);
     expect(stored(sandbox, aliceFinding).Note?.Text).toContain('user/analyst-alice (ARN from the finding; IAM unreadable (Iam.IamException))');
+  });
+
+  it('does not reuse a run that found IAM unreadable: the next request in the hour reads IAM again in a new run', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    sandbox.injectFault({ service: 'iam', operation: 'GetUser', error: 'Throttling', times: 5 });
+    await engine.send(imported(aliceFinding));
+    expect(stored(sandbox, aliceFinding).UserDefinedFields?.detective_arn_sources).toBe('finding');
+
+    const [execution] = await engine.send(imported(aliceFinding));
+
+    expect(execution?.status).toBe('SUCCEEDED');
+    expect(engine.executions.filter((record) => record.workflow === 'investigate-principal').map((record) => record.name.slice(-2))).toEqual(['-1', '-2']);
+    expect(sandbox.callCount('iam', 'GetUser')).toBe(6);
+    expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_arn_sources: 'iam' });
+    expect(stored(sandbox, aliceFinding).Note?.Text).toMatch(/^Detective: user\/analyst-alice: HIGH \(SUCCESSFUL\)/);
   });
 });
 
@@ -749,7 +765,7 @@ describe('finding-enrichment: the investigation scope holds Detective\'s limits'
     expect(end - start).toBe(365 * 24 * HOUR_MS);
     expect(end % HOUR_MS).toBe(0);
     expect(end).toBeGreaterThanOrEqual(Date.now() - HOUR_MS);
-    expect(stored(sandbox, old).Note?.Text).toContain("(cut to Detective's one-year limit (first seen 2018-06-01))");
+    expect(stored(sandbox, old).Note?.Text).toContain(`scope ${new Date(start).toISOString().slice(0, 16)}Z/${new Date(end).toISOString().slice(0, 16)}Z (cut to Detective's one-year limit)`);
   });
 
   it('scopes a recent finding from whole hours before it to the next full hour, uncut', async () => {

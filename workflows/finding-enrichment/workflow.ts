@@ -59,14 +59,12 @@ export const findingEnrichment: WorkflowModule = {
   stateMachineName: 'FindingEnrichment',
   description: 'Investigates GuardDuty findings with Amazon Detective and writes the result back to Security Hub.',
   type: 'STANDARD',
-  functions: ['normalizeFindings', 'groupByPrincipal', 'composeFindingUpdates', 'checkWriteBack', 'reportEnrichment'],
+  functions: ['normalizeFindings', 'composeFindingUpdates', 'checkWriteBack', 'reportEnrichment'],
   triggers,
 
   substitutions(config: OpsflowConfig, env: DeploymentEnvironment) {
     return {
       FindingConcurrency: config.findingEnrichment.concurrency,
-      // IAM is read for principals of the account the workflow runs in, and only there.
-      WorkflowAccountId: env.accountId,
       InvestigatePrincipalExecutionPrefix: `arn:${env.partition}:states:${env.region}:${env.accountId}:execution:${deployedName(env, investigatePrincipal.stateMachineName)}`,
     };
   },
@@ -75,12 +73,6 @@ export const findingEnrichment: WorkflowModule = {
     return [
       // ListGraphs supports no resource-level permissions.
       { Sid: 'FindGraph', Effect: 'Allow', Action: ['detective:ListGraphs'], Resource: '*' },
-      {
-        Sid: 'ReadPrincipalArns',
-        Effect: 'Allow',
-        Action: ['iam:GetUser', 'iam:GetRole'],
-        Resource: [`arn:${env.partition}:iam::${env.accountId}:user/*`, `arn:${env.partition}:iam::${env.accountId}:role/*`],
-      },
       ...childExecutionStatements(env, investigatePrincipal.stateMachineName, 'InvestigationRuns'),
       {
         Sid: 'WriteBackFindings',

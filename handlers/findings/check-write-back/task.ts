@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { FindingSource } from '../work.ts';
+import { InvalidInput } from '../../shared/errors.ts';
 
 /**
  * Security Hub leaves a finding unprocessed with an ErrorCode (BatchUpdateFindings API reference,
@@ -35,24 +35,32 @@ const unprocessedSchema = z.looseObject({
   ErrorCode: z.optional(z.string()),
   ErrorMessage: z.optional(z.string()),
 });
+const count = z.int().check(z.gte(0));
 
-/** One iteration of the write-back Map: the request, and Security Hub's answer or the error that ended it. */
+/**
+ * One iteration of the write-back Map, for the request at the same index of `pending`: how many
+ * findings Security Hub processed and those it did not, or the error that ended the request.
+ */
 const writeSchema = z.looseObject({
-  request: requestSchema,
-  result: z.optional(z.looseObject({ processed: z.array(identifierSchema), unprocessed: z.array(unprocessedSchema) })),
+  processed: z.optional(count),
+  unprocessed: z.optional(z.array(unprocessedSchema)),
   error: z.optional(z.looseObject({ Error: z.string(), Cause: z.optional(z.string()) })),
 });
 
+/** A batch's write-back after a round (compose-finding-updates starts it); fields it does not read are carried over. */
 export const checkWriteBackInput = z.looseObject({
-  /** Where the findings came from: only a direct GuardDuty finding may not be in Security Hub yet. */
-  source: z.enum(FindingSource),
+  /** Whether a finding may not be in Security Hub yet (the direct GuardDuty trigger). */
+  awaitImport: z.boolean(),
   round: z.int().check(z.gte(1)),
-  updated: z.int().check(z.gte(0)),
+  updated: count,
   /** Rounds so far that sent findings again after a concurrent update. */
-  retriedRounds: z.int().check(z.gte(0)),
-  importWaitedSeconds: z.int().check(z.gte(0)),
+  retriedRounds: count,
+  importWaitedSeconds: count,
   /** Findings earlier rounds gave up on. */
   unprocessed: z.array(unprocessedSchema),
+  /** The requests this round sent. */
+  pending: z.array(requestSchema),
+  /** What became of each, in the same order. */
   results: z.array(writeSchema),
 });
 
@@ -78,24 +86,30 @@ export interface WriteBackState {
  * left unprocessed into the next round's requests, as long as sending again can help: after a
  * concurrent update (three rounds at most), or while a GuardDuty finding may still be on its way
  * into Security Hub (ten minutes at most). A request that failed outright (after its own retries)
- * leaves all its findings unprocessed with the error that ended it.
+ * leaves all its findings unprocessed with the error that ended it. Returns the input with these
+ * fields advanced and the round's results dropped; raises InvalidInput when the results do not
+ * match the requests sent.
  */
-export function checkWriteBack(input: CheckWriteBackInput): WriteBackState {
-  const awaitImport = input.source === FindingSource.GuardDuty && input.importWaitedSeconds + IMPORT_WAIT_SECONDS <= IMPORT_WAIT_BUDGET_SECONDS;
+export function checkWriteBack<T extends CheckWriteBackInput>(input: T): Omit<T, 'results'> & WriteBackState {
+  if (input.results.length !== input.pending.length) {
+    throw new InvalidInput(`results: ${input.results.length} results for ${input.pending.length} requests sent`);
+  }
+  const awaitImport = input.awaitImport && input.importWaitedSeconds + IMPORT_WAIT_SECONDS <= IMPORT_WAIT_BUDGET_SECONDS;
   const retryConcurrent = input.retriedRounds + 1 < MAX_WRITE_ROUNDS;
   let updated = input.updated;
   const pending: Request[] = [];
   const unprocessed: Unprocessed[] = [...input.unprocessed];
   let waitingForImport = false;
   let retried = false;
-  for (const write of input.results) {
-    updated += write.result?.processed.length ?? 0;
-    if (!write.result) {
-      unprocessed.push(...write.request.FindingIdentifiers.map((identifier) => ({ FindingIdentifier: identifier, ErrorCode: write.error?.Error, ErrorMessage: write.error?.Cause })));
-      continue;
+  input.results.forEach((write, index) => {
+    const request = input.pending[index] as Request;
+    updated += write.processed ?? 0;
+    if (write.error || write.unprocessed === undefined) {
+      unprocessed.push(...request.FindingIdentifiers.map((identifier) => ({ FindingIdentifier: identifier, ErrorCode: write.error?.Error, ErrorMessage: write.error?.Cause })));
+      return;
     }
     const again: Unprocessed[] = [];
-    for (const left of write.result.unprocessed) {
+    for (const left of write.unprocessed) {
       const notImportedYet = left.ErrorCode === UnprocessedCode.FindingNotFound && awaitImport;
       const transient = RETRIED_CODES.has(left.ErrorCode ?? '') && retryConcurrent;
       if (notImportedYet) waitingForImport = true;
@@ -103,9 +117,11 @@ export function checkWriteBack(input: CheckWriteBackInput): WriteBackState {
       if (notImportedYet || transient) again.push(left);
       else unprocessed.push(left);
     }
-    if (again.length > 0) pending.push({ ...write.request, FindingIdentifiers: again.map((item) => item.FindingIdentifier) });
-  }
+    if (again.length > 0) pending.push({ ...request, FindingIdentifiers: again.map((item) => item.FindingIdentifier) });
+  });
+  const { results: _results, ...carried } = input;
   return {
+    ...carried,
     pending,
     waitSeconds: waitingForImport ? IMPORT_WAIT_SECONDS : RETRY_WAIT_SECONDS,
     round: input.round + 1,

@@ -1,5 +1,3 @@
-import { IndicatorType, type IndicatorSummary } from '../indicators.ts';
-
 /**
  * The Security Hub note of an enriched finding: one compact line per principal with Detective's
  * verdict, the scope window, the main indicators and the report link, in at most 512 characters
@@ -103,30 +101,4 @@ function fitBareLines(lines: readonly NoteLine[]): string {
     if (note.length <= NOTE_LIMIT) return note;
   }
   return joinLines([`${lines.length} investigations: see UserDefinedFields.detective_investigation_ids`]);
-}
-
-const INDICATOR_EXAMPLES = 3;
-
-/** The indicators that matter most first, each with a count and a few examples. */
-export function describeIndicators(summary: IndicatorSummary): string {
-  const count = (type: string): number => summary.counts[type] ?? 0;
-  const examples = (values: Array<string | undefined>): string => {
-    const distinct = [...new Set(values.filter((value): value is string => value !== undefined && value !== ''))].slice(0, INDICATOR_EXAMPLES);
-    return distinct.length > 0 ? ` (${distinct.join(', ')})` : '';
-  };
-  const parts: string[] = [];
-  const add = (type: string, label: string, detail = ''): void => {
-    if (count(type) > 0) parts.push(`${label} ${count(type)}${detail}`);
-  };
-  add(IndicatorType.TtpObserved, 'TTP', examples(summary.ttps.map((ttp) => [ttp.technique ?? ttp.tactic ?? ttp.procedure, ttp.apiName].filter(Boolean).join(' '))));
-  add(IndicatorType.ImpossibleTravel, 'impossible travel', examples(summary.impossibleTravel.map((travel) => `${travel.startingLocation ?? travel.startingIpAddress ?? '?'}→${travel.endingLocation ?? travel.endingIpAddress ?? '?'}`)));
-  add(IndicatorType.FlaggedIpAddress, 'flagged IP', examples(summary.flaggedIps.map((flagged) => flagged.ipAddress)));
-  add(IndicatorType.NewGeolocation, 'new geolocation', examples(summary.newGeolocations.map((geo) => geo.location)));
-  add(IndicatorType.NewAso, 'new ASO', examples(summary.newAsos.map((aso) => aso.aso)));
-  add(IndicatorType.NewUserAgent, 'new user agent');
-  add(IndicatorType.RelatedFinding, 'related finding');
-  add(IndicatorType.RelatedFindingGroup, 'related finding group');
-  const known = new Set<string>(Object.values(IndicatorType));
-  for (const type of Object.keys(summary.counts).filter((type) => !known.has(type))) add(type, type);
-  return parts.length > 0 ? `${parts.join('; ')}.` : 'No indicators.';
 }

@@ -2,51 +2,38 @@ import * as z from 'zod/mini';
 import type { FindingEnrichmentConfig } from '../../shared/config.ts';
 import { InvalidInput } from '../../shared/errors.ts';
 import { investigationReportUrl } from '../detective.ts';
-import { IndicatorType, indicatorSummarySchema, type IndicatorSummary } from '../indicators.ts';
+import { IndicatorType } from '../indicators.ts';
 import { entityLabel, type FallbackSource } from '../principals.ts';
 import {
   ArnSource,
+  FindingSource,
   IamLookup,
   INVESTIGATE_FIELD,
   InvestigateValue,
   isMoreSevere,
   isWrittenBack,
-  severityLabelSchema,
-  workSchema,
+  PrincipalStatus,
+  principalOutcomeSchema,
+  skippedFindingSchema,
+  workFindingSchema,
   type ArnOrigin,
-  type Investigation,
+  type PrincipalOutcome,
   type SeverityLabel,
   type WorkFinding,
 } from '../work.ts';
-import { composeNote, describeIndicators, NOTE_LABEL_LIMIT, noteLabel, shortTime, skippedNote, truncate, type NoteLine } from './note.ts';
+import { composeNote, NOTE_LABEL_LIMIT, noteLabel, shortTime, skippedNote, truncate, type NoteLine } from './note.ts';
 
-/** How one principal's investigation ended, as the workflow's Map reports it. */
-export const PrincipalStatus = {
-  Successful: 'SUCCESSFUL',
-  Failed: 'FAILED',
-  TimedOut: 'TIMED_OUT',
-  Error: 'ERROR',
-} as const;
-export type PrincipalStatus = (typeof PrincipalStatus)[keyof typeof PrincipalStatus];
+export { PrincipalStatus };
 const STATUS_ORDER: readonly PrincipalStatus[] = Object.values(PrincipalStatus);
 
-const principalResultSchema = z.object({
-  entityArn: z.string().check(z.minLength(1)),
-  investigationId: z.nullable(z.string().check(z.minLength(1))),
-  reused: z.boolean(),
-  status: z.enum(PrincipalStatus),
-  severity: z.nullable(severityLabelSchema),
-  summary: z.nullable(indicatorSummarySchema),
-  error: z.nullable(z.looseObject({ Error: z.string(), Cause: z.optional(z.string()) })),
-});
-export type PrincipalResult = z.infer<typeof principalResultSchema>;
-
+/** One batch of findings (normalize-findings), and the outcome of every principal of the execution. */
 export const composeFindingUpdatesInput = z.looseObject({
-  work: z.extend(workSchema, {
-    // Null only when nothing was investigated: the workflow resolves no graph then.
-    graphArn: z.nullable(z.string().check(z.regex(/^arn:aws[a-z-]*:detective:[a-z0-9-]+:\d{12}:graph:[a-f0-9]{32}$/, 'must be a Detective behavior graph ARN'))),
-  }),
-  principals: z.array(principalResultSchema),
+  source: z.enum(FindingSource),
+  // Null only when nothing was investigated: the workflow resolves no graph then.
+  graphArn: z.nullable(z.string().check(z.regex(/^arn:aws[a-z-]*:detective:[a-z0-9-]+:\d{12}:graph:[a-f0-9]{32}$/, 'must be a Detective behavior graph ARN'))),
+  findings: z.array(workFindingSchema),
+  skipped: z.array(skippedFindingSchema),
+  principals: z.array(principalOutcomeSchema),
 });
 export type ComposeFindingUpdatesInput = z.infer<typeof composeFindingUpdatesInput>;
 
@@ -87,7 +74,8 @@ export interface BatchUpdateFindingsRequest {
 }
 
 export interface EnrichedPrincipal {
-  entityArn: string;
+  /** Null when the principal's run could not be started or followed, so no ARN was resolved. */
+  entityArn: string | null;
   investigationId: string | null;
   status: PrincipalStatus;
   severity: SeverityLabel | null;
@@ -117,22 +105,39 @@ export interface FindingEnrichedEntry {
   EventBusName: string;
 }
 
+/** What one batch did, for the report. */
+export interface BatchSummary {
+  findings: number;
+  investigated: number;
+  skipped: number;
+  failed: number;
+  /** Finding updates in the batch's requests (findings and the skipped findings marked). */
+  updates: number;
+  /** Finding Enriched events of the batch. */
+  events: number;
+}
+
+/**
+ * Where a batch's write-back starts: every request pending for the first round. check-write-back
+ * carries it from round to round, and the workflow adds what was published.
+ */
+export interface BatchOutcome {
+  /** Whether a finding may still be on its way into Security Hub (the direct GuardDuty trigger): FindingNotFound is waited for. */
+  awaitImport: boolean;
+  summary: BatchSummary;
+  pending: BatchUpdateFindingsRequest[];
+  round: 1;
+  updated: 0;
+  retriedRounds: 0;
+  importWaitedSeconds: 0;
+  waitSeconds: 0;
+  unprocessed: [];
+}
+
 export interface FindingUpdates {
-  requests: BatchUpdateFindingsRequest[];
   /** PutEvents calls, each with at most 10 entries. */
   events: FindingEnrichedEntry[][];
-  summary: {
-    findings: number;
-    investigated: number;
-    skipped: number;
-    investigationsStarted: number;
-    investigationsReused: number;
-    failed: number;
-    /** Finding updates in `requests` (findings and the skipped findings marked). */
-    updates: number;
-    /** Finding Enriched events in `events`. */
-    events: number;
-  };
+  outcome: BatchOutcome;
 }
 
 interface FindingUpdate {
@@ -143,28 +148,27 @@ interface FindingUpdate {
 }
 
 /**
- * Writes each investigation's outcome back to every finding it covers: one Security Hub update per
- * finding (failures included, written as such), identical updates grouped into BatchUpdateFindings
- * requests of at most 100 findings, and a "Finding Enriched" event per investigated finding.
- * Skipped findings get an update too, so the automation rule does not flag them again, unless
- * they were never ours to mark (not flagged, or already enriched).
+ * Writes each principal's outcome back to every finding of the batch it covers: one Security Hub
+ * update per finding (failures included, written as such), identical updates grouped into
+ * BatchUpdateFindings requests of at most 100 findings, and a "Finding Enriched" event per
+ * investigated finding. Skipped findings get an update too, so the automation rule does not flag
+ * them again, unless they were never ours to mark (not flagged, or already enriched). Raises
+ * InvalidInput when a finding names a principal without an outcome, or a principal has two.
  */
 export function composeFindingUpdates(input: ComposeFindingUpdatesInput, config: FindingEnrichmentConfig): FindingUpdates {
-  const { work } = input;
-  if (work.graphArn === null && work.investigations.length > 0) throw new InvalidInput('work.graphArn: required when there are investigations');
-  const graphArn = work.graphArn ?? '';
-  const results = resultsByPrincipal(input);
-  const scopes = new Map(work.investigations.map((investigation) => [investigation.entityArn, investigation]));
+  if (input.graphArn === null && input.principals.length > 0) throw new InvalidInput('graphArn: required when there are principal outcomes');
+  const graphArn = input.graphArn ?? '';
+  const outcomes = outcomesByKey(input.principals);
   const updates: FindingUpdate[] = [];
   const entries: FindingEnrichedEntry[] = [];
   let investigated = 0;
-  work.findings.forEach((finding, findingIndex) => {
-    const principals = finding.principals.map((entityArn) => {
-      const result = results.get(entityArn);
-      if (!result) throw new InvalidInput(`work.findings.${findingIndex}.principals: ${entityArn} has no result in principals`);
-      return result;
+  input.findings.forEach((finding, findingIndex) => {
+    const principals = finding.principals.map((key) => {
+      const outcome = outcomes.get(key);
+      if (!outcome) throw new InvalidInput(`findings.${findingIndex}.principals: ${key} has no outcome in principals`);
+      return outcome;
     });
-    const update = enrichedUpdate(finding, principals, scopes, graphArn, config);
+    const update = enrichedUpdate(finding, principals, graphArn, config);
     if (principals.every((principal) => principal.status === PrincipalStatus.Successful)) investigated += 1;
     updates.push(update);
     entries.push({
@@ -183,7 +187,7 @@ export function composeFindingUpdates(input: ComposeFindingUpdatesInput, config:
       },
     });
   });
-  for (const skipped of work.skipped.filter((finding) => isWrittenBack(finding.code))) {
+  for (const skipped of input.skipped.filter((finding) => isWrittenBack(finding.code))) {
     updates.push({
       identifier: { Id: skipped.id, ProductArn: skipped.productArn },
       note: skippedNote(skipped.reason),
@@ -192,66 +196,64 @@ export function composeFindingUpdates(input: ComposeFindingUpdatesInput, config:
     });
   }
   return {
-    requests: groupedRequests(updates),
     events: chunk(entries, EVENTS_PER_CALL),
-    summary: {
-      findings: work.findings.length + work.skipped.length,
-      investigated,
-      skipped: work.skipped.length,
-      investigationsStarted: input.principals.filter((principal) => principal.investigationId !== null && !principal.reused).length,
-      investigationsReused: input.principals.filter((principal) => principal.reused).length,
-      failed: work.findings.length - investigated,
-      updates: updates.length,
-      events: entries.length,
+    outcome: {
+      awaitImport: input.source === FindingSource.GuardDuty,
+      summary: {
+        findings: input.findings.length + input.skipped.length,
+        investigated,
+        skipped: input.skipped.length,
+        failed: input.findings.length - investigated,
+        updates: updates.length,
+        events: entries.length,
+      },
+      pending: groupedRequests(updates),
+      round: 1,
+      updated: 0,
+      retriedRounds: 0,
+      importWaitedSeconds: 0,
+      waitSeconds: 0,
+      unprocessed: [],
     },
   };
 }
 
-/** One result per investigation, no more and no fewer: anything else means the workflow lost track. */
-function resultsByPrincipal(input: ComposeFindingUpdatesInput): Map<string, PrincipalResult> {
-  const expected = new Set(input.work.investigations.map((investigation) => investigation.entityArn));
-  const results = new Map<string, PrincipalResult>();
-  input.principals.forEach((principal, index) => {
-    if (!expected.has(principal.entityArn)) {
-      throw new InvalidInput(`principals.${index}.entityArn: ${principal.entityArn} is not one of work.investigations`);
-    }
-    if (results.has(principal.entityArn)) throw new InvalidInput(`principals.${index}.entityArn: ${principal.entityArn} has more than one result`);
-    results.set(principal.entityArn, principal);
+/** One outcome per principal: two for one key means the workflow lost track. */
+function outcomesByKey(principals: readonly PrincipalOutcome[]): Map<string, PrincipalOutcome> {
+  const outcomes = new Map<string, PrincipalOutcome>();
+  principals.forEach((principal, index) => {
+    if (outcomes.has(principal.key)) throw new InvalidInput(`principals.${index}.key: ${principal.key} has more than one outcome`);
+    outcomes.set(principal.key, principal);
   });
-  return results;
+  return outcomes;
 }
 
-function enrichedUpdate(
-  finding: WorkFinding,
-  principals: readonly PrincipalResult[],
-  scopes: ReadonlyMap<string, Investigation>,
-  graphArn: string,
-  config: FindingEnrichmentConfig,
-): FindingUpdate {
+function enrichedUpdate(finding: WorkFinding, principals: readonly PrincipalOutcome[], graphArn: string, config: FindingEnrichmentConfig): FindingUpdate {
   const detectiveSeverity = highestSeverity(principals);
   const allSuccessful = principals.every((principal) => principal.status === PrincipalStatus.Successful);
   const statuses = STATUS_ORDER.filter((status) => principals.some((principal) => principal.status === status));
   const ids = [...new Set(principals.flatMap((principal) => (principal.investigationId === null ? [] : [principal.investigationId])))];
-  const arnSources = [...new Set(principals.flatMap((principal) => scopes.get(principal.entityArn)?.arnOrigin.source ?? []))];
+  const arnSources = [...new Set(principals.flatMap((principal) => principal.arnOrigin?.source ?? []))];
   const fields: Record<string, string> = {
     // A failure is not "complete": an analyst can run the custom action on it again.
     [INVESTIGATE_FIELD]: allSuccessful ? InvestigateValue.Complete : InvestigateValue.Failed,
     detective_status: statuses.join(','),
     detective_severity: detectiveSeverity ?? 'NONE',
     detective_investigation_ids: joinWithin(ids, FIELD_VALUE_LIMIT) || 'none',
-    detective_arn_sources: arnSources.join(','),
-    ...indicatorCountFields(principals.flatMap((principal) => (principal.summary ? [principal.summary] : []))),
+    // A principal whose run could not be started or followed has no ARN, so no source.
+    detective_arn_sources: arnSources.join(',') || 'none',
+    ...indicatorCountFields(principals.flatMap((principal) => (principal.counts ? [principal.counts] : []))),
   };
   const raise = config.raiseSeverity && detectiveSeverity !== null && isMoreSevere(detectiveSeverity, finding.severityLabel);
   return {
     identifier: { Id: finding.id, ProductArn: finding.productArn },
-    note: composeNote(principals.map((principal) => noteLine(principal, scopes.get(principal.entityArn), graphArn))),
+    note: composeNote(principals.map((principal) => noteLine(principal, graphArn))),
     fields,
     severity: raise ? detectiveSeverity : undefined,
   };
 }
 
-function highestSeverity(principals: readonly PrincipalResult[]): SeverityLabel | null {
+function highestSeverity(principals: readonly PrincipalOutcome[]): SeverityLabel | null {
   let highest: SeverityLabel | null = null;
   for (const principal of principals) {
     if (principal.status !== PrincipalStatus.Successful || principal.severity === null) continue;
@@ -260,9 +262,9 @@ function highestSeverity(principals: readonly PrincipalResult[]): SeverityLabel 
   return highest;
 }
 
-function indicatorCountFields(summaries: readonly IndicatorSummary[]): Record<string, string> {
+function indicatorCountFields(counts: readonly Record<string, number>[]): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(COUNT_FIELD_OF_TYPE).map(([type, field]) => [field, String(summaries.reduce((total, summary) => total + (summary.counts[type] ?? 0), 0))]),
+    Object.entries(COUNT_FIELD_OF_TYPE).map(([type, field]) => [field, String(counts.reduce((total, count) => total + (count[type] ?? 0), 0))]),
   );
 }
 
@@ -277,9 +279,10 @@ function joinWithin(values: readonly string[], limit: number): string {
   return joined;
 }
 
-/** `role/…/AWSReservedSSO_Admin_0123`: a long path gives way to the name. */
-function principalLabel(entityArn: string): string {
-  const label = entityLabel(entityArn);
+/** `role/…/AWSReservedSSO_Admin_0123`: a long path gives way to the name; `user/alice` when no ARN was resolved. */
+function principalLabel(principal: PrincipalOutcome): string {
+  if (principal.entityArn === null) return noteLabel(`${principal.kind}/${principal.name}`);
+  const label = entityLabel(principal.entityArn);
   if (label.length <= NOTE_LABEL_LIMIT) return label;
   const parts = label.split('/');
   return noteLabel(`${parts[0] ?? ''}/…/${parts.at(-1) ?? ''}`);
@@ -292,8 +295,8 @@ const ASSUMED_ARN: Readonly<Record<FallbackSource, string>> = {
 };
 
 /** Says where the ARN came from unless IAM gave it: the finding's word may not be the principal's ARN. */
-function arnNote(entityArn: string, origin: ArnOrigin | undefined): string {
-  if (!origin || origin.source === ArnSource.Iam) return '';
+function arnNote(entityArn: string | null, origin: ArnOrigin | null): string {
+  if (entityArn === null || !origin || origin.source === ArnSource.Iam) return '';
   const account = entityArn.split(':')[4] ?? '';
   const why =
     origin.iam === IamLookup.OtherAccount ? `IAM of ${account} not read`
@@ -302,19 +305,21 @@ function arnNote(entityArn: string, origin: ArnOrigin | undefined): string {
   return ` (${ASSUMED_ARN[origin.source]}; ${why})`;
 }
 
-function noteLine(principal: PrincipalResult, scope: Investigation | undefined, graphArn: string): NoteLine {
+const SCOPE_CUT = " (cut to Detective's one-year limit)";
+
+function noteLine(principal: PrincipalOutcome, graphArn: string): NoteLine {
   const reused = principal.reused ? ', reused' : '';
-  const cut = scope?.scopeCut ? ` (${scope.scopeCut})` : '';
+  const { scope } = principal;
   return {
-    head: `${principalLabel(principal.entityArn)}${arnNote(principal.entityArn, scope?.arnOrigin)}: ${verdict(principal)}${reused}`,
+    head: `${principalLabel(principal)}${arnNote(principal.entityArn, principal.arnOrigin)}: ${verdict(principal)}${reused}`,
     // A reused investigation ran over its own window, which ListInvestigations does not return.
-    scope: scope && !principal.reused ? `, scope ${shortTime(scope.scopeStartTime)}/${shortTime(scope.scopeEndTime)}${cut}` : '',
-    indicators: principal.status === PrincipalStatus.Successful && principal.summary ? describeIndicators(principal.summary) : '',
+    scope: principal.reused ? '' : `, scope ${shortTime(scope.scopeStartTime)}/${shortTime(scope.scopeEndTime)}${scope.scopeCut ? SCOPE_CUT : ''}`,
+    indicators: principal.status === PrincipalStatus.Successful && principal.indicators ? principal.indicators : '',
     link: principal.investigationId === null ? '' : investigationReportUrl(graphArn, principal.investigationId),
   };
 }
 
-function verdict(principal: PrincipalResult): string {
+function verdict(principal: PrincipalOutcome): string {
   switch (principal.status) {
     case PrincipalStatus.Successful:
       return `${principal.severity ?? 'no severity'} (SUCCESSFUL)`;
@@ -327,14 +332,19 @@ function verdict(principal: PrincipalResult): string {
   }
 }
 
-function enrichedPrincipal(principal: PrincipalResult, graphArn: string): EnrichedPrincipal {
+/** Every indicator type Detective documents, 0 when none was found, and any other type it found. */
+function everyIndicatorType(counts: Record<string, number>): Record<string, number> {
+  return { ...Object.fromEntries(Object.values(IndicatorType).map((type) => [type, 0])), ...counts };
+}
+
+function enrichedPrincipal(principal: PrincipalOutcome, graphArn: string): EnrichedPrincipal {
   return {
     entityArn: principal.entityArn,
     investigationId: principal.investigationId,
     status: principal.status,
     severity: principal.severity,
     reused: principal.reused,
-    indicatorCounts: principal.summary ? principal.summary.counts : null,
+    indicatorCounts: principal.counts === null ? null : everyIndicatorType(principal.counts),
     reportUrl: principal.investigationId === null ? null : investigationReportUrl(graphArn, principal.investigationId),
     error: principal.error
       ? { Error: principal.error.Error, ...(principal.error.Cause === undefined ? {} : { Cause: truncate(principal.error.Cause, EVENT_CAUSE_LIMIT) }) }

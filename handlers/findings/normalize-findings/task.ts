@@ -28,14 +28,20 @@ import {
   type PrincipalRef,
   type PrincipalResolution,
 } from '../principals.ts';
+import { InvalidInput } from '../../shared/errors.ts';
+import { planPrincipals } from '../plan.ts';
 import { rfc3339Timestamp as timestamp, toIsoUtc } from '../time.ts';
 import {
+  FINDINGS_PER_BATCH,
   FindingSource,
   INVESTIGATE_FIELD,
   InvestigateValue,
+  MAX_FINDINGS_PER_EVENT,
+  MAX_PRINCIPALS_PER_EVENT,
   SkipCode,
   severityLabelSchema,
-  type NormalizedWork,
+  type FindingBatch,
+  type FindingWork,
   type SeverityLabel,
   type SkippedFinding,
   type WorkFinding,
@@ -83,7 +89,10 @@ const findingSchema = z.extend(AsffFindingSchema, {
 });
 type Finding = z.infer<typeof findingSchema>;
 
-const findings = z.array(findingSchema).check(z.minLength(1));
+const findings = z.array(findingSchema).check(
+  z.minLength(1),
+  z.maxLength(MAX_FINDINGS_PER_EVENT, `at most ${MAX_FINDINGS_PER_EVENT} findings per event: no event Security Hub sends carries more`),
+);
 
 const importedEventSchema = eventBridgeEventSchema(
   SECURITYHUB_SOURCE,
@@ -118,33 +127,56 @@ type Triage = { readonly investigate: WorkFinding; readonly refs: PrincipalRef[]
 /**
  * Reads every finding of the event (not only the first): which to investigate, with the IAM
  * principals each names (by key, each principal once across the event), and why the others are
- * skipped. Raises InvalidInput (through its schema) naming the field when the event is malformed,
- * a timestamp included.
+ * skipped; plans one investigation per principal (its window within Detective's limits, and the
+ * name of the run every request about it in the hour shares); and puts the findings in batches of
+ * FINDINGS_PER_BATCH to be written back. Nothing of the event itself is kept. Raises InvalidInput
+ * (through its schema) naming the field when the event is malformed, a timestamp included, or
+ * carries more than MAX_FINDINGS_PER_EVENT findings, and when its findings name more than
+ * MAX_PRINCIPALS_PER_EVENT principals.
  */
-export function normalizeFindings(event: NormalizeFindingsInput, config: FindingEnrichmentConfig): NormalizedWork {
+export function normalizeFindings(event: NormalizeFindingsInput, config: FindingEnrichmentConfig, now: () => Date): FindingWork {
   const { source, triaged } = isGuardDutyEvent(event)
     ? { source: FindingSource.GuardDuty, triaged: [triageGuardDuty(event, config)] }
     : { source: sourceOf(event), triaged: triageSecurityHub(event, config) };
+  const investigated = triaged.flatMap((item) => ('investigate' in item ? [item.investigate] : []));
+  const refs = mergeRefs(triaged.flatMap((item) => ('refs' in item ? item.refs : [])));
+  if (refs.length > MAX_PRINCIPALS_PER_EVENT) {
+    throw new InvalidInput(`detail.findings: they name ${refs.length} IAM principals; at most ${MAX_PRINCIPALS_PER_EVENT} are investigated per event`);
+  }
   return {
     source,
     graphArn: config.graphArn ?? null,
-    findings: triaged.flatMap((item) => ('investigate' in item ? [item.investigate] : [])),
-    skipped: triaged.flatMap((item) => ('skip' in item ? [item.skip] : [])),
-    principals: mergeRefs(triaged.flatMap((item) => ('refs' in item ? item.refs : []))),
+    batches: batched(investigated, triaged.flatMap((item) => ('skip' in item ? [item.skip] : []))),
+    principals: planPrincipals(investigated, refs, config, now()),
     polling: {
       wait: config.polling.firstWaitSeconds,
       maxWait: config.polling.maxWaitSeconds,
+      doublesUpTo: Math.floor(config.polling.maxWaitSeconds / 2),
       deadlineSeconds: config.polling.deadlineMinutes * 60,
       elapsed: 0,
     },
   };
 }
 
+/** Findings to investigate first, then the skipped ones, FINDINGS_PER_BATCH to a batch; one batch at least. */
+function batched(findings: readonly WorkFinding[], skipped: readonly SkippedFinding[]): FindingBatch[] {
+  const batches: FindingBatch[] = [];
+  const total = findings.length + skipped.length;
+  for (let start = 0; start < Math.max(total, 1); start += FINDINGS_PER_BATCH) {
+    const end = start + FINDINGS_PER_BATCH;
+    batches.push({
+      findings: findings.slice(start, end),
+      skipped: skipped.slice(Math.max(start - findings.length, 0), Math.max(end - findings.length, 0)),
+    });
+  }
+  return batches;
+}
+
 function isGuardDutyEvent(event: NormalizeFindingsInput): event is GuardDutyEvent {
   return event['detail-type'] === GuardDutyDetailType.Finding;
 }
 
-function sourceOf(event: SecurityHubEvent): NormalizedWork['source'] {
+function sourceOf(event: SecurityHubEvent): FindingWork['source'] {
   return event['detail-type'] === SecurityHubDetailType.FindingsImported ? FindingSource.SecurityHubImported : FindingSource.SecurityHubCustomAction;
 }
 
@@ -162,7 +194,7 @@ function triageSecurityHub(event: SecurityHubEvent, config: FindingEnrichmentCon
   return triaged;
 }
 
-function triageAsff(finding: Finding, source: NormalizedWork['source'], eventRegion: string, config: FindingEnrichmentConfig): Triage {
+function triageAsff(finding: Finding, source: FindingWork['source'], eventRegion: string, config: FindingEnrichmentConfig): Triage {
   const skip = (code: SkipCode, reason: string): Triage => ({ skip: { id: finding.Id, productArn: finding.ProductArn, code, reason } });
   const investigate = finding.UserDefinedFields?.[INVESTIGATE_FIELD];
   // Loop protection in depth: opsflow's own update of a finding comes back as an Imported event.

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { HOUR_MS, rfc3339Timestamp as timestamp } from '../time.ts';
-import { runInvestigationSchema } from '../work.ts';
 
 /** One InvestigationDetail of Detective ListInvestigations; every member is optional in the API reference. */
 const investigationDetailSchema = z.looseObject({
@@ -14,7 +13,8 @@ const investigationDetailSchema = z.looseObject({
 });
 
 export const planInvestigationInput = z.looseObject({
-  investigation: runInvestigationSchema,
+  /** The principal's ARN as the run resolved it, and the hour its findings were last first seen. */
+  investigation: z.object({ entityArn: z.string().check(z.minLength(1)), latestFirstSeenHour: timestamp }),
   existing: z.looseObject({
     InvestigationDetails: z.optional(z.array(investigationDetailSchema)),
     NextToken: z.optional(z.string()),

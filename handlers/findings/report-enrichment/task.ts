@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { UnprocessedCode } from '../check-write-back/task.ts';
-import { PrincipalStatus } from '../compose-finding-updates/task.ts';
-import { FindingSource } from '../work.ts';
+import { FindingSource, PrincipalStatus } from '../work.ts';
 
 /**
  * The run's last word: what was investigated, written back and published, and whether anything
@@ -34,36 +33,59 @@ const unprocessedSchema = z.looseObject({
   ErrorMessage: z.optional(z.string()),
 });
 const errorSchema = z.looseObject({ Error: z.string(), Cause: z.optional(z.string()) });
+const count = z.int().check(z.gte(0));
 
 /** One PutEvents call of the publish Map: sent, or failed after its retries. */
 const publishedSchema = z.looseObject({
-  sent: z.int().check(z.gte(0)),
-  failed: z.int().check(z.gte(0)),
+  sent: count,
+  failed: count,
   findingIds: z.optional(z.array(z.string())),
   error: z.optional(errorSchema),
 });
 
-const count = z.int().check(z.gte(0));
+const batchSummarySchema = z.object({ findings: count, investigated: count, skipped: count, failed: count, updates: count, events: count });
 
-/** The part of a principal's result the report reads; the rest is passed through. */
-const principalSchema = z.looseObject({ entityArn: z.string(), status: z.string(), error: z.nullable(z.optional(errorSchema)) });
+/** How one batch ended: its summary, what its write-back rounds did, and its publish calls. */
+const batchOutcomeSchema = z.looseObject({
+  summary: batchSummarySchema,
+  updated: count,
+  unprocessed: z.array(unprocessedSchema),
+  importWaitedSeconds: count,
+  published: z.array(publishedSchema),
+});
+
+/** The part of a principal's outcome the report keeps. */
+const principalSchema = z.looseObject({
+  key: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  entityArn: z.nullable(z.string()),
+  investigationId: z.nullable(z.string()),
+  reused: z.boolean(),
+  status: z.string(),
+  error: z.nullable(errorSchema),
+});
 
 export const reportEnrichmentInput = z.looseObject({
   source: z.enum(FindingSource),
-  summary: z.looseObject({ updates: count, events: count }),
   principals: z.array(principalSchema),
-  skipped: z.array(z.unknown()),
-  written: z.looseObject({ updated: count, unprocessed: z.array(unprocessedSchema), importWaitedSeconds: count }),
-  published: z.array(publishedSchema),
+  /** The batches normalize-findings made, for the findings it skipped. */
+  batches: z.array(z.looseObject({ skipped: z.array(z.unknown()) })),
+  /** How each batch ended, in the same order. */
+  outcomes: z.array(batchOutcomeSchema),
 });
 export type ReportEnrichmentInput = z.infer<typeof reportEnrichmentInput>;
 
+type Principal = z.infer<typeof principalSchema>;
+type Unprocessed = z.infer<typeof unprocessedSchema>;
+type Published = z.infer<typeof publishedSchema>;
+
 export interface EnrichmentReport {
   report: {
-    summary: ReportEnrichmentInput['summary'];
-    principals: unknown[];
+    summary: z.infer<typeof batchSummarySchema> & { investigationsStarted: number; investigationsReused: number };
+    principals: Pick<Principal, 'key' | 'kind' | 'name' | 'entityArn' | 'status' | 'reused' | 'investigationId' | 'error'>[];
     skipped: unknown[];
-    written: { updated: number; unprocessed: ReportEnrichmentInput['written']['unprocessed'] };
+    written: { updated: number; unprocessed: Unprocessed[] };
     published: { sent: number; failed: number };
   };
   /** Null when every update was written and every event published. */
@@ -75,54 +97,74 @@ function someOf(items: readonly string[]): string {
   return items.length > NAMED_IN_CAUSE ? `${named} and ${items.length - NAMED_IN_CAUSE} more` : named;
 }
 
-function writtenPart(input: ReportEnrichmentInput, notImported: readonly string[]): string {
-  const { summary, written } = input;
+function writtenPart(report: EnrichmentReport['report'], importWaitedSeconds: number, notImported: readonly string[]): string {
+  const { summary, written } = report;
   const done = `wrote ${written.updated} of ${summary.updates} finding updates back to Security Hub`;
   if (written.unprocessed.length === 0) return done;
   const refused = written.unprocessed.map((item) => `${item.FindingIdentifier.Id} (${item.ErrorCode ?? 'unknown'}${item.ErrorMessage ? `: ${item.ErrorMessage}` : ''})`);
   const waited = notImported.length > 0
-    ? `; ${notImported.length} GuardDuty finding(s) still not in Security Hub after waiting ${written.importWaitedSeconds} s for the import (GuardDuty usually sends a new finding within five minutes)`
+    ? `; ${notImported.length} GuardDuty finding(s) still not in Security Hub after waiting ${importWaitedSeconds} s for the import (GuardDuty usually sends a new finding within five minutes)`
     : '';
   return `${done}; not written: ${someOf(refused)}${waited}`;
 }
 
-function investigatedPart(notInvestigated: ReportEnrichmentInput['principals']): string {
+/** `user/bob in 123456789012`: a principal whose ARN no run resolved, by what its findings name (the key holds the account). */
+function unresolvedLabel(principal: Principal): string {
+  return `${principal.kind}/${principal.name} in ${principal.key.split(':')[1] ?? 'an unknown account'}`;
+}
+
+function investigatedPart(notInvestigated: readonly Principal[]): string {
   if (notInvestigated.length === 0) return '';
-  const principals = notInvestigated.map((principal) => `${principal.entityArn} (${principal.error?.Error ?? 'unknown'})`);
+  const principals = notInvestigated.map((principal) => `${principal.entityArn ?? unresolvedLabel(principal)} (${principal.error?.Error ?? 'unknown'})`);
   return `; not investigated: ${someOf(principals)}`;
 }
 
-function publishedPart(input: ReportEnrichmentInput, sent: number, failed: number): string {
-  const done = `published ${sent} of ${input.summary.events} Finding Enriched events`;
+function publishedPart(report: EnrichmentReport['report'], calls: readonly Published[]): string {
+  const { sent, failed } = report.published;
+  const done = `published ${sent} of ${report.summary.events} Finding Enriched events`;
   if (failed === 0) return done;
-  const calls = input.published.filter((call) => call.failed > 0);
-  const findings = calls.flatMap((call) => call.findingIds ?? []);
-  const errors = [...new Set(calls.map((call) => call.error?.Error ?? 'unknown'))].join(', ');
+  const failedCalls = calls.filter((call) => call.failed > 0);
+  const findings = failedCalls.flatMap((call) => call.findingIds ?? []);
+  const errors = [...new Set(failedCalls.map((call) => call.error?.Error ?? 'unknown'))].join(', ');
   return `${done}; not published after retries (${errors}) for ${someOf(findings)}`;
 }
 
-/** Sums up the run and decides whether it reached everything it set out to do. */
+const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
+
+/** Sums up the run over its batches and decides whether it reached everything it set out to do. */
 export function reportEnrichment(input: ReportEnrichmentInput): EnrichmentReport {
-  const sent = input.published.reduce((total, call) => total + call.sent, 0);
-  const failed = input.published.reduce((total, call) => total + call.failed, 0);
-  const notImported = input.source === FindingSource.GuardDuty
-    ? input.written.unprocessed.filter((item) => item.ErrorCode === UnprocessedCode.FindingNotFound).map((item) => item.FindingIdentifier.Id)
-    : [];
+  const { outcomes, principals } = input;
+  const calls = outcomes.flatMap((outcome) => outcome.published);
+  const unprocessed = outcomes.flatMap((outcome) => outcome.unprocessed);
+  const summaryOf = (field: keyof z.infer<typeof batchSummarySchema>): number => sum(outcomes.map((outcome) => outcome.summary[field]));
   const report: EnrichmentReport['report'] = {
-    summary: input.summary,
-    principals: input.principals,
-    skipped: input.skipped,
-    written: { updated: input.written.updated, unprocessed: input.written.unprocessed },
-    published: { sent, failed },
+    summary: {
+      findings: summaryOf('findings'),
+      investigated: summaryOf('investigated'),
+      skipped: summaryOf('skipped'),
+      investigationsStarted: principals.filter((principal) => principal.investigationId !== null && !principal.reused).length,
+      investigationsReused: principals.filter((principal) => principal.reused).length,
+      failed: summaryOf('failed'),
+      updates: summaryOf('updates'),
+      events: summaryOf('events'),
+    },
+    principals: principals.map(({ key, kind, name, entityArn, status, reused, investigationId, error }) => ({ key, kind, name, entityArn, status, reused, investigationId, error })),
+    skipped: input.batches.flatMap((batch) => batch.skipped),
+    written: { updated: sum(outcomes.map((outcome) => outcome.updated)), unprocessed },
+    published: { sent: sum(calls.map((call) => call.sent)), failed: sum(calls.map((call) => call.failed)) },
   };
-  const notInvestigated = input.principals.filter((principal) => principal.status === PrincipalStatus.Error);
+  const notImported = input.source === FindingSource.GuardDuty
+    ? unprocessed.filter((item) => item.ErrorCode === UnprocessedCode.FindingNotFound).map((item) => item.FindingIdentifier.Id)
+    : [];
+  const notInvestigated = principals.filter((principal) => principal.status === PrincipalStatus.Error);
   const error =
     notImported.length > 0 ? EnrichmentIncomplete.FindingNotImported
-    : input.written.unprocessed.length > 0 ? EnrichmentIncomplete.FindingsNotWritten
-    : failed > 0 ? EnrichmentIncomplete.EnrichedEventsNotPublished
+    : unprocessed.length > 0 ? EnrichmentIncomplete.FindingsNotWritten
+    : report.published.failed > 0 ? EnrichmentIncomplete.EnrichedEventsNotPublished
     : notInvestigated.length > 0 ? EnrichmentIncomplete.InvestigationsNotCompleted
     : null;
   if (error === null) return { report, failure: null };
-  const cause = `${writtenPart(input, notImported)}; ${publishedPart(input, sent, failed)}${investigatedPart(notInvestigated)}`;
+  const importWaitedSeconds = Math.max(0, ...outcomes.map((outcome) => outcome.importWaitedSeconds));
+  const cause = `${writtenPart(report, importWaitedSeconds, notImported)}; ${publishedPart(report, calls)}${investigatedPart(notInvestigated)}`;
   return { report, failure: { Error: error, Cause: cause } };
 }

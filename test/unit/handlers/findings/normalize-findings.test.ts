@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadSample, sampleWith } from '../../../../events/samples.ts';
 import { handler } from '../../../../handlers/findings/normalize-findings/handler.ts';
 import { guardDutySeverityLabel, normalizeFindings, type NormalizeFindingsInput } from '../../../../handlers/findings/normalize-findings/task.ts';
-import type { NormalizedWork } from '../../../../handlers/findings/work.ts';
+import { investigationRunName } from '../../../../handlers/findings/plan.ts';
+import { FINDINGS_PER_BATCH, MAX_FINDINGS_PER_EVENT, MAX_PRINCIPALS_PER_EVENT, type FindingWork } from '../../../../handlers/findings/work.ts';
 import {
   CUSTOM_ACTION_TWO,
   GRAPH_ARN,
@@ -17,51 +18,71 @@ import {
   guardDutyWith,
   importedWith,
   invoke,
+  now,
   sampleFinding,
   userResource,
 } from './fixtures.ts';
 
 const config = configWith().findingEnrichment;
-const normalize = (event: unknown, findingEnrichment = config) => normalizeFindings(event as NormalizeFindingsInput, findingEnrichment);
+
+/** The work, with its batches' findings and skipped findings one after another, and the principals its plans name. */
+function normalize(event: unknown, findingEnrichment = config) {
+  const work = normalizeFindings(event as NormalizeFindingsInput, findingEnrichment, now);
+  return {
+    ...work,
+    findings: work.batches.flatMap((batch) => batch.findings),
+    skipped: work.batches.flatMap((batch) => batch.skipped),
+    refs: work.principals.map((plan) => plan.principal),
+  };
+}
 
 /** The ARNs a finding's principals fall back on, in order. */
-const arnsOf = (work: NormalizedWork, index = 0): string[] =>
-  (work.findings[index]?.principals ?? []).map((key) => work.principals.find((principal) => principal.key === key)?.fallbackArn ?? `unknown ${key}`);
+const arnsOf = (work: ReturnType<typeof normalize>, index = 0): string[] =>
+  (work.findings[index]?.principals ?? []).map((key) => work.refs.find((principal) => principal.key === key)?.fallbackArn ?? `unknown ${key}`);
 
 const GD_FINDING_ARN = 'arn:aws:guardduty:us-east-1:123456789012:detector/123456789012/finding/30bf285e52a1e405084ff6ec28e06e17';
 
 describe('normalizeFindings: GuardDuty events', () => {
-  it('turns the real access-key finding into one finding naming the IAM user by key', () => {
-    const work = normalize(loadSample(GUARDDUTY_ACCESS_KEY));
+  it('turns the real access-key finding into one finding naming the IAM user by key, and plans its investigation', () => {
+    const work: FindingWork = normalizeFindings(loadSample(GUARDDUTY_ACCESS_KEY) as NormalizeFindingsInput, config, now);
     const key = 'aws:123456789012:user:generatedfindingusername';
     expect(work).toEqual({
       source: 'guardduty',
       graphArn: null,
-      findings: [
+      batches: [
         {
-          id: GD_FINDING_ARN,
-          productArn: GUARDDUTY_PRODUCT,
-          awsAccountId: '123456789012',
-          region: 'us-east-1',
-          title: 'Reconnaissance API GeneratedFindingAPIName was invoked from an IP address on a custom threat list.',
-          severityLabel: 'MEDIUM',
-          firstObservedAt: '2022-01-13T00:00:47.000Z',
-          principals: [key],
+          findings: [
+            {
+              id: GD_FINDING_ARN,
+              productArn: GUARDDUTY_PRODUCT,
+              awsAccountId: '123456789012',
+              region: 'us-east-1',
+              title: 'Reconnaissance API GeneratedFindingAPIName was invoked from an IP address on a custom threat list.',
+              severityLabel: 'MEDIUM',
+              firstObservedAt: '2022-01-13T00:00:47.000Z',
+              principals: [key],
+            },
+          ],
+          skipped: [],
         },
       ],
-      skipped: [],
       principals: [
         {
-          key,
-          kind: 'user',
-          name: 'GeneratedFindingUserName',
-          account: '123456789012',
-          partition: 'aws',
-          fallbackArn: 'arn:aws:iam::123456789012:user/GeneratedFindingUserName',
-          fallbackSource: 'root-path',
+          principal: {
+            key,
+            kind: 'user',
+            name: 'GeneratedFindingUserName',
+            account: '123456789012',
+            partition: 'aws',
+            fallbackArn: 'arn:aws:iam::123456789012:user/GeneratedFindingUserName',
+            fallbackSource: 'root-path',
+          },
+          // First seen in 2022, two years before the clock: Detective's one-year limit cuts the window.
+          scope: { scopeStartTime: '2023-05-03T12:00:00.000Z', scopeEndTime: '2024-05-02T12:00:00.000Z', scopeCut: true, latestFirstSeenHour: '2022-01-13T00:00:00.000Z' },
+          runName: investigationRunName(key, Date.parse('2022-01-13T00:00:47.000Z')),
         },
       ],
-      polling: { wait: 60, maxWait: 600, deadlineSeconds: 7200, elapsed: 0 },
+      polling: { wait: 60, maxWait: 600, doublesUpTo: 300, deadlineSeconds: 7200, elapsed: 0 },
     });
   });
 
@@ -69,27 +90,27 @@ describe('normalizeFindings: GuardDuty events', () => {
     const custom = configWith({ graphArn: GRAPH_ARN, polling: { firstWaitSeconds: 30, maxWaitSeconds: 300, deadlineMinutes: 45 } }).findingEnrichment;
     const work = normalize(loadSample(GUARDDUTY_ACCESS_KEY), custom);
     expect(work.graphArn).toBe(GRAPH_ARN);
-    expect(work.polling).toEqual({ wait: 30, maxWait: 300, deadlineSeconds: 2700, elapsed: 0 });
+    expect(work.polling).toEqual({ wait: 30, maxWait: 300, doublesUpTo: 150, deadlineSeconds: 2700, elapsed: 0 });
   });
 
   it('maps an assumed role to its role, on the root path until IAM says otherwise', () => {
     const work = normalize(guardDutyWith({ accessKeyId: 'ASIAEXAMPLE', principalId: 'AROAEXAMPLE:session', userType: 'AssumedRole', userName: 'app-server-role' }));
-    expect(work.principals).toEqual([expect.objectContaining({ kind: 'role', name: 'app-server-role', fallbackArn: 'arn:aws:iam::123456789012:role/app-server-role', fallbackSource: 'root-path' })]);
+    expect(work.refs).toEqual([expect.objectContaining({ kind: 'role', name: 'app-server-role', fallbackArn: 'arn:aws:iam::123456789012:role/app-server-role', fallbackSource: 'root-path' })]);
   });
 
   it('places an IAM Identity Center role on its reserved path, in the configured Region or else the finding\'s', () => {
     const sso = { userType: 'AssumedRole', userName: 'AWSReservedSSO_DatabaseAdministrator_1234567890abcdef', principalId: 'AROAEXAMPLE:alice' };
     const inFindingRegion = normalize(sampleWith(GUARDDUTY_ACCESS_KEY, { region: 'eu-west-2', resource: { resourceType: 'AccessKey', accessKeyDetails: sso } }));
-    expect(inFindingRegion.principals).toEqual([
+    expect(inFindingRegion.refs).toEqual([
       expect.objectContaining({
         fallbackArn: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-2/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef',
         fallbackSource: 'reserved-path',
       }),
     ]);
     const configured = normalize(guardDutyWith(sso), configWith({ identityCenterRegion: 'eu-central-1' }).findingEnrichment);
-    expect(configured.principals[0]?.fallbackArn).toBe('arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef');
+    expect(configured.refs[0]?.fallbackArn).toBe('arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef');
     const usEast1 = normalize(guardDutyWith(sso), configWith({ identityCenterRegion: 'us-east-1' }).findingEnrichment);
-    expect(usEast1.principals[0]?.fallbackArn).toBe('arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef');
+    expect(usEast1.refs[0]?.fallbackArn).toBe('arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DatabaseAdministrator_1234567890abcdef');
   });
 
   it.each([
@@ -99,7 +120,7 @@ describe('normalizeFindings: GuardDuty events', () => {
   ])('skips a %s principal with the reason', (userType, reason) => {
     const work = normalize(guardDutyWith({ userType, userName: 'someone', principalId: 'X' }));
     expect(work.findings).toEqual([]);
-    expect(work.principals).toEqual([]);
+    expect(work.refs).toEqual([]);
     expect(work.skipped).toEqual([{ id: GD_FINDING_ARN, productArn: GUARDDUTY_PRODUCT, code: 'unsupported-principal', reason: expect.stringMatching(reason) }]);
   });
 
@@ -163,7 +184,7 @@ describe('normalizeFindings: Security Hub events', () => {
         principals: ['aws:111111111111:user:sharrtest'],
       }),
     ]);
-    expect(work.principals).toEqual([expect.objectContaining({ fallbackArn: 'arn:aws:iam::111111111111:user/sharrtest', fallbackSource: 'finding' })]);
+    expect(work.refs).toEqual([expect.objectContaining({ fallbackArn: 'arn:aws:iam::111111111111:user/sharrtest', fallbackSource: 'finding' })]);
   });
 
   it('reads every finding of a custom action, not only the first', () => {
@@ -193,7 +214,7 @@ describe('normalizeFindings: Security Hub events', () => {
   it('skips the loop: an Imported event of a finding opsflow completed', () => {
     const work = normalize(importedWith([guardDutyAsff({ UserDefinedFields: { investigate: 'complete' }, Resources: [userResource('alice')] })]));
     expect(work.skipped).toEqual([expect.objectContaining({ code: 'already-investigated' })]);
-    expect(work.principals).toEqual([]);
+    expect(work.refs).toEqual([]);
   });
 
   it('skips the real GuardDuty SSH brute-force finding once flagged: an EC2 instance is no IAM principal', () => {
@@ -209,21 +230,21 @@ describe('normalizeFindings: Security Hub events', () => {
       SessionContext: { SessionIssuer: { Type: 'Role', Arn: 'arn:aws:iam::193043430472:role/ci/deploy', UserName: 'deploy', AccountId: '193043430472' } },
     });
     const work = normalize(importedWith([guardDutyAsff({ Resources: [resource] })]));
-    expect(work.principals).toEqual([expect.objectContaining({ kind: 'role', name: 'deploy', fallbackArn: 'arn:aws:iam::193043430472:role/ci/deploy', fallbackSource: 'finding' })]);
+    expect(work.refs).toEqual([expect.objectContaining({ kind: 'role', name: 'deploy', fallbackArn: 'arn:aws:iam::193043430472:role/ci/deploy', fallbackSource: 'finding' })]);
   });
 
   it('builds the role ARN from the principal name when the session issuer is missing', () => {
     const resource = accessKeyResource({ PrincipalType: 'AssumedRole', PrincipalName: 'deploy', AccountId: '444455556666' });
     const work = normalize(importedWith([guardDutyAsff({ Resources: [resource] })]));
     expect(arnsOf(work)).toEqual(['arn:aws:iam::444455556666:role/deploy']);
-    expect(work.principals[0]).toMatchObject({ account: '444455556666', fallbackSource: 'root-path' });
+    expect(work.refs[0]).toMatchObject({ account: '444455556666', fallbackSource: 'root-path' });
   });
 
   it('maps an IAM user access key to the user, and one user named twice in a finding to one principal', () => {
     const resources = [accessKeyResource({ PrincipalType: 'IAMUser', PrincipalName: 'alice' }), userResource('alice')];
     const work = normalize(importedWith([guardDutyAsff({ Resources: resources })]));
     expect(arnsOf(work)).toEqual(['arn:aws:iam::193043430472:user/alice']);
-    expect(work.principals).toEqual([expect.objectContaining({ fallbackSource: 'finding' })]);
+    expect(work.refs).toEqual([expect.objectContaining({ fallbackSource: 'finding' })]);
   });
 
   it('names a principal once whatever the case of its name, keeping the ARN a finding carries', () => {
@@ -233,7 +254,7 @@ describe('normalizeFindings: Security Hub events', () => {
         guardDutyAsff({ Id: 'by-arn', Resources: [userResource('alice')] }),
       ]),
     );
-    expect(work.principals).toEqual([expect.objectContaining({ key: 'aws:193043430472:user:alice', fallbackArn: 'arn:aws:iam::193043430472:user/alice', fallbackSource: 'finding' })]);
+    expect(work.refs).toEqual([expect.objectContaining({ key: 'aws:193043430472:user:alice', fallbackArn: 'arn:aws:iam::193043430472:user/alice', fallbackSource: 'finding' })]);
     expect(work.findings.map((finding) => finding.principals)).toEqual([['aws:193043430472:user:alice'], ['aws:193043430472:user:alice']]);
   });
 
@@ -242,7 +263,7 @@ describe('normalizeFindings: Security Hub events', () => {
     const user = { Type: 'AwsIamUser', Id: 'AIDAEXAMPLE', Details: { AwsIamUser: { UserName: 'bob', Path: '/ops/' } } };
     const work = normalize(importedWith([guardDutyAsff({ Resources: [role, user] })]));
     expect(arnsOf(work)).toEqual(['arn:aws:iam::193043430472:role/Admin', 'arn:aws:iam::193043430472:user/ops/bob']);
-    expect(work.principals.map((principal) => principal.fallbackSource)).toEqual(['finding', 'finding']);
+    expect(work.refs.map((principal) => principal.fallbackSource)).toEqual(['finding', 'finding']);
   });
 
   it.each([
@@ -276,7 +297,7 @@ describe('normalizeFindings: Security Hub events', () => {
       ['f2', ['aws:193043430472:role:admin']],
       ['f3', ['aws:193043430472:user:alice', 'aws:193043430472:role:admin']],
     ]);
-    expect(work.principals.map((principal) => principal.fallbackArn)).toEqual(['arn:aws:iam::193043430472:user/alice', 'arn:aws:iam::193043430472:role/Admin']);
+    expect(work.refs.map((principal) => principal.fallbackArn)).toEqual(['arn:aws:iam::193043430472:user/alice', 'arn:aws:iam::193043430472:role/Admin']);
   });
 
   it('falls back to CreatedAt when a finding has no FirstObservedAt', () => {
@@ -286,10 +307,46 @@ describe('normalizeFindings: Security Hub events', () => {
   });
 });
 
+describe('normalizeFindings: what the state carries', () => {
+  const flagged = (index: number, resources = [userResource(`user-${index}`)]) => guardDutyAsff({ Id: `finding-${index}`, Resources: resources });
+
+  it(`writes findings back in batches of ${FINDINGS_PER_BATCH}, those to investigate first, then those skipped`, () => {
+    const investigated = Array.from({ length: 30 }, (_, index) => flagged(index));
+    const skipped = Array.from({ length: 25 }, (_, index) => guardDutyAsff({ Id: `no-principal-${index}` }));
+    const work = normalizeFindings(importedWith([...skipped.slice(0, 5), ...investigated, ...skipped.slice(5)]) as NormalizeFindingsInput, config, now);
+    expect(work.batches.map((batch) => [batch.findings.length, batch.skipped.length])).toEqual([[25, 0], [5, 20], [0, 5]]);
+    expect(work.batches.flatMap((batch) => batch.findings.map((finding) => finding.id))).toEqual(investigated.map((finding) => finding.Id));
+    expect(work.principals).toHaveLength(30);
+  });
+
+  it('keeps one batch when nothing is to be written, so the run still reports', () => {
+    const work = normalizeFindings(loadSample(IMPORTED_IAM_USER) as NormalizeFindingsInput, config, now);
+    expect(work.batches).toEqual([{ findings: [], skipped: [expect.objectContaining({ code: 'not-flagged' })] }]);
+  });
+
+  it(`refuses an event of more than ${MAX_FINDINGS_PER_EVENT} findings, saying how many it takes`, async () => {
+    const findings = Array.from({ length: MAX_FINDINGS_PER_EVENT + 1 }, (_, index) => flagged(index));
+    await expect(invoke(handler, importedWith(findings))).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: `detail.findings: at most ${MAX_FINDINGS_PER_EVENT} findings per event: no event Security Hub sends carries more`,
+    });
+    await expect(invoke(handler, importedWith(findings.slice(1)))).resolves.toMatchObject({ principals: expect.any(Array) });
+  });
+
+  it(`refuses findings that name more than ${MAX_PRINCIPALS_PER_EVENT} principals, saying how many`, async () => {
+    const findings = Array.from({ length: 51 }, (_, index) => flagged(index, [userResource(`user-${index}`), userResource(`other-${index}`)]));
+    await expect(invoke(handler, importedWith(findings))).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: `detail.findings: they name 102 IAM principals; at most ${MAX_PRINCIPALS_PER_EVENT} are investigated per event`,
+    });
+    await expect(invoke(handler, importedWith(findings.slice(1)))).resolves.toMatchObject({ principals: expect.any(Array) });
+  });
+});
+
 describe('normalize-findings handler', () => {
   it('normalizes the real GuardDuty sample with the runtime config', async () => {
     const work = await invoke(handler, loadSample(GUARDDUTY_ACCESS_KEY), configWith({ graphArn: GRAPH_ARN }));
-    expect(work).toMatchObject({ source: 'guardduty', graphArn: GRAPH_ARN, principals: [{ kind: 'user' }] });
+    expect(work).toMatchObject({ source: 'guardduty', graphArn: GRAPH_ARN, principals: [{ principal: { kind: 'user' } }] });
   });
 
   it('rejects a truncated Security Hub event, naming the missing field', async () => {

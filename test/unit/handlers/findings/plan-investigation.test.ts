@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../../../handlers/findings/plan-investigation/handler.ts';
 import { planInvestigation } from '../../../../handlers/findings/plan-investigation/task.ts';
-import type { RunInvestigation } from '../../../../handlers/findings/work.ts';
 import { invoke } from './fixtures.ts';
 
 const ALICE = 'arn:aws:iam::111122223333:user/alice';
 
-/** What finding-enrichment tells the run: its findings were last first seen between 10:00 and 11:00. */
-const investigation: RunInvestigation = {
-  entityArn: ALICE,
-  entityType: 'IAM_USER',
-  scopeStartTime: '2024-04-30T10:00:00.000Z',
-  scopeEndTime: '2024-05-02T12:00:00.000Z',
-  latestFirstSeenHour: '2024-05-01T10:00:00.000Z',
-};
+/** The ARN the run resolved, and the hour its findings were last first seen: between 10:00 and 11:00. */
+const investigation = { entityArn: ALICE, latestFirstSeenHour: '2024-05-01T10:00:00.000Z' };
 
 const detail = (InvestigationId: string, CreatedTime: string, Status = 'SUCCESSFUL', EntityArn = ALICE) => ({
   InvestigationId,
