@@ -453,16 +453,21 @@ function successPath(states: ReadonlyMap<string, JsonObject>, start: JsonValue |
 /**
  * A service's fallback name covers throttling, 5xx, access denied and "not found" at once, so a
  * Catch on it must not lead straight to success: a Choice on the Cause, or a Task that re-reads
- * the present state, decides whether the outcome is benign.
+ * the present state, decides whether the outcome is benign. `States.ALL` and `States.TaskFailed`
+ * are broader still: at the top level, where ending means the execution succeeded, they may not
+ * lead straight to success either (inside a Map or Parallel, recording a failed item and going
+ * on is the pattern, and the workflow decides after the loop).
  */
 function checkFallbackCatches(definition: JsonObject, report: Report): void {
   const fallbacks = new Set(fallbackNames());
+  const catchAll = new Set(['States.ALL', 'States.TaskFailed']);
   const machines = (machine: JsonObject): JsonObject[] => [machine, ...statesOf(machine).flatMap(([, state]) => nestedMachines(state).flatMap(machines))];
   for (const machine of machines(definition)) {
     const states = new Map(statesOf(machine));
+    const topLevel = machine === definition;
     for (const [name, state] of states) {
       for (const catcher of catchers(state)) {
-        const broad = catcher.errorEquals.filter((errorName) => fallbacks.has(errorName));
+        const broad = catcher.errorEquals.filter((errorName) => fallbacks.has(errorName) || (topLevel && catchAll.has(errorName)));
         const path = broad.length > 0 ? successPath(states, catcher.entry.Next) : undefined;
         if (!path) continue;
         report(

@@ -195,10 +195,11 @@ export type PrincipalStatus = (typeof PrincipalStatus)[keyof typeof PrincipalSta
 const errorSchema = z.looseObject({ Error: z.string(), Cause: z.optional(z.string()) });
 
 /**
- * One principal's outcome, as an investigate-principal run ends (or, when no run could give one,
- * as finding-enrichment records it): compact, with the indicators already described, so that a
- * hundred of them fit in the state beside everything else. `entityArn` and `arnOrigin` are null
- * only when no run resolved the principal.
+ * One principal's outcome, as an investigate-principal run ends (or, when no run gave one because
+ * it failed or could not be started or followed, as finding-enrichment records it, status ERROR
+ * with the run's own error): compact, with the indicators already described, so that a hundred of
+ * them fit in the state beside everything else. `entityArn` and `arnOrigin` are null only when no
+ * run gave an outcome.
  */
 export const principalOutcomeSchema = z.object({
   key: text,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allStates, parseTaskResource, type TaskResource } from '../../cli/asl.ts';
-import type { Engine, ExecutionRecord } from '../../engine/engine.ts';
+import type { Engine, ExecutionRecord, StateRecord } from '../../engine/engine.ts';
 import type { FaultRule } from '../../engine/faults.ts';
 import type { SandboxAccount } from '../../engine/sandbox/index.ts';
 import { serviceErrorsFor } from '../../engine/service-errors.ts';
@@ -80,6 +80,18 @@ const absorbed: Readonly<Record<string, string>> = {
   'investigate-principal/GetRole': 'IAM unreadable: the ARN the finding carries is investigated, and the note says IAM was unreadable',
 };
 
+/**
+ * The runs another execution started (investigate-principal under finding-enrichment) in which this
+ * Task failed past its retries, with that state's record. None when the site's workflow is not started
+ * by another; at least one otherwise, as the fault fails every call of the Task.
+ */
+function failedChildRuns(records: readonly ExecutionRecord[], site: TaskSite): { run: ExecutionRecord; state: StateRecord }[] {
+  const children = records.filter((record) => record.workflow === site.workflow && record.parentExecutionArn !== undefined);
+  const failed = children.flatMap((run) => run.states.filter((state) => state.name === site.state && (state.status === 'failed' || state.status === 'caught')).slice(-1).map((state) => ({ run, state })));
+  expect(children.length === 0 || failed.length > 0, `${site.state} failed in a run of ${site.workflow}`).toBe(true);
+  return failed;
+}
+
 /** Errors a run may not end with when a Task fails past its retries: they name nothing. */
 const unnamed = new Set(['States.Runtime', 'States.TaskFailed', 'States.ALL', 'Error']);
 
@@ -123,12 +135,21 @@ describe.each(sites.map((site) => [`${site.workflow}/${site.state}`, site] as co
 
     const started = records.filter((record) => record.parentExecutionArn === undefined).at(-1);
     expect(entered(records, site).some((state) => state.status === 'failed' || state.status === 'caught'), `${site.state} failed`).toBe(true);
+    const failedRuns = failedChildRuns(records, site);
     if (absorbed[`${site.workflow}/${site.state}`]) {
       expect(started?.status, `${baseline.scenario.name}: ${endings(records).join(', ')}`).toBe('SUCCEEDED');
+      expect(failedRuns.map(({ run }) => run.status)).toEqual(failedRuns.map(() => 'SUCCEEDED'));
     } else {
       expect(started?.status, `${baseline.scenario.name}: ${endings(records).join(', ')}`).toBe('FAILED');
       expect(started?.error && !unnamed.has(started.error), `named error, got ${String(started?.error)}`).toBe(true);
       expect(started?.cause ?? '').not.toBe('');
+      // A run started by another that could not do its work fails too, with the Task's own error and cause,
+      // and the run that started it names that error.
+      for (const { run, state } of failedRuns) {
+        expect({ status: run.status, error: run.error, cause: run.cause }, `${run.name}: ${run.states.at(-1)?.name ?? ''}`).toEqual({ status: 'FAILED', error: state.error, cause: state.cause });
+        expect(unnamed.has(run.error ?? 'Error'), `named error, got ${String(run.error)}`).toBe(false);
+        expect(started?.cause).toContain(`(${String(run.error)})`);
+      }
     }
 
     engine.clearFaults();

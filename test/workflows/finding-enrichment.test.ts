@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { ExecutionRecord } from '../../engine/engine.ts';
 import type { SandboxAccount } from '../../engine/sandbox/index.ts';
 import { loadSample, sampleWith } from '../../events/samples.ts';
 import type { OpsflowConfig } from '../../handlers/shared/config.ts';
@@ -73,6 +74,21 @@ function enrichedEvents(sandbox: SandboxAccount): string[] {
     .map(({ event }) => String(event.detail.findingId));
 }
 
+/** The error each Finding Enriched event gives for its principals, in publishing order. */
+function enrichedErrors(sandbox: SandboxAccount): ({ Error: string; Cause?: string } | null)[] {
+  return sandbox
+    .snapshot()
+    .eventBridge.published.filter(({ event }) => event['detail-type'] === 'Finding Enriched')
+    .flatMap(({ event }) => (event.detail.principals as { error: { Error: string; Cause?: string } | null }[]).map((principal) => principal.error));
+}
+
+/** The investigate-principal runs' endings, in the order they started. */
+function runEndings(records: readonly ExecutionRecord[]): { status: string; error?: string; cause?: string }[] {
+  return records
+    .filter((record) => record.workflow === 'investigate-principal')
+    .map((record) => ({ status: record.status, ...(record.error === undefined ? {} : { error: record.error }), ...(record.cause === undefined ? {} : { cause: record.cause }) }));
+}
+
 describe('finding-enrichment: investigations', () => {
   it('investigates every principal of a burst once and writes every finding back', async () => {
     const { sandbox, engine } = await enrichmentWorld();
@@ -127,18 +143,19 @@ describe('finding-enrichment: investigations', () => {
     expect(run?.simulatedSeconds).toBe(60 + 120 + 240 + 480);
   });
 
-  it('writes a FAILED investigation back as failed', async () => {
+  it('writes a FAILED investigation back as failed: Detective\'s answer, so its run succeeds', async () => {
     const { sandbox, engine } = await enrichmentWorld();
 
-    const [execution] = await engine.send(imported(bobFinding));
+    const [execution, run] = await engine.send(imported(bobFinding));
 
     expect(execution?.status).toBe('SUCCEEDED');
+    expect(run).toMatchObject({ workflow: 'investigate-principal', status: 'SUCCEEDED', output: { status: 'FAILED', error: null } });
     const after = stored(sandbox, bobFinding);
     expect(after.UserDefinedFields).toMatchObject({ investigate: 'failed', detective_status: 'FAILED' });
     expect(after.Note?.Text).toContain('investigation FAILED');
   });
 
-  it('writes a timed-out investigation back when Detective runs past the deadline', async () => {
+  it('writes a timed-out investigation back when Detective runs past the deadline: an answer, so its run succeeds', async () => {
     const { sandbox, engine } = await enrichmentWorld({
       config: (raw) => (raw.findingEnrichment = { polling: { firstWaitSeconds: 60, maxWaitSeconds: 600, deadlineMinutes: 30 } }),
       changeSeed: (seed) => ((seed.detective as { investigationSeconds: number }).investigationSeconds = 24 * 3600),
@@ -147,6 +164,7 @@ describe('finding-enrichment: investigations', () => {
     const [execution, run] = await engine.send(imported(aliceFinding));
 
     expect(execution?.status).toBe('SUCCEEDED');
+    expect(run).toMatchObject({ workflow: 'investigate-principal', status: 'SUCCEEDED', output: { status: 'TIMED_OUT', error: { Error: 'InvestigationDeadlineExceeded' } } });
     expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ detective_status: 'TIMED_OUT' });
     expect(run?.simulatedSeconds).toBeGreaterThanOrEqual(30 * 60);
   });
@@ -364,9 +382,11 @@ describe('finding-enrichment: transient and terminal errors', () => {
     const [execution] = await engine.send(imported(aliceFinding, ciFinding));
 
     expect(execution).toMatchObject({ status: 'FAILED', error: 'InvestigationsNotCompleted' });
-    expect(execution?.cause).toMatch(/^wrote 2 of 2 finding updates back to Security Hub; published 2 of 2 Finding Enriched events; not investigated: arn:aws:iam::123456789012:(user\/analyst-alice|role\/ci-deployer) \(Detective\.ValidationException\)$/);
+    // The refused principal's run failed, so no outcome gives its ARN: the cause names it as its findings do.
+    expect(execution?.cause).toMatch(/^wrote 2 of 2 finding updates back to Security Hub; published 2 of 2 Finding Enriched events; not investigated: (user\/analyst-alice|role\/ci-deployer) in 123456789012 \(Detective\.ValidationException\)$/);
     const fields = [stored(sandbox, aliceFinding), stored(sandbox, ciFinding)].map((finding) => finding.UserDefinedFields?.detective_status).sort();
     expect(fields).toEqual(['ERROR', 'SUCCESSFUL']);
+    expect(sandbox.callCount('detective', 'StartInvestigation')).toBe(2);
   });
 });
 
@@ -567,9 +587,16 @@ describe('finding-enrichment: a request after a failed investigation starts a ne
     const { sandbox, engine } = await enrichmentWorld();
     sandbox.injectFault({ service: 'detective', operation: 'StartInvestigation', error: 'TooManyRequestsException', times: 6 });
 
-    await engine.send(investigateAction(aliceFinding));
+    const [failed, run] = await engine.send(investigateAction(aliceFinding));
+    // The run could not investigate, so it failed with Detective's error; the request that started it says so
+    // on the finding and fails after the write-back.
+    expect(run).toMatchObject({ workflow: 'investigate-principal', status: 'FAILED', error: 'Detective.TooManyRequestsException' });
+    expect(run?.cause).toContain('Too Many Requests');
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'InvestigationsNotCompleted' });
+    expect(failed?.cause).toContain('published 1 of 1 Finding Enriched events; not investigated: user/analyst-alice in 123456789012 (Detective.TooManyRequestsException)');
     expect(stored(sandbox, aliceFinding).UserDefinedFields).toMatchObject({ investigate: 'failed', detective_status: 'ERROR' });
     expect(stored(sandbox, aliceFinding).Note?.Text).toContain('ERROR Detective.TooManyRequestsException');
+    expect(enrichedErrors(sandbox)).toEqual([{ Error: 'Detective.TooManyRequestsException', Cause: run?.cause }]);
     const startsBefore = sandbox.callCount('detective', 'StartInvestigation');
 
     const [execution] = await engine.send(investigateAction(aliceFinding));
@@ -619,6 +646,11 @@ describe('finding-enrichment: a request after a failed investigation starts a ne
 
     expect(records.map((record) => [record.status, record.error])).toEqual(Array(3).fill(['FAILED', 'InvestigationsNotCompleted']));
     expect(runsOf(engine)).toEqual(['attempt 1']);
+    const [run] = runEndings(engine.executions);
+    expect(run).toMatchObject({ status: 'FAILED', error: 'Detective.TooManyRequestsException' });
+    // Each request took the run's error and cause out of the States.TaskFailed that carried them (the run's description).
+    for (const record of records) expect(record.states.map((state) => state.name)).toEqual(expect.arrayContaining(['ReadJoinedRunEnd', 'RunError']));
+    expect(enrichedErrors(sandbox)).toEqual(Array(3).fill({ Error: 'Detective.TooManyRequestsException', Cause: run?.cause }));
     for (const finding of burst) {
       expect(stored(sandbox, finding).UserDefinedFields).toMatchObject({ investigate: 'failed', detective_status: 'ERROR' });
       expect(stored(sandbox, finding).Note?.Text).toContain('ERROR Detective.TooManyRequestsException');
@@ -629,6 +661,39 @@ describe('finding-enrichment: a request after a failed investigation starts a ne
     expect(again?.status).toBe('SUCCEEDED');
     expect(runsOf(engine)).toEqual(['attempt 1', 'attempt 2']);
     expect(stored(sandbox, burst[0] as Finding).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_status: 'SUCCESSFUL' });
+  });
+
+  it('gives a request that followed a run by DescribeExecution the error the run ended with, and the next request starts a new run', async () => {
+    const { sandbox, engine } = await enrichmentWorld();
+    // The same run name (the latest finding first seen in this hour), but the second request's window starts three
+    // hours earlier: its StartExecution is refused, and it follows the run until the run fails.
+    const seen = (suffix: string, hoursAgo: number): Finding => ({ ...variant(aliceFinding, suffix), FirstObservedAt: new Date(engine.clock.now().getTime() - hoursAgo * HOUR_MS).toISOString() });
+    const [recent, second, earlier] = [seen('recent', 0), seen('second', 0), seen('earlier', 3)];
+    sandbox.importFindings([recent, second, earlier]);
+    sandbox.injectFault({ service: 'detective', operation: 'GetInvestigation', error: 'TooManyRequestsException', times: 6 });
+
+    const [leader, follower] = await Promise.all([engine.start('finding-enrichment', imported(recent)).done, engine.start('finding-enrichment', imported(second, earlier)).done]);
+    await engine.idle();
+
+    expect(runsOf(engine)).toEqual(['attempt 1']);
+    const [run] = runEndings(engine.executions);
+    expect(run).toMatchObject({ status: 'FAILED', error: 'Detective.TooManyRequestsException' });
+    expect(follower?.states.map((state) => state.name)).toEqual(expect.arrayContaining(['DescribeRun', 'WaitForRun', 'ReadFollowedRunEnd', 'RunError']));
+    for (const record of [leader, follower]) {
+      expect(record).toMatchObject({ status: 'FAILED', error: 'InvestigationsNotCompleted' });
+      expect(record?.cause).toContain('not investigated: user/analyst-alice in 123456789012 (Detective.TooManyRequestsException)');
+    }
+    expect(enrichedErrors(sandbox)).toEqual(Array(3).fill({ Error: 'Detective.TooManyRequestsException', Cause: run?.cause }));
+    for (const finding of [recent, second, earlier]) {
+      expect(stored(sandbox, finding).UserDefinedFields).toMatchObject({ investigate: 'failed', detective_status: 'ERROR' });
+      expect(stored(sandbox, finding).Note?.Text).toContain('ERROR Detective.TooManyRequestsException');
+    }
+
+    const [again] = await engine.send(imported(second, earlier));
+
+    expect(again?.status).toBe('SUCCEEDED');
+    expect(runsOf(engine)).toEqual(['attempt 1', 'attempt 2']);
+    expect(stored(sandbox, earlier).UserDefinedFields).toMatchObject({ investigate: 'complete', detective_status: 'SUCCESSFUL' });
   });
 
   it('shares the new run between simultaneous requests after a failure', async () => {
@@ -726,9 +791,10 @@ describe('finding-enrichment: the principal\'s ARN comes from IAM in its account
     const { sandbox, engine } = await enrichmentWorld();
     sandbox.injectFault({ service: 'iam', operation: 'GetUser', error: 'Throttling', times: 100 });
 
-    const [execution] = await engine.send(imported(aliceFinding));
+    const [execution, run] = await engine.send(imported(aliceFinding));
 
     expect(execution?.status).toBe('SUCCEEDED');
+    expect(run).toMatchObject({ workflow: 'investigate-principal', status: 'SUCCEEDED', output: { status: 'SUCCESSFUL', arnOrigin: { iam: 'unreadable', error: 'Iam.IamException' } } });
     expect(sandbox.callCount('iam', 'GetUser')).toBe(5);
     expect(sandbox.investigations().map((investigation) => investigation.entityArn)).toEqual([ALICE]);
     expect(stored(sandbox, aliceFinding).Note?.Text).toContain('user/analyst-alice (ARN from the finding; IAM unreadable (Iam.IamException))');

@@ -74,7 +74,7 @@ export interface BatchUpdateFindingsRequest {
 }
 
 export interface EnrichedPrincipal {
-  /** Null when the principal's run could not be started or followed, so no ARN was resolved. */
+  /** Null when no run gave an outcome (it failed, or could not be started or followed), so no ARN is known. */
   entityArn: string | null;
   investigationId: string | null;
   status: PrincipalStatus;

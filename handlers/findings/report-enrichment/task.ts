@@ -16,8 +16,9 @@ export const EnrichmentIncomplete = {
   /** Some Finding Enriched events were not published after their retries. */
   EnrichedEventsNotPublished: 'EnrichedEventsNotPublished',
   /**
-   * Some principals could not be investigated (the run could not be started or followed, or
-   * Detective failed past the retries): their findings say so, and the run fails after writing them.
+   * Some principals could not be investigated (their investigate-principal run failed, Detective
+   * failing past the retries or refusing, or could not be started or followed): their findings say
+   * so, with the run's error, and the run fails after writing them.
    * A FAILED or timed-out investigation is Detective's own answer, written as such, not this.
    */
   InvestigationsNotCompleted: 'InvestigationsNotCompleted',

@@ -235,6 +235,15 @@ describe('validateWorkflows, one fixture per rule', () => {
     ]);
   });
 
+  it('catch-all-success: at the top level, a Catch on States.ALL or States.TaskFailed that ends in success; to a Fail, or in a Map iteration, is fine', async () => {
+    const leadsToSuccess = (path: string) =>
+      `leads straight to success (${path}), but that name also means throttling, 5xx or access denied: decide from the Cause with a Choice, or re-read the state`;
+    expect(await problemsOf('catch-all-success')).toEqual([
+      { workflow: 'catch-all-success', state: 'RunChild', rule: ValidationRule.FallbackSuccess, message: `Catch on States.TaskFailed ${leadsToSuccess('ChildEnded → Done')}` },
+      { workflow: 'catch-all-success', state: 'ListGraphs', rule: ValidationRule.FallbackSuccess, message: `Catch on States.ALL ${leadsToSuccess('Recorded')}` },
+    ]);
+  });
+
   it('local-engine: workflow variables, a Distributed Map field, $$.Map.Item.Key and Retry on a Map, which both validators pass and the engine cannot run', async () => {
     expect(await problemsOf('local-engine')).toEqual([
       {
@@ -285,7 +294,7 @@ describe('validateWorkflows over a whole tree', () => {
     const report = await validateWorkflows({ root: bad });
     expect(report.ok).toBe(false);
     expect(report.workflows.map((result) => result.workflow)).toEqual([
-      'asl-validator', 'catch-fallback-success', 'error-name', 'function-listed', 'function-registered', 'function-used', 'jsonpath-only', 'lambda-retry',
+      'asl-validator', 'catch-all-success', 'catch-fallback-success', 'error-name', 'function-listed', 'function-registered', 'function-used', 'jsonpath-only', 'lambda-retry',
       'language-service', 'local-engine', 'no-definition', 'not-json', 'retry-jitter', 'retry-transient', 'states-all-last', 'task-comment', 'task-resource', 'task-timeout',
       'unique-task-name', 'unlisted',
     ]);
