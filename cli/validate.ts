@@ -472,7 +472,7 @@ function checkFallbackCatches(definition: JsonObject, report: Report): void {
         if (!path) continue;
         report(
           ValidationRule.FallbackSuccess,
-          `Catch on ${broad.join(', ')} leads straight to success (${path.join(' → ')}), but that name also means throttling, 5xx or access denied: decide from the Cause with a Choice, or re-read the state`,
+          `Catch on ${broad.join(', ')} leads straight to success (${path.join(' → ')}), but ${broad.some((errorName) => catchAll.has(errorName)) ? 'it catches every error:' : 'that name also means'} throttling, 5xx or access denied: decide from the Cause with a Choice, or re-read the state`,
           name,
         );
       }

@@ -237,7 +237,7 @@ describe('validateWorkflows, one fixture per rule', () => {
 
   it('catch-all-success: at the top level, a Catch on States.ALL or States.TaskFailed that ends in success; to a Fail, or in a Map iteration, is fine', async () => {
     const leadsToSuccess = (path: string) =>
-      `leads straight to success (${path}), but that name also means throttling, 5xx or access denied: decide from the Cause with a Choice, or re-read the state`;
+      `leads straight to success (${path}), but it catches every error: throttling, 5xx or access denied: decide from the Cause with a Choice, or re-read the state`;
     expect(await problemsOf('catch-all-success')).toEqual([
       { workflow: 'catch-all-success', state: 'RunChild', rule: ValidationRule.FallbackSuccess, message: `Catch on States.TaskFailed ${leadsToSuccess('ChildEnded → Done')}` },
       { workflow: 'catch-all-success', state: 'ListGraphs', rule: ValidationRule.FallbackSuccess, message: `Catch on States.ALL ${leadsToSuccess('Recorded')}` },
