@@ -82,6 +82,12 @@ export const functionRegistry = {
     ...SMALL_TASK,
     load: () => import('./findings/report-enrichment/handler.ts'),
   },
+  shortenCause: {
+    handler: 'handlers/findings/shorten-cause/handler.handler',
+    description: "finding-enrichment: keep the start of a principal's error cause, as much as the Finding Enriched event shows",
+    ...SMALL_TASK,
+    load: () => import('./findings/shorten-cause/handler.ts'),
+  },
   composeFindingUpdates: {
     handler: 'handlers/findings/compose-finding-updates/handler.handler',
     description: 'finding-enrichment: compose a batch\'s BatchUpdateFindings requests and Finding Enriched events',

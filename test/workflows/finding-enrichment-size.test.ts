@@ -47,6 +47,10 @@ vi.mock('../../engine/limits.ts', async (importOriginal) => {
  */
 const BOUND_BYTES = 160 * 1024;
 
+/** The longest Cause Step Functions records for a failure (ExecutionFailedEventDetails: "Maximum length of 32768"). */
+const MAX_CAUSE_CHARACTERS = 32_768;
+const LONG_MESSAGE_HEAD = 'The request "StartInvestigation" was refused:';
+
 const ACCOUNT = '123456789012';
 const SEED = 'test/fixtures/sandbox/findings.json';
 const SAMPLE = 'securityhub/findings-imported-guardduty-ssh-brute-force.json';
@@ -132,6 +136,43 @@ describe('finding-enrichment: every state stays within 256 KiB at the largest ev
     const published = sandbox.snapshot().eventBridge.published.filter(({ event: sent }) => sent['detail-type'] === 'Finding Enriched');
     expect(published).toHaveLength(findings.length);
     expect(largest.bytes, `largest payload: ${largest.where}`).toBeGreaterThan(0);
+    expect(largest.bytes, `largest payload: ${largest.where}`).toBeLessThanOrEqual(BOUND_BYTES);
+  }, 60_000);
+
+  it(`${MAX_PRINCIPALS_PER_EVENT} principals whose runs all fail with causes at the ${MAX_CAUSE_CHARACTERS}-character limit: every finding written back as failed, every state under the bound`, async () => {
+    const { event, findings } = largestEvent(true);
+    const { sandbox, engine } = await burstWorld(findings);
+    // Detective refusing every principal, with a message that fills the cause to Step Functions' limit.
+    const suffix = ` (Service: Detective, Status Code: 400, Request ID: ${'0'.repeat(36)})`;
+    const message = LONG_MESSAGE_HEAD + '\n    at "handler" (/var/task/index.mjs:12:34)'.repeat(MAX_CAUSE_CHARACTERS).slice(0, MAX_CAUSE_CHARACTERS - suffix.length - LONG_MESSAGE_HEAD.length);
+    sandbox.injectFault({ service: 'detective', operation: 'StartInvestigation', error: 'ValidationException', message });
+    Object.assign(largest, { bytes: 0, where: '' });
+
+    const records = await engine.send(event);
+
+    const runs = records.filter((record) => record.workflow === 'investigate-principal');
+    expect(runs).toHaveLength(findings.length);
+    for (const run of runs) {
+      expect({ status: run.status, error: run.error }).toEqual({ status: 'FAILED', error: 'Detective.ValidationException' });
+      expect(run.cause).toHaveLength(MAX_CAUSE_CHARACTERS);
+    }
+    const [enrichment] = records.filter((record) => record.workflow === 'finding-enrichment');
+    expect({ status: enrichment?.status, error: enrichment?.error }, String(enrichment?.cause)).toEqual({ status: 'FAILED', error: 'InvestigationsNotCompleted' });
+    expect(enrichment?.cause).toContain('(Detective.ValidationException)');
+    for (const finding of findings) {
+      const stored = sandbox.finding(finding.Id, finding.ProductArn) as Finding & { Note?: { Text: string } };
+      expect(stored.UserDefinedFields).toMatchObject({ investigate: 'failed', detective_status: 'ERROR' });
+      expect(stored.Note?.Text).toContain(`ERROR Detective.ValidationException, scope `);
+      expect(stored.Note?.Text.length).toBeLessThanOrEqual(512);
+    }
+    const published = sandbox.snapshot().eventBridge.published.filter(({ event: sent }) => sent['detail-type'] === 'Finding Enriched');
+    expect(published).toHaveLength(findings.length);
+    for (const { event: sent } of published) {
+      const [principal] = (sent.detail as { principals: { error: { Error: string; Cause: string } }[] }).principals;
+      expect(principal?.error.Error).toBe('Detective.ValidationException');
+      expect(principal?.error.Cause.startsWith(LONG_MESSAGE_HEAD)).toBe(true);
+      expect(principal?.error.Cause.length).toBeLessThanOrEqual(256);
+    }
     expect(largest.bytes, `largest payload: ${largest.where}`).toBeLessThanOrEqual(BOUND_BYTES);
   }, 60_000);
 });

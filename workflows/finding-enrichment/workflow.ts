@@ -59,7 +59,7 @@ export const findingEnrichment: WorkflowModule = {
   stateMachineName: 'FindingEnrichment',
   description: 'Investigates GuardDuty findings with Amazon Detective and writes the result back to Security Hub.',
   type: 'STANDARD',
-  functions: ['normalizeFindings', 'composeFindingUpdates', 'checkWriteBack', 'reportEnrichment'],
+  functions: ['normalizeFindings', 'shortenCause', 'composeFindingUpdates', 'checkWriteBack', 'reportEnrichment'],
   triggers,
 
   substitutions(config: OpsflowConfig, env: DeploymentEnvironment) {

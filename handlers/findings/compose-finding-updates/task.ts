@@ -47,7 +47,7 @@ export const EVENTS_PER_CALL = 10;
 /** Security Hub's limit on one UserDefinedFields value. */
 const FIELD_VALUE_LIMIT = 1024;
 /** A caught error's Cause can be long (a stack, a whole response); the event keeps its start. */
-const EVENT_CAUSE_LIMIT = 256;
+export const EVENT_CAUSE_LIMIT = 256;
 
 /** The UserDefinedFields key of each indicator count. */
 const COUNT_FIELD_OF_TYPE = {

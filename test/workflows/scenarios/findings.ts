@@ -61,6 +61,12 @@ function manyIndicators(seed: Record<string, unknown>): void {
   }));
 }
 
+/** The configured behavior graph deleted: Detective answers ResourceNotFoundException for it. */
+function graphGone(seed: Record<string, unknown>): void {
+  const detective = seed.detective as { graphs: { arn: string }[] };
+  detective.graphs = detective.graphs.map((graph) => ({ ...graph, arn: graph.arn.replace(/graph:.*/, `graph:${'0'.repeat(32)}`) }));
+}
+
 export const findingScenarios: readonly Scenario[] = [
   {
     name: 'an Imported event about two principals, one a user and one a role, writes every finding back',
@@ -82,6 +88,14 @@ export const findingScenarios: readonly Scenario[] = [
     name: 'with no graph in config, the only behavior graph is listed and used',
     async setup() {
       const { engine, sandbox } = await enrichmentWorld((raw) => (raw.findingEnrichment = {}));
+      return { engine, sandbox, act: () => executionsOf(engine, () => engine.send(imported(alice))) };
+    },
+    outcome: findingsOutcome,
+  },
+  {
+    name: 'a behavior graph that no longer exists: each principal fails named, its findings written back as failed',
+    async setup() {
+      const { engine, sandbox } = await enrichmentWorld(() => {}, graphGone);
       return { engine, sandbox, act: () => executionsOf(engine, () => engine.send(imported(alice))) };
     },
     outcome: findingsOutcome,
