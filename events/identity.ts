@@ -75,19 +75,25 @@ export const IdentityCloudTrailDetailSchema = z.looseObject({
     tenantId: z.optional(z.string()),
     /** SCIM: the user or group of PutUser, PatchUser, DeleteUser, PatchGroup. */
     id: z.optional(z.string()),
-    /** Identity Store API request members. */
+    /**
+     * Identity Store API request members, under the API reference's names and in lowerCamelCase, the
+     * spelling CloudTrail gives JSON request members in IAM Identity Center's published records
+     * (`instanceArn`, `permissionSetArn`); which one identitystore records carry is not published.
+     */
     IdentityStoreId: z.optional(z.string()),
+    identityStoreId: z.optional(z.string()),
     UserId: z.optional(z.string()),
+    userId: z.optional(z.string()),
     GroupId: z.optional(z.string()),
+    groupId: z.optional(z.string()),
     MemberId: z.optional(z.looseObject({ UserId: z.optional(z.string()) })),
-    MembershipId: z.optional(z.string()),
+    memberId: z.optional(z.looseObject({ userId: z.optional(z.string()) })),
   }))),
   responseElements: z.optional(z.nullable(z.looseObject({
     /** SCIM CreateUser: the new user's id. */
     id: z.optional(z.string()),
     UserId: z.optional(z.string()),
-    IdentityStoreId: z.optional(z.string()),
-    MembershipId: z.optional(z.string()),
+    userId: z.optional(z.string()),
   }))),
 });
 export type IdentityCloudTrailDetail = z.infer<typeof IdentityCloudTrailDetailSchema>;

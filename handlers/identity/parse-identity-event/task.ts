@@ -61,10 +61,10 @@ function ids(event: IdentityApiCallEvent): { userId: string | null; groupId: str
     if (eventName === 'PatchGroup') return { userId: null, groupId: idOrNull(request?.id, 'detail.requestParameters.id') };
     return { userId: idOrNull(request?.id, 'detail.requestParameters.id'), groupId: null };
   }
-  const userId = request?.UserId ?? request?.MemberId?.UserId ?? response?.UserId;
+  const userId = request?.UserId ?? request?.userId ?? request?.MemberId?.UserId ?? request?.memberId?.userId ?? response?.UserId ?? response?.userId;
   return {
     userId: idOrNull(userId, 'detail.requestParameters.UserId'),
-    groupId: idOrNull(request?.GroupId, 'detail.requestParameters.GroupId'),
+    groupId: idOrNull(request?.GroupId ?? request?.groupId, 'detail.requestParameters.GroupId'),
   };
 }
 
@@ -81,7 +81,7 @@ export function parseIdentityEvent(input: ParseIdentityEventInput, config: Opsfl
   if (!result.success) throw new InvalidInput(describeIssue(result.error));
   const event = result.data;
   const { eventSource, eventName, errorCode, requestParameters } = event.detail;
-  const namedStore = requestParameters?.IdentityStoreId;
+  const namedStore = requestParameters?.IdentityStoreId ?? requestParameters?.identityStoreId;
   if (namedStore !== undefined && !isStore(namedStore, sync.identityStoreId)) {
     throw new IdentityStoreNotConfigured(`detail.requestParameters.IdentityStoreId: ${namedStore} is not the configured identity store ${sync.identityStoreId}`);
   }

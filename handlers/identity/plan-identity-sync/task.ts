@@ -24,10 +24,11 @@ export const planIdentitySyncInput = z.looseObject({
   target: z.looseObject({ maxRounds: z.int().check(z.gte(1)) }),
   identityUser: identityUserSchema,
   quickSight: quickSightStateSchema,
-  /** The previous round's plan, present from the second round on. */
-  plan: z.optional(z.looseObject({ round: z.int(), report: z.array(appliedChangeSchema) })),
-  /** What the previous round applied (the ApplyChanges Map's results). */
-  applied: z.optional(z.array(appliedChangeSchema)),
+  /**
+   * The previous round: its number (0 before the first), what was applied before it, and what it
+   * applied (the ApplyChanges Map's results).
+   */
+  plan: z.looseObject({ round: z.int().check(z.gte(0)), report: z.array(appliedChangeSchema), applied: z._default(z.array(appliedChangeSchema), []) }),
 });
 export type PlanIdentitySyncInput = z.infer<typeof planIdentitySyncInput>;
 
@@ -53,8 +54,8 @@ export interface IdentitySyncPlan {
  * SyncNotConverged after `maxRounds` rounds. Also raises UserNameCollision and UserNotMappable.
  */
 export function planIdentitySync(input: PlanIdentitySyncInput, config: IdentitySyncConfig): IdentitySyncPlan {
-  const round = input.plan ? input.plan.round + 1 : 1;
-  const report = [...(input.plan?.report ?? []), ...(input.applied ?? [])];
+  const round = input.plan.round + 1;
+  const report = [...input.plan.report, ...input.plan.applied];
   const desired = desiredUser(input.identityUser, config);
   const changes = planUserChanges(desired, input.quickSight, config);
   const base = { userName: desired.userName, round, report, unmanagedGroup: desired.unmanagedGroup };
