@@ -63,12 +63,35 @@ export interface ReconcilePlan {
     readonly refused: RefusedUser[];
   };
   readonly guard: MassChangeCheck;
-  /** The changes to apply now (at most BATCH_SIZE); empty in a dry run. */
-  readonly batch: QuickSightChange[];
+  /** The changes to apply now, by user (at most BATCH_SIZE changes, whole users); empty in a dry run. */
+  readonly batch: UserChanges[];
   /** Changes planned but left for the next round. */
   readonly remaining: number;
   /** One line about the refused users, for the run's cause; empty when none. */
   readonly refusedCause: string;
+}
+
+/** One user's changes, applied in order (registered before joining a group). */
+export interface UserChanges {
+  readonly userName: string;
+  readonly changes: QuickSightChange[];
+}
+
+/**
+ * The first changes of the diff, grouped by user, whole users only, up to `size` changes (at least
+ * one user): a user's changes run one after another, users in parallel.
+ */
+export function nextBatch(changes: readonly QuickSightChange[], size: number): UserChanges[] {
+  const byUser = new Map<string, QuickSightChange[]>();
+  for (const change of changes) byUser.set(change.userName, [...(byUser.get(change.userName) ?? []), change]);
+  const batch: UserChanges[] = [];
+  let count = 0;
+  for (const [userName, userChanges] of byUser) {
+    if (batch.length > 0 && count + userChanges.length > size) break;
+    batch.push({ userName, changes: userChanges });
+    count += userChanges.length;
+  }
+  return batch;
 }
 
 export interface ReconcileClients {
@@ -168,7 +191,8 @@ export async function planIdentityReconcile(input: PlanIdentityReconcileInput, c
   }
   const of = (action: QuickSightChange['action']) => diff.changes.filter((change) => change.action === action);
   const first = (changes: QuickSightChange[]) => changes.slice(0, FIRST_ITEMS).map(describe);
-  const batch = dryRun ? [] : diff.changes.slice(0, BATCH_SIZE);
+  const batch = dryRun ? [] : nextBatch(diff.changes, BATCH_SIZE);
+  const batched = batch.reduce((sum, user) => sum + user.changes.length, 0);
   const verdict = diff.changes.length === 0 ? ReconcileVerdict.InSync : dryRun ? ReconcileVerdict.DryRun : ReconcileVerdict.Change;
   return {
     verdict,
@@ -197,7 +221,7 @@ export async function planIdentityReconcile(input: PlanIdentityReconcileInput, c
     },
     guard,
     batch,
-    remaining: diff.changes.length - batch.length,
+    remaining: diff.changes.length - batched,
     refusedCause: diff.refused.length === 0 ? '' : `${diff.refused.length} user(s) not reconciled; first: ${diff.refused.slice(0, 3).map((user) => `${user.userId} (${user.error}: ${user.reason})`).join('; ')}`,
   };
 }

@@ -33,7 +33,8 @@ export type ReconcileReport = z.infer<typeof reconcileReportSchema>;
 
 export const summarizeIdentityReconcileInput = z.looseObject({
   plan: z.looseObject({ round: z.int(), maxRounds: z.int(), remaining: z.int().check(z.gte(0)) }),
-  results: z.array(itemResultSchema),
+  /** The ApplyChanges Map's results: each user's results, in order. */
+  results: z.array(z.array(itemResultSchema)),
   report: z.optional(z.nullable(reconcileReportSchema)),
 });
 export type SummarizeIdentityReconcileInput = z.infer<typeof summarizeIdentityReconcileInput>;
@@ -61,7 +62,8 @@ const named = (change: { action: string; userName: string; groupName?: string | 
  */
 export function summarizeIdentityReconcile(input: SummarizeIdentityReconcileInput): ReconcileReport {
   const report = structuredClone(input.report ?? empty);
-  for (const result of input.results) {
+  const results = input.results.flat();
+  for (const result of results) {
     if (isFailed(result)) {
       report.applied.failed += 1;
       if (report.firstFailed.length < FIRST_ITEMS) report.firstFailed.push(`${named(result.change)} (${result.error})`);
@@ -72,7 +74,7 @@ export function summarizeIdentityReconcile(input: SummarizeIdentityReconcileInpu
     if (result.groupCreated === true) report.applied.groupsCreated += 1;
     if (report.firstApplied.length < FIRST_ITEMS) report.firstApplied.push(`${named(result)}: ${result.outcome}`);
   }
-  const failedNow = input.results.flatMap((result) => (isFailed(result) ? [`${named(result.change)} (${result.error})`] : []));
+  const failedNow = results.flatMap((result) => (isFailed(result) ? [`${named(result.change)} (${result.error})`] : []));
   const more = input.plan.remaining > 0 && input.plan.round < input.plan.maxRounds;
   // A failure counts against the run only when no later round plans it again; changes left after the last round count too.
   const left = more ? 0 : input.plan.remaining;
