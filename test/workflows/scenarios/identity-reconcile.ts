@@ -74,3 +74,50 @@ export const identityReconcileScenarios: readonly Scenario[] = [
     outcome: quickSightOutcome,
   },
 ];
+
+/** The managed-group prefix of the large world. */
+export const LARGE_PREFIX = 'qs-';
+
+/**
+ * A large identity store and the QuickSight account that mirrors it, with drift: `users` users in
+ * `groups` managed groups (`qs-Team<g>-Analyst`, from each user's Title), every user registered and
+ * in its group, except `drift` of them (every users/drift-th one): half never registered (new hires),
+ * half in the next team's group (moved). Built as seed JSON, like the fixture.
+ */
+export function largeIdentityWorld(options: { users: number; groups: number; drift: number; randomSeed?: number }) {
+  const { users, groups, drift } = options;
+  const step = Math.floor(users / drift);
+  const email = (index: number) => `user${String(index).padStart(5, '0')}@example.com`;
+  const team = (index: number) => index % groups;
+  const groupName = (g: number) => `${LARGE_PREFIX}Team${String(g).padStart(3, '0')}-Analyst`;
+  const identityUsers = Array.from({ length: users }, (_, index) => ({
+    UserName: email(index),
+    DisplayName: `User ${index}`,
+    Emails: [{ Value: email(index), Type: 'work', Primary: true }],
+    Title: `Team${String(team(index)).padStart(3, '0')}-Analyst`,
+  }));
+  const drifted = (index: number) => index % step === 0 && index / step < drift;
+  const newHire = (index: number) => drifted(index) && (index / step) % 2 === 0;
+  const members: string[][] = Array.from({ length: groups }, () => []);
+  const quickSightUsers: Json[] = [];
+  for (let index = 0; index < users; index += 1) {
+    if (newHire(index)) continue;
+    quickSightUsers.push({ identityType: 'IAM', iamArn: `arn:aws:iam::123456789012:role/${ROLE}`, sessionName: email(index), email: email(index), role: 'READER' });
+    members[drifted(index) ? (team(index) + 1) % groups : team(index)]?.push(qsName(email(index)));
+  }
+  return world({
+    seed: IDENTITY_SEED,
+    config: reconcileConfig((sync) => {
+      sync.groups = { attributes: ['title'], separator: '-', prefix: LARGE_PREFIX, managedGroups: [] };
+      sync.reconcile = { maxRemovalShare: 0.1 };
+    }),
+    changeSeed: (seed) => {
+      (seed.identityStore as Json).users = identityUsers;
+      (seed.identityStore as Json).groups = [];
+      const quickSight = seed.quickSight as Json;
+      quickSight.users = quickSightUsers;
+      quickSight.groups = members.map((groupMembers, g) => ({ groupName: groupName(g), description: 'managed by opsflow', members: groupMembers }));
+    },
+    ...(options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed }),
+  });
+}
