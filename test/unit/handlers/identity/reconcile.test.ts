@@ -13,7 +13,7 @@ import { reconcileConfig } from '../../../workflows/scenarios/identity-reconcile
 const sync = reconcileConfig((raw) => {
   raw.groups = { attributes: ['title'], separator: '-', prefix: 'qs-', managedGroups: [] };
 }).identitySync as IdentitySyncConfig;
-const user = (id: string, email: string, title: string, status = 'ENABLED') => ({ IdentityStoreId: 'd-93677a1b2c', UserId: id, Title: title, UserStatus: status, Emails: [{ Value: email, Primary: true }] });
+const user = (id: string, email: string, title: string, status: 'ENABLED' | 'DISABLED' = 'ENABLED') => ({ IdentityStoreId: 'd-93677a1b2c', UserId: id, Title: title, UserStatus: status, Emails: [{ Value: email, Primary: true }] });
 const qs = (email: string) => `QuickSightReader/${email}`;
 const meta = { $metadata: { httpStatusCode: 400 } };
 
