@@ -55,7 +55,7 @@ export class SyncNotConverged extends OpsflowError {
   override readonly name = 'SyncNotConverged';
 }
 
-/** The identity store answered ThrottlingException or a 5xx while identity-reconcile paged it: transient, retried. */
+/** The identity store answered ThrottlingException, InternalServerException or a 5xx (or did not answer) while identity-reconcile paged it: transient, retried. */
 export class IdentityStoreThrottled extends OpsflowError {
   override readonly name = 'IdentityStoreThrottled';
 }

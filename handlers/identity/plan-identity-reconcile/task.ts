@@ -166,7 +166,7 @@ async function quickSightSide(config: IdentitySyncConfig, client: QuickSightClie
   return { users, groups, members };
 }
 
-const describe = (change: QuickSightChange): string => ('groupName' in change ? `${change.userName} ${change.groupName}` : change.userName);
+const itemName = (change: QuickSightChange): string => ('groupName' in change ? `${change.userName} ${change.groupName}` : change.userName);
 
 /**
  * Reads both sides whole, computes the difference and returns the plan: counts, the first items of
@@ -190,7 +190,7 @@ export async function planIdentityReconcile(input: PlanIdentityReconcileInput, c
     );
   }
   const of = (action: QuickSightChange['action']) => diff.changes.filter((change) => change.action === action);
-  const first = (changes: QuickSightChange[]) => changes.slice(0, FIRST_ITEMS).map(describe);
+  const first = (changes: QuickSightChange[]) => changes.slice(0, FIRST_ITEMS).map(itemName);
   const batch = dryRun ? [] : nextBatch(diff.changes, BATCH_SIZE);
   const batched = batch.reduce((sum, user) => sum + user.changes.length, 0);
   const verdict = diff.changes.length === 0 ? ReconcileVerdict.InSync : dryRun ? ReconcileVerdict.DryRun : ReconcileVerdict.Change;
