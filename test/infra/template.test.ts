@@ -164,16 +164,17 @@ describe('packaged template', () => {
     const identity = patterns.filter((pattern) => pattern?.['detail-type']?.[0] === 'AWS API Call via CloudTrail');
     expect(identity.map((pattern) => pattern?.detail?.eventSource)).toEqual([['identitystore-scim.amazonaws.com'], ['identitystore.amazonaws.com'], ['sso-directory.amazonaws.com']]);
     for (const pattern of identity) expect(pattern?.detail?.errorCode).toEqual([{ exists: false }]);
-    expect(JSON.stringify(identity[1]?.detail?.$or)).toContain('d-9067a1b2c3');
+    expect(JSON.stringify(identity[1]?.detail?.$or)).toContain('d-93677a1b2c');
   });
 
   it('lets identity-sync read only the configured identity store, and its Lambdas write only managed QuickSight groups in the identity Region', () => {
     const read = policyStatements('IdentitySyncRole').find((statement) => actions(statement).includes('identitystore:DescribeUser'));
-    expect(JSON.stringify(read?.Resource)).toContain(':identitystore/d-9067a1b2c3');
+    expect(JSON.stringify(read?.Resource)).toContain(':identitystore/d-93677a1b2c');
     const lambda = policyStatements('IamRoleLambdaExecution');
     const byAction = (action: string) => lambda.filter((statement) => actions(statement).includes(action)).map((statement) => JSON.stringify(statement.Resource));
-    expect(byAction('quicksight:CreateGroupMembership')).toEqual([expect.stringContaining(':quicksight:us-east-1:123456789012:group/default/qs-*')]);
-    expect(byAction('quicksight:RegisterUser')).toEqual([expect.stringContaining(':quicksight:us-east-1:123456789012:user/default/*')]);
+    expect(byAction('quicksight:CreateGroupMembership')).toEqual([expect.stringContaining(':quicksight:eu-west-1:123456789012:group/default/Finance-Analyst')]);
+    expect(byAction('quicksight:CreateGroupMembership')[0]).not.toContain('*');
+    expect(byAction('quicksight:RegisterUser')).toEqual([expect.stringContaining(':quicksight:eu-west-1:123456789012:user/default/*')]);
     expect(byAction('quicksight:DeleteUser')).toEqual([]);
   });
 

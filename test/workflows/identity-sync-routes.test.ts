@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine/engine.ts';
-import { apiCall, scimCreateUser, scimFailedPatchUser, scimPatchGroup, scimUserCall, STORE, USER_ID } from '../unit/handlers/identity/events.ts';
-import { devConfig, world } from './harness.ts';
+import { apiCall, identityConfig, scimCreateUser, scimFailedPatchUser, scimPatchGroup, scimUserCall, STORE, USER_ID } from '../unit/handlers/identity/events.ts';
+import { world } from './harness.ts';
 
 const ROUTE = (trigger: string) => [{ workflow: 'identity-sync', trigger }];
 
 describe('identity-sync routes', () => {
   let engine: Engine;
   beforeAll(async () => {
-    engine = (await world()).engine;
+    engine = (await world({ config: identityConfig() })).engine;
   });
 
   it('routes every user and membership change of SCIM, the Identity Store API and the console', () => {
@@ -31,7 +31,7 @@ describe('identity-sync routes', () => {
   });
 
   it('routes SCIM calls of the configured tenant only, when one is configured', async () => {
-    const config = devConfig((raw) => ((raw.identitySync as Record<string, unknown>).scimTenantId = 'xxxx'));
+    const config = identityConfig((sync) => (sync.scimTenantId = 'xxxx'));
     const scoped = (await world({ config })).engine;
     expect(scoped.routes(scimCreateUser())).toEqual(ROUTE('ScimChange'));
     const other = scimCreateUser();
