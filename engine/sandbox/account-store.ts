@@ -1,5 +1,7 @@
 import { investigationAt } from './services/detective.ts';
 import { iamNameKey } from './services/iam.ts';
+import { identityStoreContainers, identityStoreSnapshot } from './services/identitystore.ts';
+import { quickSightContainers, quickSightSnapshot } from './services/quicksight.ts';
 import { recordKey, recordSortKey } from './services/route53.ts';
 import { findingKey } from './services/securityhub.ts';
 import type { RecordKey, ResourceRecordState, SandboxState, SandboxStore } from './state.ts';
@@ -45,6 +47,8 @@ export function buildStore(state: SandboxState, journal: Journal): SandboxStore 
       users: new Table(journal, (user) => iamNameKey(user.userName), { items: iam.users }),
       roles: new Table(journal, (role) => iamNameKey(role.roleName), { items: iam.roles }),
     },
+    identityStore: identityStoreContainers(state.identityStore, journal),
+    quickSight: quickSightContainers(state.quickSight, journal),
   };
 }
 
@@ -53,7 +57,7 @@ export function buildStore(state: SandboxState, journal: Journal): SandboxStore 
  * what the account holds, and no call makes one). Investigations are given as of `now`.
  */
 export function snapshotOf(store: SandboxStore, now: Date): SandboxState {
-  const { ec2, autoScaling, route53, eventBridge, securityHub, detective, iam } = store;
+  const { ec2, autoScaling, route53, eventBridge, securityHub, detective, iam, identityStore, quickSight } = store;
   return structuredClone({
     accountId: store.accountId,
     region: store.region,
@@ -74,5 +78,7 @@ export function snapshotOf(store: SandboxStore, now: Date): SandboxState {
       investigations: [...detective.investigations.values()].map((investigation) => investigationAt(investigation, now)),
     },
     iam: { users: [...iam.users.values()], roles: [...iam.roles.values()] },
+    identityStore: identityStoreSnapshot(identityStore),
+    quickSight: quickSightSnapshot(quickSight),
   });
 }

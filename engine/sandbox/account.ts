@@ -165,12 +165,18 @@ export class SandboxAccount {
    * The SDK plugin. Its middleware sits first in the initialize step and never calls `next`, so no
    * serializer, credential provider, signer or HTTP handler runs (and the SDK's own retries do not
    * apply: a faulted call fails once, as the Step Functions Retry sees it).
+   *
+   * A middleware cannot read its client's configuration, so the calls are taken to come from the
+   * account's Region unless `region` says which Region the client is built for: attach a client
+   * made for another Region with `plugin({ region })` (QuickSight refuses user calls from outside
+   * its identity Region).
    */
   // The plugin must fit every client's own Input/Output union types, which `object` does not.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  plugin(): Pluggable<any, any> {
+  plugin(options: { readonly region?: string } = {}): Pluggable<any, any> {
+    const region = options.region ?? this.region;
     const middleware: InitializeMiddleware<object, object> = (_next, context) => async (args): Promise<InitializeHandlerOutput<object>> => ({
-      output: this.#handle(context.clientName, context.commandName, args.input),
+      output: this.#handle(context.clientName, context.commandName, args.input, region),
       response: undefined,
     });
     return {
@@ -297,7 +303,7 @@ export class SandboxAccount {
     return zone;
   }
 
-  #handle(clientName: string | undefined, commandName: string | undefined, rawInput: unknown): object {
+  #handle(clientName: string | undefined, commandName: string | undefined, rawInput: unknown, region: string): object {
     const service = this.#servicesByClient.get(clientName ?? '');
     const operationName = (commandName ?? '').replace(/Command$/, '');
     // Cloned once, for the call record and the operation alike; frozen, so neither can change the other's.
@@ -327,7 +333,7 @@ export class SandboxAccount {
         return { ...failedEntries(input, fault), $metadata: responseMetadata(200, requestId) };
       }
       if (fault) throw new SimulatedAwsError(fault.error, faultMessage(fault));
-      const { result } = this.#transact((context) => spec.run(input, context));
+      const { result } = this.#transact((context) => spec.run(input, context), region);
       return { ...cloneData(result), $metadata: responseMetadata(200, requestId) };
     } catch (error) {
       if (!(error instanceof SimulatedAwsError && service)) {
@@ -345,12 +351,13 @@ export class SandboxAccount {
    * and delivered to listeners only once it has committed. `emitted` may be what the account
    * stored (frozen): a helper that hands it out copies it.
    */
-  #transact<T>(run: (context: OperationContext) => T): { result: T; emitted: EventBridgeEvent[] } {
+  #transact<T>(run: (context: OperationContext) => T, region = this.region): { result: T; emitted: EventBridgeEvent[] } {
     const deliveries: PublishedEventState[] = [];
     const emitted: EventBridgeEvent[] = [];
     const context: OperationContext = {
       state: this.#store,
       ids: this.#ids,
+      region,
       now: () => this.clock.now(),
       publish: (event, eventBusName) => {
         deliveries.push({ eventBusName, event });

@@ -7,6 +7,7 @@ import { graphArnPattern, iamEntityType, indicatorDetailMember, indicatorTypes }
 import { apexRecords, isNameInZone, normaliseDnsName, normaliseZoneId } from './services/route53.ts';
 import { IamLimit, iamEntityArn, iamNamePattern, iamPathPattern, stableIamId } from './services/iam.ts';
 import { asffProblem, storedFinding } from './services/securityhub.ts';
+import { identityStoreSeedSchema, identityStoreState, quickSightSeedSchema, quickSightState } from './seed-identity.ts';
 import {
   FindingUpdateErrorCode,
   GroupLifecycleState,
@@ -244,6 +245,8 @@ export const sandboxSeedSchema = z
     securityHub,
     detective,
     iam,
+    identityStore: identityStoreSeedSchema,
+    quickSight: quickSightSeedSchema,
   })
   .superRefine(checkReferences);
 
@@ -521,6 +524,8 @@ function toState(seed: ParsedSeed, now: Date, ids: IdSource): SandboxState {
     },
     detective: detectiveState(seed, now, ids),
     iam: iamState(seed, now),
+    identityStore: identityStoreState(seed.identityStore, now),
+    quickSight: quickSightState(seed.quickSight, seed),
   };
 }
 

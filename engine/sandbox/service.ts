@@ -12,6 +12,11 @@ export interface OperationContext {
    */
   readonly state: SandboxStore;
   readonly ids: IdSource;
+  /**
+   * The Region of the client that made the call: the account's, unless the client was attached
+   * with `plugin({ region })` (QuickSight answers user calls only from its identity Region).
+   */
+  readonly region: string;
   now(): Date;
   /** Puts an event on a bus (PutEvents); listeners receive it once the operation has succeeded. */
   publish(event: EventBridgeEvent, eventBusName: string): void;

@@ -270,6 +270,8 @@ export interface SandboxState {
     investigations: DetectiveInvestigationState[];
   };
   iam: { users: IamUserState[]; roles: IamRoleState[] };
+  identityStore: IdentityStoreState;
+  quickSight: QuickSightState;
 }
 
 /** What orders records in ListResourceRecordSets: name and type. */
@@ -312,4 +314,141 @@ export interface SandboxStore {
   };
   /** By name in lower case: IAM names are unique whatever their case. */
   readonly iam: { readonly users: Table<IamUserState>; readonly roles: Table<IamRoleState> };
+  readonly identityStore: IdentityStoreStore;
+  readonly quickSight: QuickSightStore;
+}
+
+/**
+ * An identity store user as the identitystore API names its attributes (DescribeUser's members,
+ * times as ISO strings), with `Extensions` holding the `aws:identitystore:enterprise` document.
+ */
+export interface IdentityStoreUserState {
+  UserId: string;
+  UserName: string;
+  UserStatus: 'ENABLED' | 'DISABLED';
+  CreatedAt: string;
+  UpdatedAt: string;
+  CreatedBy?: string;
+  UpdatedBy?: string;
+  Extensions?: Record<string, Record<string, unknown>>;
+  /** DisplayName, Name, Emails, Title...: the other attributes of CreateUser, as given. */
+  [attribute: string]: unknown;
+}
+
+export interface IdentityStoreGroupState {
+  GroupId: string;
+  DisplayName: string;
+  Description?: string;
+  ExternalIds?: { Issuer: string; Id: string }[];
+  CreatedAt: string;
+  UpdatedAt: string;
+}
+
+export interface IdentityStoreMembershipState {
+  MembershipId: string;
+  GroupId: string;
+  /** The member (MemberId.UserId): only users can be members. */
+  UserId: string;
+  CreatedAt: string;
+}
+
+export interface IdentityStoreState {
+  identityStoreId: string;
+  users: IdentityStoreUserState[];
+  groups: IdentityStoreGroupState[];
+  memberships: IdentityStoreMembershipState[];
+}
+
+/** What orders a store's memberships: a group's (or a member's) are one range. */
+export interface MembershipKey {
+  GroupId: string;
+  UserId: string;
+}
+
+/**
+ * The identity store as its operations see it. Every lookup is by key or a range of a sorted
+ * table, so a page costs its size, never the store's.
+ */
+export interface IdentityStoreStore {
+  readonly identityStoreId: string;
+  /** By UserId (the ListUsers order). */
+  readonly users: SortedTable<IdentityStoreUserState>;
+  /** UserName → UserId, for uniqueness and GetUserId. */
+  readonly userNames: SortedTable<{ UserName: string; UserId: string }>;
+  /** By GroupId (the ListGroups order). */
+  readonly groups: SortedTable<IdentityStoreGroupState>;
+  /** DisplayName → GroupId. */
+  readonly groupNames: SortedTable<{ DisplayName: string; GroupId: string }>;
+  /** By MembershipId. */
+  readonly memberships: SortedTable<IdentityStoreMembershipState>;
+  /** The same memberships by group then member: ListGroupMemberships reads one range. */
+  readonly membershipsByGroup: SortedTable<IdentityStoreMembershipState, MembershipKey>;
+  /** By member then group: ListGroupMembershipsForMember and IsMemberInGroups. */
+  readonly membershipsByMember: SortedTable<IdentityStoreMembershipState, MembershipKey>;
+}
+
+export interface QuickSightNamespaceState {
+  name: string;
+  arn: string;
+  capacityRegion: string;
+  creationStatus: 'CREATED';
+  identityStore: 'QUICKSIGHT';
+}
+
+export const QuickSightIdentityType = { Iam: 'IAM', QuickSight: 'QUICKSIGHT', IamIdentityCenter: 'IAM_IDENTITY_CENTER' } as const;
+export type QuickSightIdentityTypeName = typeof QuickSightIdentityType[keyof typeof QuickSightIdentityType];
+
+/** The roles RegisterUser's UserRole takes (QuickSight API reference, UserRole). */
+export const QuickSightUserRoles = ['ADMIN', 'AUTHOR', 'READER', 'RESTRICTED_AUTHOR', 'RESTRICTED_READER', 'ADMIN_PRO', 'AUTHOR_PRO', 'READER_PRO'] as const;
+export type QuickSightUserRoleName = (typeof QuickSightUserRoles)[number];
+
+export interface QuickSightUserState {
+  namespace: string;
+  userName: string;
+  arn: string;
+  email: string;
+  role: QuickSightUserRoleName;
+  identityType: QuickSightIdentityTypeName;
+  active: boolean;
+  principalId: string;
+  /** The IAM user or role an IAM user is registered for. */
+  iamArn?: string;
+  customPermissionsName?: string;
+}
+
+export interface QuickSightGroupState {
+  namespace: string;
+  groupName: string;
+  arn: string;
+  description?: string;
+  principalId: string;
+}
+
+export interface QuickSightMembershipState {
+  namespace: string;
+  groupName: string;
+  memberName: string;
+}
+
+export interface QuickSightState {
+  /** The Region whose endpoint takes user and group calls (the account's identity Region). */
+  identityRegion: string;
+  namespaces: QuickSightNamespaceState[];
+  users: QuickSightUserState[];
+  groups: QuickSightGroupState[];
+  memberships: QuickSightMembershipState[];
+}
+
+export interface QuickSightStore {
+  readonly identityRegion: string;
+  /** By name. */
+  readonly namespaces: SortedTable<QuickSightNamespaceState>;
+  /** By namespace then user name (a namespace's users are one range, in ListUsers order). */
+  readonly users: SortedTable<QuickSightUserState, { namespace: string; userName: string }>;
+  /** By namespace then group name. */
+  readonly groups: SortedTable<QuickSightGroupState, { namespace: string; groupName: string }>;
+  /** By namespace, group, member: ListGroupMemberships reads one range. */
+  readonly membershipsByGroup: SortedTable<QuickSightMembershipState>;
+  /** By namespace, member, group: ListUserGroups reads one range. */
+  readonly membershipsByMember: SortedTable<QuickSightMembershipState>;
 }

@@ -270,6 +270,16 @@ export class SortedTable<V extends P, P extends object = V> {
     return this.#lowerBound(this.sortKeyOf(probe));
   }
 
+  /** The position of the first entity whose sort key is not below `sortKey` (a page token's resume point). */
+  lowerBoundOfKey(sortKey: string): number {
+    return this.#lowerBound(sortKey);
+  }
+
+  /** The sort key of an entity of this table. */
+  sortKey(entity: P): string {
+    return this.sortKeyOf(entity);
+  }
+
   at(position: number): V | undefined {
     return this.#sorted[position];
   }

@@ -4,6 +4,8 @@ import { detectiveService } from './detective.ts';
 import { ec2Service } from './ec2.ts';
 import { eventBridgeService } from './eventbridge.ts';
 import { iamService } from './iam.ts';
+import { identityStoreService } from './identitystore.ts';
+import { quickSightService } from './quicksight.ts';
 import { route53Service } from './route53.ts';
 import { securityHubService } from './securityhub.ts';
 
@@ -16,6 +18,8 @@ export const sandboxServices: readonly SandboxService[] = [
   securityHubService,
   detectiveService,
   iamService,
+  identityStoreService,
+  quickSightService,
 ];
 
 export const serviceKeys = sandboxServices.map((service) => service.key);

@@ -175,6 +175,14 @@ describe('SandboxAccount seed', () => {
         investigations: [],
       },
       iam: { users: [], roles: [] },
+      identityStore: { identityStoreId: 'd-1234567890', users: [], groups: [], memberships: [] },
+      quickSight: {
+        identityRegion: 'eu-west-1',
+        namespaces: [{ name: 'default', arn: 'arn:aws:quicksight:eu-west-1:123456789012:namespace/default', capacityRegion: 'eu-west-1', creationStatus: 'CREATED', identityStore: 'QUICKSIGHT' }],
+        users: [],
+        groups: [],
+        memberships: [],
+      },
     });
   });
 
