@@ -1,4 +1,5 @@
 import { IdentitystoreClient, UpdateUserCommand } from '@aws-sdk/client-identitystore';
+import { expect } from 'vitest';
 import type { SandboxAccount, SandboxOptions } from '../../../engine/sandbox/index.ts';
 import { scimCreateUser, scimUserCall } from '../../unit/handlers/identity/events.ts';
 import { devConfig, world } from '../harness.ts';
@@ -22,8 +23,8 @@ export function identityWorld(options: { config?: (raw: Json) => void; changeSee
 /** The identity store id of a seeded user, by UserName. */
 export function userIdOf(sandbox: SandboxAccount, userName: string): string {
   const user = sandbox.snapshot().identityStore.users.find((candidate) => candidate.UserName === userName);
-  if (!user) throw new Error(`no identity store user ${userName} in the seed`);
-  return user.UserId;
+  expect(user, `identity store user ${userName} in the seed`).toBeDefined();
+  return user?.UserId ?? '';
 }
 
 /**
