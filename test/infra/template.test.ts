@@ -128,7 +128,7 @@ describe('packaged template', () => {
         'detective:ListIndicators',
         'lambda:InvokeFunction',
       ],
-      IdentitySyncRole: ['identitystore:DescribeUser', 'lambda:InvokeFunction'],
+      IdentitySyncRole: ['identitystore:DescribeUser', 'identitystore:ListUsers', 'lambda:InvokeFunction'],
     };
     for (const [role, needed] of Object.entries(required)) {
       const granted = policyStatements(role).flatMap(actions);

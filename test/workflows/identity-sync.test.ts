@@ -135,6 +135,14 @@ describe('identity-sync: deprovisioning', () => {
     expect(callNames(sandbox).filter((call) => call.startsWith('quicksight.'))).toEqual([]);
     expect(quickSightOutcome(sandbox)).toEqual(before);
   });
+
+  it('fails named, not user-gone, when the identity store itself is missing', async () => {
+    const { engine, sandbox } = await identityWorld({ config: (raw) => ((raw.identitySync as Record<string, unknown>).identityStoreId = 'd-0000000000') });
+    const [run] = await engine.send(scimUserCall('PatchUser', userIdOf(sandbox, 'chen.wei@example.com')));
+
+    expect(run).toMatchObject({ status: 'FAILED', error: 'Identitystore.ResourceNotFoundException' });
+    expect(run?.cause).toContain('IDENTITY_STORE');
+  });
 });
 
 describe('identity-sync: events with nothing to converge', () => {

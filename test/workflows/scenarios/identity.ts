@@ -1,7 +1,7 @@
 import { IdentitystoreClient, UpdateUserCommand } from '@aws-sdk/client-identitystore';
 import { expect } from 'vitest';
 import type { SandboxAccount, SandboxOptions } from '../../../engine/sandbox/index.ts';
-import { scimCreateUser, scimUserCall } from '../../unit/handlers/identity/events.ts';
+import { scimCreateUser, scimUserCall, USER_ID } from '../../unit/handlers/identity/events.ts';
 import { devConfig, world } from '../harness.ts';
 import { executionsOf, type Scenario } from './scenario.ts';
 
@@ -73,6 +73,14 @@ export const identityScenarios: readonly Scenario[] = [
       const { engine, sandbox } = await identityWorld({ config: byDepartment, randomSeed });
       const eva = userIdOf(sandbox, 'eva.lindqvist@example.com');
       return { engine, sandbox, act: () => executionsOf(engine, () => engine.send(scimCreateUser(eva))) };
+    },
+    outcome: quickSightOutcome,
+  },
+  {
+    name: 'identity-sync: a SCIM DeleteUser of a user the store no longer holds ends user-gone',
+    async setup(randomSeed = 1) {
+      const { engine, sandbox } = await identityWorld({ randomSeed });
+      return { engine, sandbox, act: () => executionsOf(engine, () => engine.send(scimUserCall('DeleteUser', USER_ID))) };
     },
     outcome: quickSightOutcome,
   },
