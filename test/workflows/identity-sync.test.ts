@@ -202,6 +202,17 @@ describe('identity-sync: QuickSight failures', () => {
     expect(quickSightOutcome(sandbox)).toEqual(before);
   });
 
+  it('calls QuickSight in its identity Region when it is not the stack\'s', async () => {
+    const { engine, sandbox } = await identityWorld({
+      changeSeed: (seed) => ((seed.quickSight as Record<string, unknown>).identityRegion = 'us-east-1'),
+      config: (raw) => (((raw.identitySync as Record<string, Record<string, unknown>>).quickSight as Record<string, unknown>).identityRegion = 'us-east-1'),
+    });
+    const [run] = await engine.send(scimUserCall('PatchUser', userIdOf(sandbox, 'chen.wei@example.com')));
+
+    expect(run?.status).toBe('SUCCEEDED');
+    expect(groupsOf(sandbox, CHEN)).toEqual(['Sales-Analyst']);
+  });
+
   it('fails IdentityRegionRefused when config names the wrong identity Region, changing nothing', async () => {
     const { engine, sandbox } = await identityWorld({ changeSeed: (seed) => ((seed.quickSight as Record<string, unknown>).identityRegion = 'us-east-1') });
     const before = quickSightOutcome(sandbox);
