@@ -315,7 +315,12 @@ export class Engine {
     const { config, target } = this.options;
     return {
       env: this.env,
-      lambda: new LambdaInvoker(this.env, functions, { config, region: target.region, sdkPlugins: target.sdkPlugins, now: () => this.clock.now() }, this.clock),
+      lambda: new LambdaInvoker(
+        this.env,
+        functions,
+        { config, region: target.region, sdkPlugins: target.sdkPlugins, ...(target.sdkPluginsFor ? { sdkPluginsFor: target.sdkPluginsFor } : {}), now: () => this.clock.now() },
+        this.clock,
+      ),
       sdk: new SdkClients(target.region, target.sdkPlugins),
       tokens: this.tokens,
       faults: this.faults,

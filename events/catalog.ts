@@ -4,6 +4,9 @@ import {
   LaunchLifecycleActionEventSchema, LaunchSuccessfulEventSchema, LaunchUnsuccessfulEventSchema,
   TerminateLifecycleActionEventSchema, TerminateSuccessfulEventSchema, TerminateUnsuccessfulEventSchema,
 } from './autoscaling.ts';
+import {
+  CLOUDTRAIL_API_CALL, IdentityEventBridgeSource, IdentityStoreApiCallEventSchema, ScimApiCallEventSchema, SsoDirectoryApiCallEventSchema,
+} from './identity.ts';
 import { GUARDDUTY_SOURCE, GuardDutyDetailType, GuardDutyFindingEventSchema } from './guardduty.ts';
 import { SCHEDULE_SOURCE, ScheduleDetailType, ScheduledEventSchema } from './schedule.ts';
 import {
@@ -31,6 +34,9 @@ export const eventCatalog: readonly EventCatalogEntry[] = [
   { source: SECURITYHUB_SOURCE, detailType: SecurityHubDetailType.FindingsImported, schema: FindingsImportedEventSchema },
   { source: SECURITYHUB_SOURCE, detailType: SecurityHubDetailType.FindingsCustomAction, schema: FindingsCustomActionEventSchema },
   { source: GUARDDUTY_SOURCE, detailType: GuardDutyDetailType.Finding, schema: GuardDutyFindingEventSchema },
+  { source: IdentityEventBridgeSource.Scim, detailType: CLOUDTRAIL_API_CALL, schema: ScimApiCallEventSchema },
+  { source: IdentityEventBridgeSource.IdentityStore, detailType: CLOUDTRAIL_API_CALL, schema: IdentityStoreApiCallEventSchema },
+  { source: IdentityEventBridgeSource.SsoDirectory, detailType: CLOUDTRAIL_API_CALL, schema: SsoDirectoryApiCallEventSchema },
 ];
 
 /** The schema for an event's source and detail type, or undefined when the project does not consume it. */

@@ -94,6 +94,30 @@ export const functionRegistry = {
     ...SMALL_TASK,
     load: () => import('./findings/compose-finding-updates/handler.ts'),
   },
+  parseIdentityEvent: {
+    handler: 'handlers/identity/parse-identity-event/handler.handler',
+    description: 'identity-sync: read which Identity Center user an IAM Identity Center CloudTrail event names',
+    ...SMALL_TASK,
+    load: () => import('./identity/parse-identity-event/handler.ts'),
+  },
+  readQuickSightUser: {
+    handler: 'handlers/identity/read-quick-sight-user/handler.handler',
+    description: "identity-sync: read a user's QuickSight user and groups in QuickSight's identity Region",
+    ...SMALL_TASK,
+    load: () => import('./identity/read-quick-sight-user/handler.ts'),
+  },
+  planIdentitySync: {
+    handler: 'handlers/identity/plan-identity-sync/handler.handler',
+    description: "identity-sync: plan the QuickSight changes that bring one user in line with Identity Center",
+    ...SMALL_TASK,
+    load: () => import('./identity/plan-identity-sync/handler.ts'),
+  },
+  applyQuickSightChange: {
+    handler: 'handlers/identity/apply-quick-sight-change/handler.handler',
+    description: 'identity-sync: apply one QuickSight user or managed-group change, idempotently, in the identity Region',
+    ...SMALL_TASK,
+    load: () => import('./identity/apply-quick-sight-change/handler.ts'),
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof functionRegistry;

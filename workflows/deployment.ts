@@ -263,7 +263,9 @@ export async function renderResources(stage: string): Promise<JsonObject> {
   return { Resources: resources, Outputs: { AlarmTopicArn: { Value: { Ref: ALARM_TOPIC } }, DeadLetterQueueUrl: { Value: { Ref: DEAD_LETTER_QUEUE } } } };
 }
 
-export async function renderProvider(stage: string): Promise<{ region: string; environment: JsonObject }> {
+export async function renderProvider(stage: string): Promise<{ region: string; environment: JsonObject; lambdaStatements: JsonValue }> {
   const config = await loadStageConfig(stage);
-  return { region: config.region, environment: { [CONFIG_ENV]: JSON.stringify(config) } };
+  const env = cloudFormationEnvironment(stage);
+  const statements = workflows.flatMap((module) => module.lambdaStatements?.(config, env) ?? []);
+  return { region: config.region, environment: { [CONFIG_ENV]: JSON.stringify(config) }, lambdaStatements: withPseudoParameters(statements as unknown as JsonValue) };
 }

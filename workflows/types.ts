@@ -51,6 +51,11 @@ export interface WorkflowModule {
   triggers(config: OpsflowConfig): Trigger[];
   /** Statements for the state machine role covering its direct SDK integrations. */
   iamStatements(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[];
+  /**
+   * Statements the Lambda functions' role needs for the AWS calls of this workflow's tasks (a
+   * task that must reach another Region, such as QuickSight's identity Region, calls AWS itself).
+   */
+  lambdaStatements?(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[];
   /** Other ${Name} placeholders of the definition and their values. */
   substitutions?(config: OpsflowConfig, env: DeploymentEnvironment): Record<string, JsonValue>;
   /** CloudFormation resources the workflow needs besides its state machine (deployment only). */

@@ -113,6 +113,105 @@ export const findingEnrichmentSchema = z.strictObject({
   eventBusName: z._default(name, 'default'),
 });
 
+/**
+ * identity-sync and identity-reconcile: Amazon QuickSight users and managed groups kept in line with
+ * IAM Identity Center. The stack runs in Identity Center's home Region (`region`), where its
+ * CloudTrail events are delivered; QuickSight is called in its identity Region only.
+ */
+export const QuickSightIdentityType = { Iam: 'IAM', QuickSight: 'QUICKSIGHT' } as const;
+export const QuickSightUserRole = { Reader: 'READER', Author: 'AUTHOR', Admin: 'ADMIN', ReaderPro: 'READER_PRO', AuthorPro: 'AUTHOR_PRO', AdminPro: 'ADMIN_PRO' } as const;
+
+/**
+ * The user attributes a managed group name can be built from: the Identity Store User's `Title`
+ * and `UserType`, and the `aws:identitystore:enterprise` extension's fields (read only when the
+ * mapping names one: DescribeUser is then asked for the extension).
+ */
+export const GroupAttribute = {
+  Title: 'title',
+  UserType: 'userType',
+  Department: 'enterprise.department',
+  Division: 'enterprise.division',
+  Organization: 'enterprise.organization',
+  CostCenter: 'enterprise.costCenter',
+} as const;
+export type GroupAttribute = (typeof GroupAttribute)[keyof typeof GroupAttribute];
+
+const identityStoreId = z.string().check(
+  z.regex(/^(d-[0-9a-f]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, 'must be an identity store id such as d-1234567890'),
+);
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+/** QuickSight's GroupName: 1 to 128 Latin-1 characters (https://docs.aws.amazon.com/quicksight/latest/APIReference/API_CreateGroup.html). */
+const quickSightGroupName = z.string().check(z.regex(/^[\u0020-\u00FF]{1,128}$/, 'must be 1 to 128 Latin-1 characters (a QuickSight group name)'));
+const iamRoleArn = z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN'));
+
+export const identitySyncSchema = z.strictObject({
+  /** The identity store of the organization's IAM Identity Center instance. */
+  identityStoreId,
+  /**
+   * The SCIM tenant of that store (the `tenantId` SCIM events carry). SCIM events never name the
+   * store; an account holds at most one Identity Center instance, so every SCIM event delivered to
+   * the stack is about this store. Set it to also refuse events of any other tenant in the rule.
+   */
+  scimTenantId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  quickSight: z.strictObject({
+    accountId,
+    /** The Region QuickSight keeps its users and groups in; it refuses user and group calls from any other. */
+    identityRegion: awsRegion,
+    namespace: z._default(z.string().check(z.regex(/^[a-zA-Z0-9._-]{1,64}$/, 'must be a QuickSight namespace')), 'default'),
+  }),
+  /**
+   * How a user is registered. `IAM` (AWS's published sample): a federated user of `iamRoleArn` whose
+   * session name is its e-mail address, QuickSight user `<role name>/<session name>`. `QUICKSIGHT`:
+   * a QuickSight-managed user named by its e-mail address. QuickSight's IAM_IDENTITY_CENTER identity
+   * type is not offered: such an account takes its users from Identity Center groups itself, and
+   * RegisterUser registers IAM and QUICKSIGHT identities only.
+   */
+  registration: z.strictObject({
+    identityType: z._default(z.enum([QuickSightIdentityType.Iam, QuickSightIdentityType.QuickSight]), QuickSightIdentityType.Iam),
+    iamRoleArn: z.optional(iamRoleArn),
+    /** The role a new user gets; a registered user's role is never changed. */
+    defaultRole: z._default(z.enum(Object.values(QuickSightUserRole)), QuickSightUserRole.Reader),
+  }).check(
+    z.refine((registration) => registration.identityType !== QuickSightIdentityType.Iam || registration.iamRoleArn !== undefined, {
+      message: 'is required when identityType is IAM (the federated role users sign in with)',
+      path: ['iamRoleArn'],
+    }),
+  ),
+  /**
+   * The managed group of a user: the values of `attributes`, in order, joined with `separator` and
+   * prefixed with `prefix` (AWS's sample: the Title attribute, department and job title joined with
+   * `-` by the IdP). Managed groups are those that start with `prefix` (when it is not empty) or
+   * are listed in `managedGroups`; opsflow never touches any other group.
+   */
+  groups: z.strictObject({
+    attributes: z.array(z.enum(Object.values(GroupAttribute))).check(z.minLength(1), z.maxLength(4)),
+    separator: z._default(z.string().check(z.maxLength(3)), '-'),
+    prefix: z._default(z.string().check(z.maxLength(32)), ''),
+    managedGroups: z._default(z.array(quickSightGroupName), []),
+  }).check(
+    z.refine((groups) => groups.prefix !== '' || groups.managedGroups.length > 0, {
+      message: 'name a prefix or list managedGroups: opsflow must know which groups are its own',
+      path: ['prefix'],
+    }),
+  ),
+  /**
+   * A disabled or deleted user loses its managed memberships. Deleting its QuickSight user is opt-in:
+   * the API deletes the user's dashboards and analyses with it, and cannot hand them to someone else.
+   */
+  deprovision: z._default(z.strictObject({ deleteUser: z._default(z.boolean(), false) }), { deleteUser: false }),
+  /** identity-sync re-reads and re-plans after applying, until nothing changes, at most this many rounds. */
+  maxRounds: z._default(z.int().check(z.gte(2), z.lte(5)), 3),
+  reconcile: z._default(
+    z.strictObject({
+      schedule: z._default(scheduleExpression, 'rate(1 day)'),
+      enabled: z._default(z.boolean(), true),
+      /** The guard: a run that would remove more than this share of managed memberships or users stops unless allowed. */
+      maxRemovalShare: z._default(z.number().check(z.gte(0), z.lte(1)), 0.1),
+    }),
+    { schedule: 'rate(1 day)', enabled: true, maxRemovalShare: 0.1 },
+  ),
+});
+
 export const configSchema = z.strictObject({
   region: awsRegion,
   instanceDns: instanceDnsSchema,
@@ -127,6 +226,8 @@ export const configSchema = z.strictObject({
     concurrency: 5,
     eventBusName: 'default',
   }),
+  /** Without it, identity-sync and identity-reconcile deploy no rule and no schedule. */
+  identitySync: z.optional(identitySyncSchema),
   alarms: z._default(
     z.strictObject({ email: z.optional(z.string().check(z.email())) }),
     {},
@@ -137,6 +238,7 @@ export type OpsflowConfig = z.infer<typeof configSchema>;
 export type InstanceDnsConfig = OpsflowConfig['instanceDns'];
 export type DnsGroupConfig = z.infer<typeof dnsGroupSchema>;
 export type FindingEnrichmentConfig = OpsflowConfig['findingEnrichment'];
+export type IdentitySyncConfig = z.infer<typeof identitySyncSchema>;
 
 /** Parses a raw config; the error names the source and the first wrong field in one line. */
 export function parseConfig(raw: unknown, source: string): OpsflowConfig {

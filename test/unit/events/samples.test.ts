@@ -6,6 +6,7 @@ import {
   LifecycleTransition, ScalingActivityDetailSchema,
 } from '../../../events/autoscaling.ts';
 import { eventCatalog, findEventSchema } from '../../../events/catalog.ts';
+import { CLOUDTRAIL_API_CALL } from '../../../events/identity.ts';
 import { GuardDutyFindingEventSchema, GuardDutyResourceType } from '../../../events/guardduty.ts';
 import { ScheduledEventSchema } from '../../../events/schedule.ts';
 import {
@@ -33,7 +34,7 @@ function readmeRows(): Map<string, string> {
 describe('event samples', () => {
   it('finds the samples of every source', () => {
     const sources = new Set(samples.map((file) => file.split('/')[0]));
-    expect([...sources].sort()).toEqual(['autoscaling', 'guardduty', 'schedule', 'securityhub']);
+    expect([...sources].sort()).toEqual(['autoscaling', 'guardduty', 'identity', 'schedule', 'securityhub']);
   });
 
   it.each(samples)('%s parses with the schema of its source and detail type', (file) => {
@@ -50,7 +51,9 @@ describe('event samples', () => {
       return `${source}|${detailType}`;
     }));
     const uncovered = eventCatalog.filter((entry) => !covered.has(`${entry.source}|${entry.detailType}`));
-    expect(uncovered).toEqual([]);
+    // AWS publishes no CloudTrail record of the Identity Store API or the console (events/samples/README.md, "Not found yet").
+    const unpublished = [`aws.identitystore|${CLOUDTRAIL_API_CALL}`, `aws.sso-directory|${CLOUDTRAIL_API_CALL}`];
+    expect(uncovered.map((entry) => `${entry.source}|${entry.detailType}`)).toEqual(unpublished);
   });
 
   it.each(samples)('%s is listed in the README index with a source', (file) => {
