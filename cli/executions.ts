@@ -30,9 +30,10 @@ async function target(flags: RunFlags, config: OpsflowConfig): Promise<{ target:
 
 /**
  * The engine for `run` and `send`, on the sandbox (or AWS with --aws), printing each state as it
- * runs unless --json.
+ * runs unless --json. `build`: the workflows to build (EngineOptions.build), default every one.
+ * Definitions are schema-validated once per install (cli/validated-definitions.ts).
  */
-export async function engineFor(flags: RunFlags, config: OpsflowConfig, output: Output): Promise<{ engine: Engine; sandbox?: SandboxAccount }> {
+export async function engineFor(flags: RunFlags, config: OpsflowConfig, output: Output, build?: readonly string[]): Promise<{ engine: Engine; sandbox?: SandboxAccount }> {
   const { target: account, sandbox } = await target(flags, config);
   const onStateEvent = flags.json
     ? undefined
@@ -40,8 +41,11 @@ export async function engineFor(flags: RunFlags, config: OpsflowConfig, output: 
         const line = formatStateEvent(execution, event);
         if (line) output.out(line);
       };
-  const { Engine } = await import('../engine/engine.ts');
-  const engine = await Engine.create({ config, target: account, onStateEvent });
+  const [{ Engine }, cache] = await Promise.all([import('../engine/engine.ts'), import('./validated-definitions.ts')]);
+  const validatedDefinitions = await cache.loadValidatedDefinitions();
+  const known = validatedDefinitions.size;
+  const engine = await Engine.create({ config, target: account, onStateEvent, validatedDefinitions, ...(build ? { build } : {}) });
+  await cache.saveValidatedDefinitions(validatedDefinitions, known);
   return { engine, sandbox };
 }
 

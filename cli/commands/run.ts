@@ -41,9 +41,11 @@ export const run = defineCommand({
       refusedAsInput(flags.event ?? '', () => checkStartExecution('opsflow-run', input));
     }
     const { engineFor, report } = await import('../executions.ts');
-    const { engine, sandbox } = await engineFor(flags, config, output);
+    // Only this workflow and those it starts: an event it causes that another would take is a warning.
+    const { engine, sandbox } = await engineFor(flags, config, output, [workflow]);
     const record = input === undefined ? await engine.runSchedule(workflow) : await engine.run(workflow, input);
     report([record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
+    for (const warning of engine.warnings) output.err(`opsflow: warning: ${warning.message}`);
     return record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   },
 });
