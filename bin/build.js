@@ -56,6 +56,8 @@ const result = await esbuild.build({
   // Error classes, and the libraries' own, are told apart by name.
   keepNames: true,
   legalComments: 'none',
+  // tsx finds its loader beside its own files: `validate` registers it from node_modules (cli/commands/validate.ts).
+  external: ['tsx', 'tsx/*'],
   banner: { js: "import { createRequire as __opsflowRequire } from 'node:module'; const require = __opsflowRequire(import.meta.url);" },
   plugins: [sourceLocation],
   metafile: true,

@@ -16,9 +16,27 @@ export const validate = defineCommand({
   examples: ['opsflow validate', 'opsflow validate instance-dns --json'],
   async run(args, flags, output) {
     for (const name of args) await knownWorkflow(name);
+    await ensureTypeScriptLoader();
     const { formatReport, validateWorkflows } = await import('../validate.ts');
     const report = await validateWorkflows(args.length > 0 ? { workflows: args } : {});
     output.out(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report.ok ? EXIT.ok : EXIT.failed;
   },
 });
+
+/**
+ * Validation imports the project's own modules (workflows, function registry, errors) from their
+ * TypeScript sources, as they are in any checkout it checks; the compiled command (bin/build.js)
+ * has no loader for them, so it registers tsx first.
+ */
+async function ensureTypeScriptLoader(): Promise<void> {
+  // A computed URL, so a bundler leaves it to be imported when this runs.
+  const probe = new URL('../text.ts', import.meta.url).href;
+  try {
+    await import(probe);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    const { register } = await import('tsx/esm/api');
+    register();
+  }
+}
