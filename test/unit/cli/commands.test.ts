@@ -130,6 +130,14 @@ describe('bin/opsflow.js, as a process', () => {
     expect({ stdout, stderr }).toEqual({ stdout: `${version}\n`, stderr: '' });
   });
 
+  // The compiled command (after npm ci) or the sources through tsx (after an edit): both must run every command.
+  it('validates a definition and runs a workflow on the sandbox', { timeout: 120_000 }, async () => {
+    const validated = await run(process.execPath, ['bin/opsflow.js', 'validate', 'instance-dns']);
+    expect(validated).toEqual({ stdout: '✓ instance-dns\n', stderr: '' });
+    const ran = await run(process.execPath, ['bin/opsflow.js', 'run', 'instance-dns', '--event', event, '--json']);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ status: 'SUCCEEDED', output: { plan: { verdict: 'in-sync' } } });
+  });
+
   it('prints usage on stderr with exit 2 for a mistake', async () => {
     const failure = await run(process.execPath, ['bin/opsflow.js', 'routes']).then(
       () => undefined,
