@@ -71,7 +71,8 @@ const patches = (() => {
     return [];
   }
 })();
-const sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+// Installed packages count through node_modules/.package-lock.json (BUILD_INPUTS), wherever node_modules is linked from.
+const sources = Object.keys(result.metafile.inputs).filter((input) => !input.split('/').includes('node_modules'));
 mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, MANIFEST), `${JSON.stringify({ builtAtMs, sources: [...sources, ...patches].sort() }, null, 1)}\n`);
 console.log(`opsflow: compiled the opsflow command into ${BUILD_DIR} (${sources.length} sources)`);
