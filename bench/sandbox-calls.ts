@@ -4,6 +4,8 @@ import { DetectiveClient, GetInvestigationCommand, ListInvestigationsCommand } f
 import type { Pluggable } from '@smithy/types';
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { BatchUpdateFindingsCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { IdentitystoreClient, ListGroupMembershipsCommand, ListUsersCommand } from '@aws-sdk/client-identitystore';
+import { ListUserGroupsCommand, ListUsersCommand as ListQuickSightUsersCommand, QuickSightClient } from '@aws-sdk/client-quicksight';
 import { SandboxAccount } from '../engine/sandbox/index.ts';
 import { BenchSetupError } from './errors.ts';
 import { code, table } from './markdown.ts';
@@ -21,6 +23,10 @@ const DNS_SEED = 'test/fixtures/sandbox/instance-dns.json';
 const FINDINGS_SEED = 'test/fixtures/sandbox/findings.json';
 const BENCH_ZONE_NAME = 'bench.corp.internal.';
 const SCOPE = { scopeStartTime: '2025-01-19T10:00:00Z', scopeEndTime: '2025-01-20T10:00:00Z' };
+const IDENTITY_STORE_ID = 'd-1234567890';
+/** Identity pages: 5 items, so that the second page exists in the smallest account too. */
+const IDENTITY_PAGE = 5;
+const READER_ROLE = 'arn:aws:iam::123456789012:role/QuickSightReader';
 
 type Json = Record<string, unknown>;
 
@@ -28,6 +34,8 @@ interface Clients {
   readonly route53: Route53Client;
   readonly securityHub: SecurityHubClient;
   readonly detective: DetectiveClient;
+  readonly identityStore: IdentitystoreClient;
+  readonly quickSight: QuickSightClient;
 }
 
 /** One account of a given size, with the SDK clients the workflows use attached to it. */
@@ -42,6 +50,11 @@ interface SizedAccount extends Clients {
   readonly entityArn: string;
   readonly graphArn: string;
   readonly region: string;
+  /** The second page of identity store and QuickSight users; the group of IDENTITY_PAGE members; a QuickSight user in two groups. */
+  readonly identityUsersToken: string;
+  readonly quickSightUsersToken: string;
+  readonly identityGroupId: string;
+  readonly quickSightUserName: string;
 }
 
 /**
@@ -58,12 +71,19 @@ function clientsAlone(region: string): Clients {
     client.middlewareStack.use(answerAtOnce);
     return client;
   };
-  return { route53: attach(new Route53Client({ region })), securityHub: attach(new SecurityHubClient({ region })), detective: attach(new DetectiveClient({ region })) };
+  return {
+    route53: attach(new Route53Client({ region })),
+    securityHub: attach(new SecurityHubClient({ region })),
+    detective: attach(new DetectiveClient({ region })),
+    identityStore: attach(new IdentitystoreClient({ region })),
+    quickSight: attach(new QuickSightClient({ region })),
+  };
 }
 
 const recordName = (index: number): string => `host-${index}.${BENCH_ZONE_NAME}`;
 const investigationId = (index: number): string => String(index).padStart(21, '0');
 const entityArn = (index: number): string => `arn:aws:iam::123456789012:user/bench-${index}`;
+const userName = (index: number): string => `user-${index}@example.com`;
 const addressOf = (index: number): string => `10.40.${Math.floor(index / 250) % 250}.${(index % 250) + 1}`;
 
 async function readJson(path: string): Promise<Json> {
@@ -101,6 +121,22 @@ async function sizedAccount(size: number): Promise<SizedAccount> {
       graphs: [graph],
       investigations: indexes.map((index) => ({ investigationId: investigationId(index), entityArn: entityArn(index), ...SCOPE, status: 'SUCCESSFUL', severity: 'LOW' })),
     },
+    // n users on both sides; every user in one of up to 200 groups, and the first IDENTITY_PAGE also in 'Bench'.
+    identityStore: {
+      identityStoreId: IDENTITY_STORE_ID,
+      users: indexes.map((index) => ({ UserName: userName(index), Title: `Dept${index % 200}-Analyst` })),
+      groups: [
+        { DisplayName: 'Bench', members: indexes.slice(0, IDENTITY_PAGE).map(userName) },
+        ...Array.from({ length: Math.min(size, 200) }, (_, group) => ({ DisplayName: `Dept${group}`, members: indexes.filter((index) => index % 200 === group).map(userName) })),
+      ],
+    },
+    quickSight: {
+      users: indexes.map((index) => ({ identityType: 'IAM', iamArn: READER_ROLE, sessionName: userName(index), email: userName(index), role: 'READER' })),
+      groups: [
+        { groupName: 'Bench', members: indexes.slice(0, IDENTITY_PAGE).map((index) => `QuickSightReader/${userName(index)}`) },
+        ...Array.from({ length: Math.min(size, 200) }, (_, group) => ({ groupName: `Dept${group}-Analyst`, members: indexes.filter((index) => index % 200 === group).map((index) => `QuickSightReader/${userName(index)}`) })),
+      ],
+    },
   };
   const sandbox = SandboxAccount.fromSeed(seed);
   const attach = <T extends { middlewareStack: { use(plugin: ReturnType<SandboxAccount['plugin']>): void } }>(client: T): T => {
@@ -114,9 +150,21 @@ async function sizedAccount(size: number): Promise<SizedAccount> {
     const change = await route53.send(upsert(zoneId, recordName(middle), addressOf(index)));
     if (index === middle) changeId = change.ChangeInfo?.Id ?? '';
   }
+  const identityStore = attach(new IdentitystoreClient({ region: sandbox.region }));
+  const quickSight = attach(new QuickSightClient({ region: sandbox.region }));
+  const identityUsersToken = (await identityStore.send(new ListUsersCommand({ IdentityStoreId: IDENTITY_STORE_ID, MaxResults: IDENTITY_PAGE }))).NextToken;
+  const quickSightUsersToken = (await quickSight.send(new ListQuickSightUsersCommand({ AwsAccountId: String(dns.accountId), Namespace: 'default', MaxResults: IDENTITY_PAGE }))).NextToken;
+  const identityGroupId = sandbox.snapshot().identityStore.groups.find((group) => group.DisplayName === 'Bench')?.GroupId;
+  if (!identityUsersToken || !quickSightUsersToken || !identityGroupId) throw new BenchSetupError('the identity accounts have no second page of users or no Bench group');
   return {
     size,
     zoneId,
+    identityUsersToken,
+    quickSightUsersToken,
+    identityGroupId,
+    quickSightUserName: `QuickSightReader/${userName(1)}`,
+    identityStore,
+    quickSight,
     recordName: recordName(middle),
     changeId,
     finding: { Id: `${String(template.Id)}-${middle}`, ProductArn: String(template.ProductArn) },
@@ -212,6 +260,44 @@ const calls: readonly CallSpec[] = [
     },
   },
   {
+    name: 'identitystore ListUsers',
+    kind: 'read',
+    what: `the second page of ${IDENTITY_PAGE} users, by NextToken (identity-reconcile paging the identity store)`,
+    async send(account, _n, clients, check) {
+      const answer = await clients.identityStore.send(new ListUsersCommand({ IdentityStoreId: IDENTITY_STORE_ID, MaxResults: IDENTITY_PAGE, NextToken: account.identityUsersToken }));
+      check(answer.Users?.length === IDENTITY_PAGE, 'ListUsers did not answer a full second page');
+    },
+  },
+  {
+    name: 'identitystore ListGroupMemberships',
+    kind: 'read',
+    what: `the ${IDENTITY_PAGE} members of one group`,
+    async send(account, _n, clients, check) {
+      const answer = await clients.identityStore.send(new ListGroupMembershipsCommand({ IdentityStoreId: IDENTITY_STORE_ID, GroupId: account.identityGroupId }));
+      check(answer.GroupMemberships?.length === IDENTITY_PAGE, 'ListGroupMemberships did not list the group\'s members');
+    },
+  },
+  {
+    name: 'quicksight ListUsers',
+    kind: 'read',
+    what: `the second page of ${IDENTITY_PAGE} QuickSight users, by NextToken`,
+    async send(account, _n, clients, check) {
+      const answer = await clients.quickSight.send(
+        new ListQuickSightUsersCommand({ AwsAccountId: '123456789012', Namespace: 'default', MaxResults: IDENTITY_PAGE, NextToken: account.quickSightUsersToken }),
+      );
+      check(answer.UserList?.length === IDENTITY_PAGE, 'ListUsers did not answer a full second page');
+    },
+  },
+  {
+    name: 'quicksight ListUserGroups',
+    kind: 'read',
+    what: 'the two groups of one user (identity-sync reading a user\'s groups)',
+    async send(account, _n, clients, check) {
+      const answer = await clients.quickSight.send(new ListUserGroupsCommand({ AwsAccountId: '123456789012', Namespace: 'default', UserName: account.quickSightUserName }));
+      check(answer.GroupList?.length === 2, 'ListUserGroups did not list the user\'s two groups');
+    },
+  },
+  {
     name: 'route53 ChangeResourceRecordSets',
     kind: 'write',
     what: 'UPSERT of one A record to a new address (instance-dns ApplyChange); adds a change to the history',
@@ -294,7 +380,7 @@ function judge({ call, microseconds }: Measured): Goal {
 }
 
 export const sandboxCalls: BenchSection = {
-  title: 'Sandbox: one call\'s time at 10, 1,000 and 10,000 records, findings and investigations',
+  title: 'Sandbox: one call\'s time at 10, 1,000 and 10,000 records, findings, investigations and users',
   async run(context: BenchContext): Promise<SectionReport> {
     context.progress(`accounts of ${SIZES.join(', ')} records, changes, findings and investigations`);
     const accounts: SizedAccount[] = [];
@@ -316,7 +402,8 @@ export const sandboxCalls: BenchSection = {
     const body = [
       `Three accounts, built from ${code(DNS_SEED)} and ${code(FINDINGS_SEED)}: one zone of n A records, n changes in its ` +
         `history (made by ChangeResourceRecordSets calls before timing), n Security Hub findings and n finished Detective ` +
-        `investigations, for n = ${SIZES.join(', ')}. Each call goes through the real SDK v3 client with the sandbox's ` +
+        `investigations, n identity store users and n QuickSight users (each in one of up to 200 groups, five of them ` +
+        `also in a group of their own), for n = ${SIZES.join(', ')}. Each call goes through the real SDK v3 client with the sandbox's ` +
         `plugin, as a workflow's Task makes it, and checks its answer; it names an entity in the middle of its list. Per ` +
         `size and call: ${WARM_UP_CALLS} untimed calls, then ${ROUNDS} rounds in which each size in turn times a batch of ` +
         `${BATCH} calls; the figure is the time per call of the batch at the ${BATCH_PERCENTILE}th percentile (other work on ` +

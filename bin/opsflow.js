@@ -4,7 +4,15 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
-const { register } = await import('tsx/esm/api');
-register();
-const { main } = await import('../cli/main.ts');
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freshBuild } from './compiled.js';
+
+// The install-time build (bin/build.js) while it is fresh; the TypeScript sources through tsx otherwise.
+const compiled = freshBuild(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
+if (!compiled) {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+const { main } = await import(compiled ?? '../cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -41,10 +41,30 @@ export const awsServices: Readonly<Record<string, AwsService>> = {
 
 export type ServicePackage = Readonly<Record<string, unknown>>;
 
+/**
+ * The client packages opsflow depends on, imported by literal names: a bundler (the CLI's
+ * install-time build, bin/build.js) then includes them, and the bridge and the sandbox share one
+ * copy of each client (its error classes are compared with instanceof).
+ */
+const dependedOn: Readonly<Record<string, () => Promise<unknown>>> = {
+  '@aws-sdk/client-auto-scaling': () => import('@aws-sdk/client-auto-scaling'),
+  '@aws-sdk/client-detective': () => import('@aws-sdk/client-detective'),
+  '@aws-sdk/client-ec2': () => import('@aws-sdk/client-ec2'),
+  '@aws-sdk/client-eventbridge': () => import('@aws-sdk/client-eventbridge'),
+  '@aws-sdk/client-iam': () => import('@aws-sdk/client-iam'),
+  '@aws-sdk/client-identitystore': () => import('@aws-sdk/client-identitystore'),
+  '@aws-sdk/client-lambda': () => import('@aws-sdk/client-lambda'),
+  '@aws-sdk/client-quicksight': () => import('@aws-sdk/client-quicksight'),
+  '@aws-sdk/client-route-53': () => import('@aws-sdk/client-route-53'),
+  '@aws-sdk/client-securityhub': () => import('@aws-sdk/client-securityhub'),
+  '@aws-sdk/client-sfn': () => import('@aws-sdk/client-sfn'),
+};
+
 /** Loads a service's client package; undefined when it is not installed. */
 export async function loadServicePackage(entry: Pick<AwsService, 'packageName'>): Promise<ServicePackage | undefined> {
   try {
-    return (await import(entry.packageName)) as ServicePackage;
+    const load = dependedOn[entry.packageName] ?? (() => import(entry.packageName));
+    return (await load()) as ServicePackage;
   } catch (error) {
     if (isModuleNotFound(error, entry.packageName)) return undefined;
     throw error;

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { functionRegistry, type FunctionSpec } from '../handlers/registry.ts';
 import type { OpsflowConfig } from '../handlers/shared/config.ts';
-import { loadDefinition as loadWorkflowDefinition, substitutePlaceholders } from '../workflows/definition.ts';
+import { listPlaceholders, loadDefinition as loadWorkflowDefinition, substitutePlaceholders } from '../workflows/definition.ts';
 import { workflows as allWorkflows } from '../workflows/index.ts';
 import type { DeploymentEnvironment, JsonValue, WorkflowModule } from '../workflows/types.ts';
 import { isJsonObject } from './asl.ts';
@@ -31,6 +31,13 @@ export interface EngineOptions {
   stage?: string;
   /** Default: `workflows` from workflows/index.ts. */
   workflows?: readonly WorkflowModule[];
+  /**
+   * The workflows to build, by name, with every workflow they start as a child (their definitions'
+   * `${<Name>StateMachineArn}` placeholders), so a command that runs one workflow loads only what
+   * that needs. Every workflow's triggers still route; an event routed to a workflow not built is
+   * dropped with a warning. UnknownWorkflow for a name not in `workflows`. Default: all of `workflows`.
+   */
+  build?: readonly string[];
   /** Default: workflows/definition.ts loadDefinition. */
   loadDefinition?: (module: WorkflowModule) => Promise<StateMachineDefinitionJson>;
   /** Default: functionRegistry. */
@@ -52,6 +59,18 @@ export interface EngineOptions {
   faults?: readonly FaultRule[];
   /** Seeds `fraction` fault decisions and the retry intervals of JitterStrategy FULL. Default 1. */
   randomSeed?: number;
+  /**
+   * Hashes (definitionHash) of substituted definitions that already passed aws-local-stepfunctions'
+   * schema validation: those are built without it, which costs 0.1 to 0.2 s per workflow. Every
+   * definition this build validates is added, so a caller can keep the set between runs (the CLI
+   * does). Default: validate every definition.
+   */
+  validatedDefinitions?: Set<string>;
+}
+
+/** A substituted definition's identity for `validatedDefinitions`: the SHA-256 of its JSON, hex. */
+export function definitionHash(definition: JsonValue): string {
+  return createHash('sha256').update(JSON.stringify(definition)).digest('hex');
 }
 
 export interface StartOptions {
@@ -259,11 +278,14 @@ export class Engine {
     const machineArns = new Map(modules.map((module) => [`${module.stateMachineName}StateMachineArn`, naming.stateMachineArn(this.env, module)]));
 
     for (const module of modules) {
-      const stateMachineArn = naming.stateMachineArn(this.env, module);
-      this.workflowByArn.set(stateMachineArn, module.name);
+      this.workflowByArn.set(naming.stateMachineArn(this.env, module), module.name);
       this.routable.push(routableWorkflow(module, config));
+    }
+    for (const { module, written } of await workflowsToBuild(modules, this.options.build, load)) {
+      const stateMachineArn = naming.stateMachineArn(this.env, module);
       const resolve = this.placeholderResolver(module, functions, machineArns);
-      const definition = substitutePlaceholders(await load(module), resolve);
+      const definition = substitutePlaceholders(written, resolve);
+      const hash = definitionHash(definition);
       this.compiled.set(
         module.name,
         await this.executor.compile({
@@ -272,6 +294,7 @@ export class Engine {
           stateMachineArn,
           deployedName: naming.deployedStateMachineName(this.env, module),
           roleArn: naming.stateMachineRoleArn(this.env, module),
+          validate: !this.options.validatedDefinitions?.has(hash),
           bind: async (site) => {
             const binding = await bindTask(site, services, module.name);
             if (binding.faultCall) this.faultSites.push(binding.faultCall);
@@ -279,6 +302,7 @@ export class Engine {
           },
         }),
       );
+      this.options.validatedDefinitions?.add(hash);
     }
     (this.options.faults ?? []).forEach((rule, index) => this.faults.add(rule, `faults.${index}`));
     target.subscribe?.((event) => this.receive(event));
@@ -315,7 +339,12 @@ export class Engine {
     const { config, target } = this.options;
     return {
       env: this.env,
-      lambda: new LambdaInvoker(this.env, functions, { config, region: target.region, sdkPlugins: target.sdkPlugins, now: () => this.clock.now() }, this.clock),
+      lambda: new LambdaInvoker(
+        this.env,
+        functions,
+        { config, region: target.region, sdkPlugins: target.sdkPlugins, ...(target.sdkPluginsFor ? { sdkPluginsFor: target.sdkPluginsFor } : {}), now: () => this.clock.now() },
+        this.clock,
+      ),
       sdk: new SdkClients(target.region, target.sdkPlugins),
       tokens: this.tokens,
       faults: this.faults,
@@ -359,6 +388,10 @@ export class Engine {
     }
     const cause = { chain: causing?.chain ?? new ExecutionChain<ExecutionRecord>(), depth };
     for (const route of routes) {
+      if (!this.compiled.has(route.workflow)) {
+        this.warn(`dropped ${described} (event id ${event.id}): it would start ${route.workflow}, which this engine did not build`);
+        continue;
+      }
       try {
         this.launchRoute(route, event, cause);
       } catch (error) {
@@ -436,6 +469,36 @@ export class Engine {
   private warn(message: string): void {
     this.warningList.push({ message, at: this.clock.now().toISOString() });
   }
+}
+
+/**
+ * The modules to build, each with its definition as written: every one, or the ones named and,
+ * transitively, every workflow their definitions start (`${<StateMachineName>StateMachineArn}`).
+ */
+async function workflowsToBuild(
+  modules: readonly WorkflowModule[],
+  names: readonly string[] | undefined,
+  load: (module: WorkflowModule) => Promise<StateMachineDefinitionJson>,
+): Promise<{ module: WorkflowModule; written: JsonValue }[]> {
+  if (names === undefined) return Promise.all(modules.map(async (module) => ({ module, written: await load(module) })));
+  const byMachineArnPlaceholder = new Map(modules.map((module) => [`${module.stateMachineName}StateMachineArn`, module]));
+  const chosen = new Map<string, { module: WorkflowModule; written: JsonValue }>();
+  const pending = names.map((name) => {
+    const module = modules.find((candidate) => candidate.name === name);
+    if (!module) throw new UnknownWorkflow(`no workflow named ${name} (known: ${modules.map((candidate) => candidate.name).join(', ')})`);
+    return module;
+  });
+  for (let module = pending.pop(); module; module = pending.pop()) {
+    if (chosen.has(module.name)) continue;
+    const written = await load(module);
+    chosen.set(module.name, { module, written });
+    for (const placeholder of listPlaceholders(written)) {
+      const child = byMachineArnPlaceholder.get(placeholder);
+      if (child && !chosen.has(child.name)) pending.push(child);
+    }
+  }
+  // Built in the order of `modules`, as without `build`.
+  return modules.flatMap((module) => chosen.get(module.name) ?? []);
 }
 
 /** The clock EngineOptions ask for, which must be the target's own when the target has one. */

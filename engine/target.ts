@@ -20,6 +20,9 @@ export interface AccountTarget {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly sdkPlugins: readonly Pluggable<any, any>[];
+  /** The plugins for a client made for another Region (a handler's QuickSight client in its identity Region). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see sdkPlugins
+  readonly sdkPluginsFor?: (region: string) => readonly Pluggable<any, any>[];
   /** Events the account emits (sandbox: PutEvents, Security Hub imports...) → the local bus. */
   subscribe?(listener: (event: BusEvent) => void): void;
   /** The account's clock, which the engine then keeps time with (a sandbox's `now` is its clock's). */
@@ -32,7 +35,7 @@ export interface SandboxAccountLike {
   readonly region: string;
   readonly clock: Clock;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see AccountTarget.sdkPlugins
-  plugin(): Pluggable<any, any>;
+  plugin(options?: { readonly region?: string }): Pluggable<any, any>;
   onEvent(listener: (event: BusEvent, delivery: { readonly eventBusName: string }) => void): unknown;
 }
 
@@ -46,6 +49,7 @@ export function sandboxTarget(sandbox: SandboxAccountLike): AccountTarget {
     accountId: sandbox.accountId,
     clock: sandbox.clock,
     sdkPlugins: [sandbox.plugin()],
+    sdkPluginsFor: (region) => [sandbox.plugin({ region })],
     subscribe: (listener) => {
       sandbox.onEvent((event, delivery) => {
         if (delivery.eventBusName === defaultEventBus) listener(event);

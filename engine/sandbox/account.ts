@@ -26,6 +26,7 @@ import {
   type DetectiveInvestigationState,
   type EventBridgeEvent,
   type FindingUpdateErrorCodeName,
+  type IdentityStoreUserState,
   type PublishedEventState,
   type ResourceRecordState,
   type SandboxState,
@@ -295,6 +296,33 @@ export class SandboxAccount {
   investigations(): DetectiveInvestigationState[] {
     const now = this.clock.now();
     return cloneData([...this.#store.detective.investigations.values()].map((investigation) => investigationAt(investigation, now)));
+  }
+
+  /**
+   * Changes an identity store user as provisioning from the IdP over SCIM does (no identitystore call
+   * is recorded): each given attribute replaces the user's (`UserStatus`, `Title`, `Extensions`...,
+   * in the API's names), `undefined` removes it. Returns a copy of the user as it now is. UserId and
+   * UserName cannot change here.
+   */
+  provisionIdentityStoreUser(userId: string, attributes: Readonly<Record<string, unknown>>): IdentityStoreUserState {
+    for (const fixed of ['UserId', 'UserName', 'CreatedAt']) {
+      if (fixed in attributes) throw new InvalidSandboxRequest(`provisionIdentityStoreUser: ${fixed} cannot be changed`);
+    }
+    if (attributes.UserStatus !== undefined && attributes.UserStatus !== 'ENABLED' && attributes.UserStatus !== 'DISABLED') {
+      throw new InvalidSandboxRequest(`provisionIdentityStoreUser: UserStatus must be ENABLED or DISABLED, got ${String(attributes.UserStatus)}`);
+    }
+    const { result } = this.#transact(({ state, now }) => {
+      const current = state.identityStore.users.get(userId);
+      if (!current) throw new InvalidSandboxRequest(`provisionIdentityStoreUser: no identity store user ${userId}`);
+      const draft: IdentityStoreUserState = { ...cloneData(current), UpdatedAt: now().toISOString() };
+      for (const [name, value] of Object.entries(attributes)) {
+        if (value === undefined) delete draft[name];
+        else draft[name] = cloneData(value);
+      }
+      state.identityStore.users.put(draft);
+      return draft;
+    });
+    return cloneData(result);
   }
 
   #zone(state: SandboxStore, zoneId: string, helper: string): StoredHostedZone {

@@ -13,6 +13,12 @@ export interface Runtime {
   /** Middleware attached to every SDK client a task creates (the sandbox, in the local engine). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SDK clients differ in their input and output types
   readonly sdkPlugins: readonly Pluggable<any, any>[];
+  /**
+   * The plugins for a client made for another Region than `region` (QuickSight's identity Region):
+   * the sandbox answers as that Region's endpoint would. Absent on AWS, where `sdkPlugins` serve.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as sdkPlugins
+  readonly sdkPluginsFor?: (region: string) => readonly Pluggable<any, any>[];
   /** The time now: the system clock on AWS, the engine's one clock locally (engine/clock.ts). */
   now(): Date;
 }

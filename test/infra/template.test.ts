@@ -66,7 +66,7 @@ describe('packaged template', () => {
   });
 
   it('alarms on failed executions of every state machine, to the alarm topic', () => {
-    for (const machine of ['InstanceDns', 'DnsReconcile', 'FindingEnrichment', 'InvestigatePrincipal']) {
+    for (const machine of ['InstanceDns', 'DnsReconcile', 'FindingEnrichment', 'InvestigatePrincipal', 'IdentitySync']) {
       const alarm = resources[`${machine}StateMachineExecutionsFailedAlarm`];
       expect(alarm?.Properties.MetricName).toBe('ExecutionsFailed');
       expect(alarm?.Properties.AlarmActions).toEqual([{ Ref: 'OpsflowAlarmTopic' }]);
@@ -130,6 +130,7 @@ describe('packaged template', () => {
         'detective:ListIndicators',
         'lambda:InvokeFunction',
       ],
+      IdentitySyncRole: ['identitystore:DescribeUser', 'identitystore:ListUsers', 'lambda:InvokeFunction'],
     };
     for (const [role, needed] of Object.entries(required)) {
       const granted = policyStatements(role).flatMap(actions);
@@ -158,6 +159,25 @@ describe('packaged template', () => {
     expect(resources.InvestigateActionTarget?.Properties).toMatchObject({ Id: 'Investigate', Name: 'Investigate' });
     const patterns = ofType('AWS::Events::Rule').map(([, candidate]) => JSON.stringify(candidate.Properties.EventPattern ?? {}));
     expect(patterns).toContain(JSON.stringify({ source: ['aws.securityhub'], 'detail-type': ['Security Hub Findings - Custom Action'], resources: [{ suffix: ':action/custom/Investigate' }] }));
+  });
+
+  it('routes successful identity changes of the three sources, for the configured store only', () => {
+    const patterns = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties.EventPattern as { 'detail-type'?: string[]; detail?: Record<string, unknown> } | undefined);
+    const identity = patterns.filter((pattern) => pattern?.['detail-type']?.[0] === 'AWS API Call via CloudTrail');
+    expect(identity.map((pattern) => pattern?.detail?.eventSource)).toEqual([['identitystore-scim.amazonaws.com'], ['identitystore.amazonaws.com'], ['sso-directory.amazonaws.com']]);
+    for (const pattern of identity) expect(pattern?.detail?.errorCode).toEqual([{ exists: false }]);
+    expect(JSON.stringify(identity[1]?.detail?.$or)).toContain('d-93677a1b2c');
+  });
+
+  it('lets identity-sync read only the configured identity store, and its Lambdas write only managed QuickSight groups in the identity Region', () => {
+    const read = policyStatements('IdentitySyncRole').find((statement) => actions(statement).includes('identitystore:DescribeUser'));
+    expect(JSON.stringify(read?.Resource)).toContain(':identitystore/d-93677a1b2c');
+    const lambda = policyStatements('IamRoleLambdaExecution');
+    const byAction = (action: string) => lambda.filter((statement) => actions(statement).includes(action)).map((statement) => JSON.stringify(statement.Resource));
+    expect(byAction('quicksight:CreateGroupMembership')).toEqual([expect.stringContaining(':quicksight:eu-west-1:123456789012:group/default/Finance-Analyst')]);
+    expect(byAction('quicksight:CreateGroupMembership')[0]).not.toContain('*');
+    expect(byAction('quicksight:RegisterUser')).toEqual([expect.stringContaining(':quicksight:eu-west-1:123456789012:user/default/*')]);
+    expect(byAction('quicksight:DeleteUser')).toEqual([]);
   });
 
   it('schedules identity-reconcile to apply, and lets its Lambdas list only the configured store and QuickSight namespace', () => {

@@ -10,6 +10,7 @@ import { workflows } from '../../workflows/index.ts';
 import type { JsonValue } from '../../workflows/types.ts';
 import { dnsScenarios } from './scenarios/dns.ts';
 import { findingScenarios } from './scenarios/findings.ts';
+import { identityScenarios } from './scenarios/identity.ts';
 import { identityReconcileScenarios } from './scenarios/identity-reconcile.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 
@@ -22,7 +23,7 @@ import type { Scenario } from './scenarios/scenario.ts';
  * A new Task is covered as soon as a scenario reaches it; one that none reaches fails the suite.
  */
 
-const scenarios: readonly Scenario[] = [...dnsScenarios, ...findingScenarios, ...identityReconcileScenarios];
+const scenarios: readonly Scenario[] = [...dnsScenarios, ...findingScenarios, ...identityScenarios, ...identityReconcileScenarios];
 
 interface TaskSite {
   readonly workflow: string;

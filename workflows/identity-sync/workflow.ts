@@ -86,14 +86,12 @@ export const identitySync: WorkflowModule = {
   iamStatements(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[] {
     const sync = config.identitySync;
     if (!sync) return [];
-    // identitystore:DescribeUser authorizes on the identity store and the user (Service Authorization Reference, AWS Identity Store).
+    // identitystore:DescribeUser authorizes on the identity store and the user, ListUsers on the store
+    // (Service Authorization Reference, AWS Identity Store).
+    const store = `arn:${env.partition}:identitystore::${env.accountId}:identitystore/${sync.identityStoreId}`;
     return [
-      {
-        Sid: 'ReadIdentityStoreUsers',
-        Effect: 'Allow',
-        Action: ['identitystore:DescribeUser'],
-        Resource: [`arn:${env.partition}:identitystore::${env.accountId}:identitystore/${sync.identityStoreId}`, `arn:${env.partition}:identitystore:::user/*`],
-      },
+      { Sid: 'ReadIdentityStoreUsers', Effect: 'Allow', Action: ['identitystore:DescribeUser'], Resource: [store, `arn:${env.partition}:identitystore:::user/*`] },
+      { Sid: 'ConfirmIdentityStore', Effect: 'Allow', Action: ['identitystore:ListUsers'], Resource: store },
     ];
   },
 

@@ -10,9 +10,10 @@ import { IdentityRegionRefused, QuickSightRequestFailed, QuickSightThrottled, Qu
  * state machine's own Region, so every QuickSight call is a Lambda task with a client for the
  * identity Region. One attempt per call: the state's Retry is what retries, by the names below.
  */
-export function quickSightClient(runtime: Pick<Runtime, 'sdkPlugins'>, config: Pick<IdentitySyncConfig, 'quickSight'>): QuickSightClient {
-  const client = new QuickSightClient({ region: config.quickSight.identityRegion, maxAttempts: 1 });
-  for (const plugin of runtime.sdkPlugins) client.middlewareStack.use(plugin);
+export function quickSightClient(runtime: Pick<Runtime, 'sdkPlugins' | 'sdkPluginsFor'>, config: Pick<IdentitySyncConfig, 'quickSight'>): QuickSightClient {
+  const region = config.quickSight.identityRegion;
+  const client = new QuickSightClient({ region, maxAttempts: 1 });
+  for (const plugin of runtime.sdkPluginsFor?.(region) ?? runtime.sdkPlugins) client.middlewareStack.use(plugin);
   return client;
 }
 

@@ -1,4 +1,6 @@
 import { loadSample, sampleWith, type SampleEvent } from '../../../../events/samples.ts';
+import type { OpsflowConfig } from '../../../../handlers/shared/config.ts';
+import { devConfig } from '../../../workflows/harness.ts';
 
 /**
  * Identity Center CloudTrail events for tests. Real: AWS's published SCIM records
@@ -49,4 +51,21 @@ export function apiCall(
   const event = scimCreateUser();
   const source = eventSource === 'identitystore.amazonaws.com' ? 'aws.identitystore' : 'aws.sso-directory';
   return { ...event, source, detail: { ...event.detail, eventSource, eventName, requestParameters, responseElements: null } };
+}
+
+/**
+ * The dev config with an identitySync section of its own for unit tests: managed groups by the
+ * prefix `qs-`, QuickSight's identity Region us-east-1 (the stack's is eu-west-1), store STORE.
+ */
+export function identityConfig(change: (sync: Record<string, unknown>) => void = () => {}): OpsflowConfig {
+  return devConfig((raw) => {
+    const sync: Record<string, unknown> = {
+      identityStoreId: STORE,
+      quickSight: { accountId: '123456789012', identityRegion: 'us-east-1' },
+      registration: { identityType: 'IAM', iamRoleArn: 'arn:aws:iam::123456789012:role/QuickSightReader' },
+      groups: { attributes: ['title'], prefix: 'qs-' },
+    };
+    change(sync);
+    raw.identitySync = sync;
+  });
 }

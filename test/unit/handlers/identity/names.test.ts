@@ -4,9 +4,9 @@ import { UserNotMappable } from '../../../../handlers/identity/errors.ts';
 import {
   ENTERPRISE_EXTENSION, extensionsFor, GROUP_NAME_RULE, isManagedGroup, mappedGroupName, quickSightIdentity, quickSightName, SESSION_NAME_RULE,
 } from '../../../../handlers/identity/shared/names.ts';
-import { devConfig } from '../../../workflows/harness.ts';
+import { identityConfig } from './events.ts';
 
-const sync = devConfig().identitySync as IdentitySyncConfig;
+const sync = identityConfig().identitySync as IdentitySyncConfig;
 const withGroups = (groups: Partial<IdentitySyncConfig['groups']>): IdentitySyncConfig => ({ ...sync, groups: { ...sync.groups, ...groups } });
 
 describe('the name rule', () => {

@@ -5,10 +5,9 @@ import { parseIdentityEvent } from '../../../../handlers/identity/parse-identity
 import { IdentityStoreNotConfigured } from '../../../../handlers/identity/errors.ts';
 import { InvalidInput } from '../../../../handlers/shared/errors.ts';
 import { withRuntime } from '../../../../handlers/shared/runtime.ts';
-import { devConfig } from '../../../workflows/harness.ts';
-import { apiCall, GROUP_ID, scimCreateUser, scimFailedPatchUser, scimPatchGroup, scimUserCall, STORE, USER_ID } from './events.ts';
+import { apiCall, GROUP_ID, identityConfig, scimCreateUser, scimFailedPatchUser, scimPatchGroup, scimUserCall, STORE, USER_ID } from './events.ts';
 
-const config = devConfig();
+const config = identityConfig();
 
 describe('parseIdentityEvent', () => {
   it('takes the new user id of a masked SCIM CreateUser from its response', () => {
@@ -39,7 +38,7 @@ describe('parseIdentityEvent', () => {
 
   it('refuses another identity store and another SCIM tenant', () => {
     expect(() => parseIdentityEvent(apiCall('identitystore.amazonaws.com', 'UpdateUser', { IdentityStoreId: 'd-0000000000', UserId: USER_ID }), config)).toThrow(IdentityStoreNotConfigured);
-    const tenant = devConfig((raw) => ((raw.identitySync as Record<string, unknown>).scimTenantId = 'tenant-1'));
+    const tenant = identityConfig((sync) => (sync.scimTenantId = 'tenant-1'));
     expect(() => parseIdentityEvent(scimCreateUser(), tenant)).toThrow(IdentityStoreNotConfigured);
   });
 
@@ -49,7 +48,7 @@ describe('parseIdentityEvent', () => {
   });
 
   it('asks DescribeUser for the enterprise extension when the mapping reads department', () => {
-    const enterprise = devConfig((raw) => (((raw.identitySync as Record<string, Record<string, unknown>>).groups as Record<string, unknown>).attributes = ['enterprise.department', 'title']));
+    const enterprise = identityConfig((sync) => (sync.groups = { attributes: ['enterprise.department', 'title'], prefix: 'qs-' }));
     expect(parseIdentityEvent(scimCreateUser(), enterprise).extensions).toEqual(['aws:identitystore:enterprise']);
   });
 

@@ -3,9 +3,9 @@ import type { IdentitySyncConfig } from '../../../../handlers/shared/config.ts';
 import { SyncNotConverged, UserNameCollision } from '../../../../handlers/identity/errors.ts';
 import { planIdentitySync, type PlanIdentitySyncInput } from '../../../../handlers/identity/plan-identity-sync/task.ts';
 import { ChangeAction, desiredUser, planUserChanges } from '../../../../handlers/identity/shared/plan.ts';
-import { devConfig } from '../../../workflows/harness.ts';
+import { identityConfig } from './events.ts';
 
-const sync = devConfig().identitySync as IdentitySyncConfig;
+const sync = identityConfig().identitySync as IdentitySyncConfig;
 const NAME = 'QuickSightReader/jane@example.com';
 const jane = { UserId: 'u-1', Title: 'Sales-Manager', Emails: [{ Value: 'jane@example.com', Primary: true }] };
 const registered = (groups: string[]) => ({ userName: NAME, user: { Email: 'jane@example.com', Role: 'READER' }, groups });

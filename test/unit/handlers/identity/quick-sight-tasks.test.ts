@@ -10,9 +10,9 @@ import type { IdentitySyncConfig } from '../../../../handlers/shared/config.ts';
 import { applyQuickSightChange } from '../../../../handlers/identity/apply-quick-sight-change/task.ts';
 import { readQuickSightUser } from '../../../../handlers/identity/read-quick-sight-user/task.ts';
 import { quickSightClient } from '../../../../handlers/identity/shared/quicksight.ts';
-import { devConfig } from '../../../workflows/harness.ts';
+import { identityConfig } from './events.ts';
 
-const sync = devConfig().identitySync as IdentitySyncConfig;
+const sync = identityConfig().identitySync as IdentitySyncConfig;
 const quickSight = mockClient(QuickSightClient);
 const client = new QuickSightClient({ region: 'us-east-1' });
 const NAME = 'QuickSightReader/jane@example.com';

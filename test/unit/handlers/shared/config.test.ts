@@ -2,6 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configFromEnvironment, parseConfig } from '../../../../handlers/shared/config.ts';
 
+const identity = {
+  identityStoreId: 'd-1234567890',
+  quickSight: { accountId: '123456789012', identityRegion: 'us-east-1' },
+  registration: { identityType: 'QUICKSIGHT' },
+  groups: { attributes: ['title'], prefix: 'qs-' },
+};
 const group = { autoScalingGroupName: 'a', hostedZoneId: 'Z1', recordName: 'a.corp.internal.', allowedCidrs: ['10.0.0.0/8'] };
 
 describe('config', () => {
@@ -30,12 +36,38 @@ describe('config', () => {
       { region: 'eu-west-1', instanceDns: { groups: [] }, findingEnrichment: { polling: { firstWaitSeconds: 600, maxWaitSeconds: 900, deadlineMinutes: 1 } } },
       'findingEnrichment.polling.firstWaitSeconds: must come before the deadline',
     ],
+    [
+      { region: 'eu-west-1', instanceDns: { groups: [] }, identitySync: { ...identity, registration: { identityType: 'IAM' } } },
+      'identitySync.registration.iamRoleArn: is required when identityType is IAM',
+    ],
+    [
+      { region: 'eu-west-1', instanceDns: { groups: [] }, identitySync: { ...identity, groups: { attributes: ['title'] } } },
+      'identitySync.groups.prefix: name a prefix or list managedGroups',
+    ],
+    [
+      { region: 'eu-west-1', instanceDns: { groups: [] }, identitySync: { ...identity, groups: { attributes: ['title'], managedGroups: ['Łódź'] } } },
+      'identitySync.groups.managedGroups.0: must be 1 to 128 Latin-1 characters',
+    ],
+    [{ region: 'eu-west-1', instanceDns: { groups: [] }, identitySync: { ...identity, identityStoreId: 'store' } }, 'identitySync.identityStoreId: must be an identity store id'],
   ])('names the wrong field in one line (%#)', (raw, message) => {
     expect(() => parseConfig(raw, 'stage.json')).toThrowError(expect.objectContaining({ name: 'InvalidConfig', message: expect.stringContaining(`stage.json: ${message}`) }));
   });
 
   it.each([['10.0.0.0/8'], ['10.20.0.0/16'], ['172.31.0.0/16'], ['192.168.1.0/24'], ['10.20.1.15/32']])('takes the private range %s', (range) => {
     expect(parseConfig({ region: 'eu-west-1', instanceDns: { groups: [{ ...group, allowedCidrs: [range] }] } }, 'stage.json').instanceDns.groups[0]?.allowedCidrs).toEqual([range]);
+  });
+
+  it('fills identitySync defaults: default namespace, READER, memberships removed but users kept, 3 rounds', () => {
+    const config = parseConfig({ region: 'eu-west-1', instanceDns: { groups: [] }, identitySync: identity }, 'stage.json');
+    expect(config.identitySync).toMatchObject({
+      quickSight: { namespace: 'default' },
+      registration: { defaultRole: 'READER' },
+      groups: { separator: '-', managedGroups: [] },
+      deprovision: { deleteUser: false },
+      maxRounds: 3,
+      reconcile: { schedule: 'rate(1 day)', enabled: true, maxRemovalShare: 0.1 },
+    });
+    expect(parseConfig({ region: 'eu-west-1', instanceDns: { groups: [] } }, 'stage.json').identitySync).toBeUndefined();
   });
 
   it('reads the Lambda environment once and names a missing variable', () => {

@@ -1,0 +1,38 @@
+import type { Command } from '../command.ts';
+import { EXIT_CODES_HELP } from '../exit.ts';
+
+/**
+ * Every command, by name: a line for the overview and the module that holds it, imported only
+ * when that command runs or its help is asked for.
+ */
+export const commands = {
+  routes: { line: '<event.json>...', summary: 'which workflows each event starts', load: async () => (await import('./routes.ts')).routes },
+  run: { line: '<workflow> --event <file>', summary: 'run one workflow on the local engine (or --schedule for its schedule input)', load: async () => (await import('./run.ts')).run },
+  send: { line: '<event.json>...', summary: 'route each event and run every workflow it matches', load: async () => (await import('./send.ts')).send },
+  graph: { line: '<workflow> [--write]', summary: 'Mermaid diagram generated from the ASL (--write updates the READMEs)', load: async () => (await import('./graph.ts')).graph },
+  validate: { line: '[workflow...]', summary: 'check every definition (schema, language service, cross-checks)', load: async () => (await import('./validate.ts')).validate },
+  demo: { line: '', summary: 'the instance-DNS and security stories on the sandbox (what npm start runs)', load: async () => (await import('./demo.ts')).demo },
+  help: { line: '[command]', summary: 'this overview, or one command\'s options and examples', load: async () => (await import('./help.ts')).help },
+} as const satisfies Record<string, { line: string; summary: string; load(): Promise<Command> }>;
+
+export type CommandName = keyof typeof commands;
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(commands, name);
+}
+
+/** `opsflow help`, `opsflow --help`, and what a bare `opsflow` prints to stderr. */
+export function overview(): string {
+  const rows = Object.entries(commands).map(([name, { line, summary }]) => [`${name} ${line}`.trimEnd(), summary] as const);
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return [
+    'usage: opsflow <command> [options]',
+    '',
+    ...rows.map(([left, summary]) => `  ${left.padEnd(width)}${summary}`),
+    '',
+    'opsflow help <command> (or opsflow <command> --help) shows its options and an example;',
+    'opsflow --version prints the version. A file named - is read from standard input.',
+    '',
+    EXIT_CODES_HELP,
+  ].join('\n');
+}

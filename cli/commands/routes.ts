@@ -1,0 +1,46 @@
+import { defineCommand } from '../command.ts';
+import { NoRouteForEvent } from '../errors.ts';
+import { readEvents } from '../events.ts';
+import { readConfig } from '../files.ts';
+import * as options from '../options.ts';
+import { EXIT } from '../exit.ts';
+
+export const routes = defineCommand({
+  name: 'routes',
+  synopsis: '<event.json>... [options]',
+  description: [
+    'Which workflows (and which of their rules) each event starts: the rules evaluated locally as',
+    'EventBridge evaluates them, without running anything. `-` reads one event from standard input.',
+    'Exits 2 when an event matches no workflow, after printing what it found.',
+  ].join('\n'),
+  options: { config: options.config, json: options.json },
+  positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'event file' },
+  examples: ['opsflow routes workflows/instance-dns/example-input.json', 'opsflow routes - < events/samples/autoscaling/instance-launch-successful.json'],
+  async run(args, flags, output) {
+    const events = await readEvents(args, output.readStdin);
+    const config = await readConfig(flags.config);
+    // Routing needs only the rules' patterns: no definitions, handlers or executor.
+    const [{ routeEvent, routableWorkflow }, { partitionOf }, { awsTarget }, { workflows }] = await Promise.all([
+      import('../../engine/bus.ts'),
+      import('../../engine/naming.ts'),
+      import('../../engine/target.ts'),
+      import('../../workflows/index.ts'),
+    ]);
+    const routable = workflows.map((module) => routableWorkflow(module, config));
+    // The environment Engine.routes has on an AWS target (schedule rules' ARNs name its account).
+    const env = { partition: partitionOf(config.region), region: config.region, accountId: awsTarget(config.region).accountId, stage: 'local' };
+    const results = events.map(({ path, event }) => ({
+      event: path,
+      routes: routeEvent(routable, event, env).map((route) => ({ workflow: route.workflow, trigger: route.trigger.id })),
+    }));
+    if (flags.json) output.out(JSON.stringify(results, null, 2));
+    else {
+      for (const { event, routes } of results) {
+        output.out(`${event}: ${routes.length === 0 ? 'matches no workflow' : routes.map((route) => `${route.workflow} (${route.trigger})`).join(', ')}`);
+      }
+    }
+    const unrouted = results.filter((result) => result.routes.length === 0).map((result) => result.event);
+    if (unrouted.length > 0) throw new NoRouteForEvent(`${unrouted.join(', ')}: ${unrouted.length === 1 ? 'matches' : 'match'} no workflow`);
+    return EXIT.ok;
+  },
+});

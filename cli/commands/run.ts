@@ -1,0 +1,51 @@
+import { defineCommand } from '../command.ts';
+import { UsageError } from '../errors.ts';
+import { refusedAsInput } from '../events.ts';
+import { EXIT } from '../exit.ts';
+import { readConfig, readEventFile } from '../files.ts';
+import * as options from '../options.ts';
+import { knownWorkflow } from '../workflow-names.ts';
+
+export const run = defineCommand({
+  name: 'run',
+  synopsis: '<workflow> (--event <file> | --schedule) [options]',
+  description: [
+    'Runs one workflow on the local engine against the sandbox account, showing each state as it',
+    'runs, then every execution it caused and the first one\'s output. `--event -` reads the input',
+    'from standard input. Exits 1 when the execution did not succeed.',
+  ].join('\n'),
+  options: {
+    event: { type: 'string', value: '<file>', description: 'the execution\'s input: an event, or the workflow\'s own input (- for standard input)' },
+    schedule: { type: 'boolean', description: 'run it with its schedule rule\'s input instead' },
+    config: options.config,
+    sandbox: options.sandbox,
+    aws: options.aws,
+    json: options.json,
+  },
+  positionals: { min: 1, max: 1, missing: 'workflow name' },
+  examples: [
+    'opsflow run instance-dns --event workflows/instance-dns/example-input.json',
+    'opsflow run dns-reconcile --schedule --json',
+    'cat event.json | opsflow run instance-dns --event -',
+  ],
+  async run(args, flags, output) {
+    const workflow = await knownWorkflow(args[0]);
+    if (!flags.event === !flags.schedule) throw new UsageError('run needs exactly one of --event <file> or --schedule');
+    const input = flags.event ? await readEventFile(flags.event, output.readStdin) : undefined;
+    const config = await readConfig(flags.config);
+    const { workflows } = await import('../../workflows/index.ts');
+    const hasSchedule = workflows.some((module) => module.name === workflow && module.triggers(config).some((trigger) => trigger.kind === 'schedule'));
+    if (input === undefined && !hasSchedule) throw new UsageError(`${workflow} has no schedule; run it with --event <file>`);
+    if (input !== undefined) {
+      const { checkStartExecution } = await import('../../engine/limits.ts');
+      refusedAsInput(flags.event ?? '', () => checkStartExecution('opsflow-run', input));
+    }
+    const { engineFor, report } = await import('../executions.ts');
+    // Only this workflow and those it starts: an event it causes that another would take is a warning.
+    const { engine, sandbox } = await engineFor(flags, config, output, [workflow]);
+    const record = input === undefined ? await engine.runSchedule(workflow) : await engine.run(workflow, input);
+    report([record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
+    for (const warning of engine.warnings) output.err(`opsflow: warning: ${warning.message}`);
+    return record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+  },
+});

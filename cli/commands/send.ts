@@ -1,0 +1,35 @@
+import { defineCommand } from '../command.ts';
+import { NoRouteForEvent } from '../errors.ts';
+import { readEvents } from '../events.ts';
+import { EXIT } from '../exit.ts';
+import { readConfig } from '../files.ts';
+import * as options from '../options.ts';
+
+export const send = defineCommand({
+  name: 'send',
+  synopsis: '<event.json>... [options]',
+  description: [
+    'Routes each event as the rules would and runs every workflow it matches on the local engine',
+    '(and whatever those emit), in order. `-` reads one event from standard input. Nothing runs',
+    'when an event matches no workflow (exit 2); exits 1 when an execution did not succeed.',
+  ].join('\n'),
+  options: { config: options.config, sandbox: options.sandbox, aws: options.aws, json: options.json },
+  positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'event file' },
+  examples: ['opsflow send events/samples/autoscaling/instance-launch-successful.json', 'opsflow send - --json < event.json'],
+  async run(args, flags, output) {
+    const events = await readEvents(args, output.readStdin);
+    const config = await readConfig(flags.config);
+    const { engineFor, report, summary } = await import('../executions.ts');
+    const { engine, sandbox } = await engineFor(flags, config, output);
+    for (const { path, event } of events) {
+      if (engine.routes(event).length === 0) throw new NoRouteForEvent(`${path}: matches no workflow (see: opsflow routes ${path})`);
+    }
+    for (const { event } of events) await engine.send(event);
+    const succeeded = engine.executions.every((execution) => execution.status === 'SUCCEEDED');
+    if (flags.json) {
+      const status = succeeded ? 'SUCCEEDED' : 'FAILED';
+      output.out(JSON.stringify({ status, executions: engine.executions.map(summary), account: sandbox?.snapshot() ?? null }, null, 2));
+    } else report(engine.executions, flags, output, sandbox);
+    return succeeded ? EXIT.ok : EXIT.failed;
+  },
+});

@@ -1,0 +1,87 @@
+import type { Engine, ExecutionRecord, StateEvent } from '../engine/engine.ts';
+import type { SandboxAccount } from '../engine/sandbox/index.ts';
+import type { AccountTarget } from '../engine/target.ts';
+import type { OpsflowConfig } from '../handlers/shared/config.ts';
+import type { Output } from './command.ts';
+import { UsageError } from './errors.ts';
+import { DEFAULT_SANDBOX, readJsonFile } from './files.ts';
+import { causeMessage } from './format.ts';
+
+/** What `run` and `send` share: where they run, the engine, and how executions are reported. */
+
+export interface RunFlags {
+  readonly sandbox?: string;
+  readonly aws?: boolean;
+  readonly json?: boolean;
+}
+
+async function target(flags: RunFlags, config: OpsflowConfig): Promise<{ target: AccountTarget; sandbox?: SandboxAccount }> {
+  const { awsTarget, sandboxTarget } = await import('../engine/target.ts');
+  if (flags.aws) {
+    if (flags.sandbox) throw new UsageError('--aws and --sandbox exclude each other');
+    return { target: awsTarget(config.region) };
+  }
+  const path = flags.sandbox ?? DEFAULT_SANDBOX;
+  const seed = await readJsonFile(path, 'sandbox seed');
+  const { SandboxAccount } = await import('../engine/sandbox/index.ts');
+  const sandbox = SandboxAccount.fromSeed(seed, { source: `sandbox seed ${path}` });
+  return { target: sandboxTarget(sandbox), sandbox };
+}
+
+/**
+ * The engine for `run` and `send`, on the sandbox (or AWS with --aws), printing each state as it
+ * runs unless --json. `build`: the workflows to build (EngineOptions.build), default every one.
+ * Definitions are schema-validated once per install (cli/validated-definitions.ts).
+ */
+export async function engineFor(flags: RunFlags, config: OpsflowConfig, output: Output, build?: readonly string[]): Promise<{ engine: Engine; sandbox?: SandboxAccount }> {
+  const { target: account, sandbox } = await target(flags, config);
+  const onStateEvent = flags.json
+    ? undefined
+    : (execution: ExecutionRecord, event: StateEvent) => {
+        const line = formatStateEvent(execution, event);
+        if (line) output.out(line);
+      };
+  const [{ Engine }, cache] = await Promise.all([import('../engine/engine.ts'), import('./validated-definitions.ts')]);
+  const validatedDefinitions = await cache.loadValidatedDefinitions();
+  const known = validatedDefinitions.size;
+  const engine = await Engine.create({ config, target: account, onStateEvent, validatedDefinitions, ...(build ? { build } : {}) });
+  await cache.saveValidatedDefinitions(validatedDefinitions, known);
+  return { engine, sandbox };
+}
+
+export function summary(record: ExecutionRecord) {
+  const { workflow, executionArn, status, output, error, cause, transitions, states, simulatedSeconds, parentExecutionArn } = record;
+  return { workflow, executionArn, status, output, error, cause, transitions, simulatedSeconds, parentExecutionArn, states };
+}
+
+/** The executions, the first one's output, and (--json) the account after the run. */
+export function report(records: readonly ExecutionRecord[], flags: RunFlags, output: Output, sandbox: SandboxAccount | undefined): void {
+  if (flags.json) {
+    const [first, ...rest] = records.map(summary);
+    output.out(JSON.stringify({ ...first, executions: rest, account: sandbox?.snapshot() ?? null }, null, 2));
+    return;
+  }
+  for (const record of records) {
+    const failure = record.error ? `  ${record.error}: ${causeMessage(record.cause)}` : '';
+    output.out(`${record.workflow} ${record.status} in ${record.transitions} transitions${record.simulatedSeconds ? `, ${Number(record.simulatedSeconds.toFixed(3))} s on the simulated clock` : ''}${failure}`);
+  }
+  const last = records[0];
+  if (last?.output !== undefined) output.out(JSON.stringify(last.output, null, 2));
+}
+
+/** One line per state entered and per retry, catch or failure; exits are implied by the next line. */
+export function formatStateEvent(execution: ExecutionRecord, event: StateEvent): string | undefined {
+  const where = `${execution.workflow}${event.state.mapIndex === undefined ? '' : `[${event.state.mapIndex}]`}`;
+  switch (event.type) {
+    case 'entered':
+      return `  ${where} → ${event.state.name}`;
+    case 'retried':
+      return `  ${where}   ↻ ${event.state.name} retried after ${event.state.error ?? 'an error'}`;
+    case 'caught':
+      return `  ${where}   ✗ ${event.state.name} caught ${event.state.error ?? ''}`;
+    case 'failed':
+      return `  ${where}   ✗ ${event.state.name} failed: ${event.state.error ?? ''}`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,11 @@
+import { DEFAULT_CONFIG, DEFAULT_SANDBOX } from './defaults.ts';
+import type { OptionSpec } from './command.ts';
+
+/** Options several commands take, written once so they read the same in every command's help. */
+export const config = { type: 'string', value: '<file>', description: `stage config (default ${DEFAULT_CONFIG})` } as const satisfies OptionSpec;
+export const sandbox = { type: 'string', value: '<seed.json>', description: `sandbox seed (default ${DEFAULT_SANDBOX})` } as const satisfies OptionSpec;
+export const aws = {
+  type: 'boolean',
+  description: 'the AWS account of the default credential chain instead of the sandbox (handlers still run locally)',
+} as const satisfies OptionSpec;
+export const json = { type: 'boolean', description: 'one JSON object on stdout instead of lines for people' } as const satisfies OptionSpec;
