@@ -195,8 +195,9 @@ export class SandboxAccount {
     };
   }
 
-  injectFault(rule: FaultRule): void {
-    this.#faults.add(rule, 'fault');
+  /** Adds a fault rule; InvalidSandboxOptions names what is wrong with it, under `where`. */
+  injectFault(rule: FaultRule, where = 'fault'): void {
+    this.#faults.add(rule, where);
   }
 
   /** Drops every fault rule: calls succeed again. */
