@@ -99,7 +99,7 @@ function describeMismatch(condition: FieldCondition, fields: EventFields, event:
   const wanted = `wanted one of ${JSON.stringify(condition.wanted)}`;
   const base = { field: where.field, wanted: condition.wanted, found };
   if (found.length === 0) {
-    const detail = where.stop ?? 'missing';
+    const detail = where.stop ?? 'no value there';
     return { ...base, reason: MismatchReason.Missing, message: `${where.field}: ${wanted}, event has ${detail}` };
   }
   const values = found.map((value) => JSON.stringify(value)).join(', ');
