@@ -12,7 +12,6 @@ import { ExecutionAlreadyExists, InvalidClockUse, UnknownTrigger, UnknownWorkflo
 import { EngineFaults, type FaultRule, type FaultSite } from './faults.ts';
 import { currentExecution, Executor, type Cause, type CompiledWorkflow } from './executor.ts';
 import { LambdaInvoker } from './lambda-invoker.ts';
-import { explainRoutes, type TriggerExplanation } from './router/explain.ts';
 import { checkStartExecution, checkTaskFailure, checkTaskSuccessOutput } from './limits.ts';
 import * as naming from './naming.ts';
 import type { ExecutionRecord, StateEvent } from './records.ts';
@@ -169,11 +168,6 @@ export class Engine {
   /** The triggers (event rules and schedules) an event matches. */
   routes(event: unknown): { workflow: string; trigger: string }[] {
     return this.matchRoutes(event).map((route) => ({ workflow: route.workflow, trigger: route.trigger.id }));
-  }
-
-  /** Every rule of every workflow against the event: matched or not, and why (engine/router/explain.ts). */
-  explainRoutes(event: unknown): TriggerExplanation[] {
-    return explainRoutes(this.routable, event, this.env);
   }
 
   /**
