@@ -1,4 +1,5 @@
 import { Engine, type ExecutionRecord } from '../engine/engine.ts';
+import { applyFaults, type FaultsFile } from '../engine/faults-file.ts';
 import { SandboxAccount } from '../engine/sandbox/index.ts';
 import { sandboxTarget } from '../engine/target.ts';
 import { sampleWith } from '../events/samples.ts';
@@ -28,13 +29,15 @@ interface Step {
 }
 
 
-/** Both stories, each on a fresh sandbox; exit 0 only when every step came out as expected. */
-export async function runDemo(output: Output): Promise<number> {
+/** Both stories, each on a fresh sandbox (with `faults`, the --faults rules applied to each); exit 0 only when every step came out as expected. */
+export async function runDemo(output: Output, options: { readonly faults?: FaultsFile | undefined } = {}): Promise<number> {
   const config = await readConfig(DEFAULT_CONFIG);
   const seed = await readJsonFile(DEFAULT_SANDBOX, 'sandbox seed');
   const world = async () => {
     const sandbox = SandboxAccount.fromSeed(seed, { source: DEFAULT_SANDBOX });
-    return { sandbox, engine: await Engine.create({ config, target: sandboxTarget(sandbox) }) };
+    const engine = await Engine.create({ config, target: sandboxTarget(sandbox) });
+    if (options.faults) applyFaults(options.faults, { engine, sandbox });
+    return { sandbox, engine };
   };
   const failures = (await runDnsStory(await world(), output)) + (await runSecurityStory(await world(), output));
   return failures === 0 ? 0 : 1;
