@@ -175,9 +175,11 @@ describe('at a fifth of all calls failing, every run tells the truth', () => {
     securityhub: 'TooManyRequestsException',
     detective: 'TooManyRequestsException',
     iam: 'Throttling',
+    identitystore: 'ThrottlingException',
+    quicksight: 'ThrottlingException',
   };
   const seeds = Array.from({ length: 8 }, (_, index) => index + 1);
-  const families = [scenarios[0], scenarios.find((scenario) => scenario.name.startsWith('the schedule reconciles')), findingScenarios[0]].filter(
+  const families = [scenarios[0], scenarios.find((scenario) => scenario.name.startsWith('the schedule reconciles')), findingScenarios[0], identityScenarios[0], identityReconcileScenarios[0]].filter(
     (scenario): scenario is Scenario => scenario !== undefined,
   );
 
