@@ -11,7 +11,7 @@ export const demo = defineCommand({
   positionals: { min: 0, max: 0 },
   examples: ['opsflow demo'],
   async run(_args, _flags, output) {
-    const { runDemo } = await import('../demo.ts');
+    const { runDemo } = await import('../demo/index.ts');
     return runDemo(output);
   },
 });

@@ -1,0 +1,142 @@
+import type { ExecutionRecord } from '../../engine/engine.ts';
+import { loadSample, type SampleEvent } from '../../events/samples.ts';
+import type { IdentityTarget } from '../../handlers/identity/parse-identity-event/task.ts';
+import type { IdentitySyncPlan } from '../../handlers/identity/plan-identity-sync/task.ts';
+import { causeMessage } from '../format.ts';
+import { differs, type Step, type Story } from './runner.ts';
+
+/**
+ * The identity story: IAM Identity Center's SCIM CloudTrail records (events/samples/identity/, as
+ * AWS publishes them: every name and attribute masked) aimed at users of the sandbox's identity
+ * store, and identity-sync bringing their QuickSight users and managed groups in line. The store
+ * and QuickSight account are those of config/dev.json's identitySync (store d-93677a1b2c, managed
+ * groups by list, users registered as the federated role QuickSightReader).
+ */
+
+const ROLE = 'QuickSightReader';
+const quickSightName = (email: string) => `${ROLE}/${email}`;
+
+/** AWS's SCIM CreateUser record, naming the new user in `responseElements.id` (where SCIM puts it). */
+function scimCreateUser(userId: string): SampleEvent {
+  const event = loadSample('identity/scim-create-user.json') as SampleEvent;
+  return { ...event, detail: { ...event.detail, responseElements: { ...(event.detail.responseElements as object), id: userId } } };
+}
+
+/**
+ * A successful SCIM call naming a user or group in `requestParameters.id`: AWS publishes only failed
+ * PatchUser and PatchGroup records, so the success is the published one without `errorCode` and
+ * `errorMessage` (events/samples/README.md, how variants are built from documented fields).
+ */
+function scimCall(sample: 'identity/scim-patch-user-failed.json' | 'identity/scim-patch-group-failed.json', id: string): SampleEvent {
+  const event = loadSample(sample) as SampleEvent;
+  const { errorCode: _code, errorMessage: _message, ...detail } = event.detail;
+  return { ...event, detail: { ...detail, requestParameters: { ...(detail.requestParameters as object), id } } };
+}
+
+interface Expected {
+  /** What ParseIdentityEvent made of the event. */
+  verdict: IdentityTarget['verdict'];
+  /** Each QuickSight user's groups after the step, by user name, sorted. */
+  groups: Record<string, string[]>;
+  /** QuickSight users that must exist after the step, with the e-mail and role registered. */
+  users?: Record<string, { email: string; role: string }>;
+}
+
+export const identityStory: Story = {
+  title: 'identity-sync',
+  workflows: ['identity-sync'],
+  summary: ({ engine, sandbox }) =>
+    `${engine.executions.length} identity-sync executions, ${sandbox.callCount('identitystore')} identity store calls, ${sandbox.callCount('quicksight')} QuickSight calls`,
+  steps({ sandbox, engine }) {
+    const userId = (userName: string) => {
+      const user = sandbox.snapshot().identityStore.users.find((candidate) => candidate.UserName === userName);
+      if (!user) throw new RangeError(`the sandbox seed has no identity store user ${userName}`);
+      return user.UserId;
+    };
+    const groupsOf = (memberName: string) =>
+      sandbox
+        .snapshot()
+        .quickSight.memberships.filter((membership) => membership.memberName === memberName)
+        .map((membership) => membership.groupName)
+        .sort();
+    const quickSightUser = (userName: string) => sandbox.snapshot().quickSight.users.find((user) => user.userName === userName);
+
+    /** One identity-sync execution, succeeded, with the verdict, groups and users expected read back from QuickSight. */
+    const step = (title: string, act: () => SampleEvent, expected: Expected): Step => ({
+      title,
+      async run() {
+        const records = await engine.send(act());
+        const [record] = records as [ExecutionRecord?];
+        const output = record?.output as { target?: IdentityTarget; plan?: IdentitySyncPlan } | undefined;
+        const outcome = record?.error ? `${record.error}: ${causeMessage(record.cause)}` : (output?.plan?.reason ?? output?.target?.reason ?? 'done');
+        const changes = (output?.plan?.report ?? []).map(
+          (change) => `${change.action} ${change.groupName ?? ''}${change.groupCreated ? ' (group created)' : ''}: ${change.outcome}`.replace(' :', ':'),
+        );
+        const shown = [
+          `${record?.status ?? 'no execution'} in ${record?.transitions ?? 0} transitions — ${output?.target?.verdict ?? '?'}: ${outcome}`,
+          ...(changes.length > 0 ? [`changes: ${changes.join('; ')}`] : []),
+          ...Object.keys(expected.groups).map((name) => `${name}: ${quickSightUser(name) ? groupsOf(name).join(', ') || '(no group)' : '(no QuickSight user)'}`),
+        ];
+        return {
+          shown,
+          unexpected: [
+            ...differs('executions', records.length, 1),
+            ...differs('status', record?.status, 'SUCCEEDED'),
+            ...differs('verdict', output?.target?.verdict, expected.verdict),
+            ...Object.entries(expected.groups).flatMap(([name, groups]) => differs(`${name} groups`, groupsOf(name), groups)),
+            ...Object.entries(expected.users ?? {}).flatMap(([name, user]) => {
+              const actual = quickSightUser(name);
+              return differs(`QuickSight user ${name}`, actual && { email: actual.email, role: actual.role }, user);
+            }),
+          ],
+        };
+      },
+    });
+
+    const chen = quickSightName('chen.wei@example.com');
+    const eva = quickSightName('eva.lindqvist@example.com');
+    const frank = quickSightName('frank.moreau@example.com');
+    const alice = quickSightName('alice.martin@example.com');
+    const salesGroupId = () => {
+      const group = sandbox.snapshot().identityStore.groups.find((candidate) => candidate.DisplayName === 'Sales');
+      if (!group) throw new RangeError('the sandbox seed has no identity store group Sales');
+      return group.GroupId;
+    };
+
+    return [
+      step(
+        'the IdP promotes Chen Wei to Sales-Director; SCIM PatchUser arrives with every attribute masked, and the workflow reads Chen from the store',
+        () => {
+          sandbox.provisionIdentityStoreUser(userId('chen.wei@example.com'), { Title: 'Sales-Director' });
+          return scimCall('identity/scim-patch-user-failed.json', userId('chen.wei@example.com'));
+        },
+        { verdict: 'sync-user', groups: { [chen]: ['Sales-Director'] } },
+      ),
+      step('a new hire, Eva Lindqvist, arrives over SCIM CreateUser: registered in QuickSight and put in her group', () => scimCreateUser(userId('eva.lindqvist@example.com')), {
+        verdict: 'sync-user',
+        groups: { [eva]: ['Engineering-Developer'] },
+        users: { [eva]: { email: 'eva.lindqvist@example.com', role: 'READER' } },
+      }),
+      step('a SCIM PatchGroup of Sales whose members are masked: it names no user, so nothing changes', () => scimCall('identity/scim-patch-group-failed.json', salesGroupId()), {
+        verdict: 'group-only',
+        groups: { [chen]: ['Sales-Director'], [frank]: ['Sales-Analyst'] },
+      }),
+      step(
+        'Frank Moreau leaves: the IdP deactivates him, and his managed memberships are removed (his QuickSight user is kept)',
+        () => {
+          sandbox.provisionIdentityStoreUser(userId('frank.moreau@example.com'), { UserStatus: 'DISABLED' });
+          return scimCall('identity/scim-patch-user-failed.json', userId('frank.moreau@example.com'));
+        },
+        { verdict: 'sync-user', groups: { [frank]: [] }, users: { [frank]: { email: 'frank.moreau@example.com', role: 'READER' } } },
+      ),
+      step(
+        'Alice Martin becomes Finance-Manager: her managed group changes, BI-Admins (assigned by hand) is left alone',
+        () => {
+          sandbox.provisionIdentityStoreUser(userId('alice.martin@example.com'), { Title: 'Finance-Manager' });
+          return scimCall('identity/scim-patch-user-failed.json', userId('alice.martin@example.com'));
+        },
+        { verdict: 'sync-user', groups: { [alice]: ['BI-Admins', 'Finance-Manager'] } },
+      ),
+    ];
+  },
+};
