@@ -34,12 +34,22 @@ function scimCall(sample: 'identity/scim-patch-user-failed.json' | 'identity/sci
 }
 
 interface Expected {
+  /** Default SUCCEEDED. */
+  status?: ExecutionRecord['status'];
+  error?: string;
   /** What ParseIdentityEvent made of the event. */
-  verdict: IdentityTarget['verdict'];
+  verdict?: string;
   /** Each QuickSight user's groups after the step, by user name, sorted. */
   groups: Record<string, string[]>;
   /** QuickSight users that must exist after the step, with the e-mail and role registered. */
   users?: Record<string, { email: string; role: string }>;
+  /** Every QuickSight user and membership as before the step. */
+  unchanged?: boolean;
+}
+
+interface IdentityOutput {
+  target?: IdentityTarget;
+  plan?: IdentitySyncPlan;
 }
 
 export const identityStory: Story = {
@@ -53,45 +63,57 @@ export const identityStory: Story = {
       if (!user) throw new RangeError(`the sandbox seed has no identity store user ${userName}`);
       return user.UserId;
     };
+    const quickSight = () => sandbox.snapshot().quickSight;
     const groupsOf = (memberName: string) =>
-      sandbox
-        .snapshot()
-        .quickSight.memberships.filter((membership) => membership.memberName === memberName)
+      quickSight()
+        .memberships.filter((membership) => membership.memberName === memberName)
         .map((membership) => membership.groupName)
         .sort();
-    const quickSightUser = (userName: string) => sandbox.snapshot().quickSight.users.find((user) => user.userName === userName);
+    const quickSightUser = (userName: string) => quickSight().users.find((user) => user.userName === userName);
+    /** What people see in QuickSight: its users and every membership. */
+    const everything = () => {
+      const { users, memberships } = quickSight();
+      return { users: users.map((user) => `${user.userName} ${user.role}`), memberships: memberships.map((membership) => `${membership.groupName} ${membership.memberName}`) };
+    };
 
-    /** One identity-sync execution, succeeded, with the verdict, groups and users expected read back from QuickSight. */
-    const step = (title: string, act: () => SampleEvent, expected: Expected): Step => ({
+    /** One execution, as expected, with the groups and users expected read back from QuickSight. */
+    const step = (title: string, act: () => Promise<ExecutionRecord[]>, expected: Expected): Step => ({
       title,
       async run() {
-        const records = await engine.send(act());
+        const before = everything();
+        const records = await act();
         const [record] = records as [ExecutionRecord?];
-        const output = record?.output as { target?: IdentityTarget; plan?: IdentitySyncPlan } | undefined;
-        const outcome = record?.error ? `${record.error}: ${causeMessage(record.cause)}` : (output?.plan?.reason ?? output?.target?.reason ?? 'done');
-        const changes = (output?.plan?.report ?? []).map(
-          (change) => `${change.action} ${change.groupName ?? ''}${change.groupCreated ? ' (group created)' : ''}: ${change.outcome}`.replace(' :', ':'),
-        );
-        const shown = [
-          `${record?.status ?? 'no execution'} in ${record?.transitions ?? 0} transitions — ${output?.target?.verdict ?? '?'}: ${outcome}`,
-          ...(changes.length > 0 ? [`changes: ${changes.join('; ')}`] : []),
-          ...Object.keys(expected.groups).map((name) => `${name}: ${quickSightUser(name) ? groupsOf(name).join(', ') || '(no group)' : '(no QuickSight user)'}`),
-        ];
+        const output = record?.output as IdentityOutput | undefined;
+        const verdict = output?.target?.verdict;
+        const plan = output?.plan;
+        const outcome = record?.error ? `${record.error}: ${causeMessage(record.cause)}` : `${verdict}: ${plan?.reason ?? output?.target?.reason ?? 'done'}`;
+        const changes = (plan?.report ?? []).map((change) => `${change.action} ${change.groupName ?? ''}${change.groupCreated ? ' (group created)' : ''}: ${change.outcome}`.replace(' :', ':'));
         return {
-          shown,
+          shown: [
+            `${record?.status ?? 'no execution'} in ${record?.transitions ?? 0} transitions — ${outcome}`,
+            ...(changes.length > 0 ? [`changes: ${changes.join('; ')}`] : []),
+            ...Object.keys(expected.groups).map((name) => `${name}: ${quickSightUser(name) ? groupsOf(name).join(', ') || '(no group)' : '(no QuickSight user)'}`),
+          ],
           unexpected: [
             ...differs('executions', records.length, 1),
-            ...differs('status', record?.status, 'SUCCEEDED'),
-            ...differs('verdict', output?.target?.verdict, expected.verdict),
+            ...differs('status', record?.status, expected.status ?? 'SUCCEEDED'),
+            ...(expected.error ? differs('error', record?.error, expected.error) : []),
+            ...(expected.verdict ? differs('verdict', verdict, expected.verdict) : []),
             ...Object.entries(expected.groups).flatMap(([name, groups]) => differs(`${name} groups`, groupsOf(name), groups)),
             ...Object.entries(expected.users ?? {}).flatMap(([name, user]) => {
               const actual = quickSightUser(name);
               return differs(`QuickSight user ${name}`, actual && { email: actual.email, role: actual.role }, user);
             }),
+            ...(expected.unchanged ? differs('QuickSight', everything(), before) : []),
           ],
         };
       },
     });
+    /** The IdP changed the user (attributes as the API names them), then SCIM's record of it arrives. */
+    const scimChange = (userName: string, attributes: Record<string, unknown>) => () => {
+      sandbox.provisionIdentityStoreUser(userId(userName), attributes);
+      return engine.send(scimCall('identity/scim-patch-user-failed.json', userId(userName)));
+    };
 
     const chen = quickSightName('chen.wei@example.com');
     const eva = quickSightName('eva.lindqvist@example.com');
@@ -106,37 +128,28 @@ export const identityStory: Story = {
     return [
       step(
         'the IdP promotes Chen Wei to Sales-Director; SCIM PatchUser arrives with every attribute masked, and the workflow reads Chen from the store',
-        () => {
-          sandbox.provisionIdentityStoreUser(userId('chen.wei@example.com'), { Title: 'Sales-Director' });
-          return scimCall('identity/scim-patch-user-failed.json', userId('chen.wei@example.com'));
-        },
+        scimChange('chen.wei@example.com', { Title: 'Sales-Director' }),
         { verdict: 'sync-user', groups: { [chen]: ['Sales-Director'] } },
       ),
-      step('a new hire, Eva Lindqvist, arrives over SCIM CreateUser: registered in QuickSight and put in her group', () => scimCreateUser(userId('eva.lindqvist@example.com')), {
+      step('a new hire, Eva Lindqvist, arrives over SCIM CreateUser: registered in QuickSight and put in her group', () => engine.send(scimCreateUser(userId('eva.lindqvist@example.com'))), {
         verdict: 'sync-user',
         groups: { [eva]: ['Engineering-Developer'] },
         users: { [eva]: { email: 'eva.lindqvist@example.com', role: 'READER' } },
       }),
-      step('a SCIM PatchGroup of Sales whose members are masked: it names no user, so nothing changes', () => scimCall('identity/scim-patch-group-failed.json', salesGroupId()), {
+      step('a SCIM PatchGroup of Sales whose members are masked: it names no user, so nothing changes', () => engine.send(scimCall('identity/scim-patch-group-failed.json', salesGroupId())), {
         verdict: 'group-only',
         groups: { [chen]: ['Sales-Director'], [frank]: ['Sales-Analyst'] },
+        unchanged: true,
       }),
-      step(
-        'Frank Moreau leaves: the IdP deactivates him, and his managed memberships are removed (his QuickSight user is kept)',
-        () => {
-          sandbox.provisionIdentityStoreUser(userId('frank.moreau@example.com'), { UserStatus: 'DISABLED' });
-          return scimCall('identity/scim-patch-user-failed.json', userId('frank.moreau@example.com'));
-        },
-        { verdict: 'sync-user', groups: { [frank]: [] }, users: { [frank]: { email: 'frank.moreau@example.com', role: 'READER' } } },
-      ),
-      step(
-        'Alice Martin becomes Finance-Manager: her managed group changes, BI-Admins (assigned by hand) is left alone',
-        () => {
-          sandbox.provisionIdentityStoreUser(userId('alice.martin@example.com'), { Title: 'Finance-Manager' });
-          return scimCall('identity/scim-patch-user-failed.json', userId('alice.martin@example.com'));
-        },
-        { verdict: 'sync-user', groups: { [alice]: ['BI-Admins', 'Finance-Manager'] } },
-      ),
+      step('Frank Moreau leaves: the IdP deactivates him, and his managed memberships are removed (his QuickSight user is kept)', scimChange('frank.moreau@example.com', { UserStatus: 'DISABLED' }), {
+        verdict: 'sync-user',
+        groups: { [frank]: [] },
+        users: { [frank]: { email: 'frank.moreau@example.com', role: 'READER' } },
+      }),
+      step('Alice Martin becomes Finance-Manager: her managed group changes, BI-Admins (assigned by hand) is left alone', scimChange('alice.martin@example.com', { Title: 'Finance-Manager' }), {
+        verdict: 'sync-user',
+        groups: { [alice]: ['BI-Admins', 'Finance-Manager'] },
+      }),
     ];
   },
 };
