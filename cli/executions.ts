@@ -11,6 +11,8 @@ import { causeMessage } from './format.ts';
 
 export interface RunFlags {
   readonly sandbox?: string;
+  readonly faults?: string;
+  readonly state?: string;
   readonly aws?: boolean;
   readonly json?: boolean;
 }
@@ -19,7 +21,13 @@ async function target(flags: RunFlags, config: OpsflowConfig): Promise<{ target:
   const { awsTarget, sandboxTarget } = await import('../engine/target.ts');
   if (flags.aws) {
     if (flags.sandbox) throw new UsageError('--aws and --sandbox exclude each other');
+    if (flags.state) throw new UsageError('--state keeps a sandbox account; it does not go with --aws');
     return { target: awsTarget(config.region) };
+  }
+  if (flags.state !== undefined) {
+    const { loadStateFile } = await import('../engine/sandbox/state-file.ts');
+    const saved = await loadStateFile(flags.state);
+    if (saved) return { target: sandboxTarget(saved), sandbox: saved };
   }
   const path = flags.sandbox ?? DEFAULT_SANDBOX;
   const seed = await readJsonFile(path, 'sandbox seed');
@@ -34,6 +42,8 @@ async function target(flags: RunFlags, config: OpsflowConfig): Promise<{ target:
  * Definitions are schema-validated once per install (cli/validated-definitions.ts).
  */
 export async function engineFor(flags: RunFlags, config: OpsflowConfig, output: Output, build?: readonly string[]): Promise<{ engine: Engine; sandbox?: SandboxAccount }> {
+  const faultsFile = flags.faults === undefined ? undefined : await import('../engine/faults-file.ts');
+  const faults = flags.faults === undefined ? undefined : await faultsFile?.readFaultsFile(flags.faults);
   const { target: account, sandbox } = await target(flags, config);
   const onStateEvent = flags.json
     ? undefined
@@ -46,7 +56,16 @@ export async function engineFor(flags: RunFlags, config: OpsflowConfig, output: 
   const known = validatedDefinitions.size;
   const engine = await Engine.create({ config, target: account, onStateEvent, validatedDefinitions, ...(build ? { build } : {}) });
   await cache.saveValidatedDefinitions(validatedDefinitions, known);
+  // --faults: checked against what was built before anything runs.
+  if (faults) faultsFile?.applyFaults(faults, { engine, ...(sandbox ? { sandbox } : {}) });
   return { engine, sandbox };
+}
+
+/** --state: the account, saved back once the command's executions are done, whatever their outcome. */
+export async function keepState(flags: RunFlags, sandbox: SandboxAccount | undefined): Promise<void> {
+  if (flags.state === undefined || !sandbox) return;
+  const { saveStateFile } = await import('../engine/sandbox/state-file.ts');
+  await saveStateFile(flags.state, sandbox);
 }
 
 export function summary(record: ExecutionRecord) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { InvalidName, PayloadNotJson, PayloadTooDeep, ValidationException } from '../engine/errors.ts';
-import { InvalidSandboxSeed } from '../engine/sandbox/errors.ts';
+import { InvalidFaultsFile, InvalidName, PayloadNotJson, PayloadTooDeep, ValidationException } from '../engine/errors.ts';
+import { InvalidSandboxSeed, InvalidStateFile } from '../engine/sandbox/errors.ts';
 import { InvalidConfig } from '../handlers/shared/errors.ts';
 import { parseCommandLine, usageOf, type Output } from './command.ts';
 import { commands, isCommandName, overview } from './commands/index.ts';
@@ -15,7 +15,10 @@ export type { Output } from './command.ts';
 const consoleOutput: Output = { out: (line) => console.log(line), err: (line) => console.error(line), readStdin: readProcessStdin };
 
 /** Refusals of bad input (exit 2): the CLI's own, and what the engine refuses as AWS would (a start over the limits, an event EventBridge would not take). */
-const inputErrors = [UsageError, UnreadableFile, InvalidEventFile, NoRouteForEvent, InvalidConfig, InvalidSandboxSeed, ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson];
+const inputErrors = [
+  UsageError, UnreadableFile, InvalidEventFile, NoRouteForEvent, InvalidConfig, InvalidSandboxSeed, InvalidFaultsFile, InvalidStateFile,
+  ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson,
+];
 
 const helpFlags = new Set(['--help', '-h']);
 

@@ -9,3 +9,13 @@ export const aws = {
   description: 'the AWS account of the default credential chain instead of the sandbox (handlers still run locally)',
 } as const satisfies OptionSpec;
 export const json = { type: 'boolean', description: 'one JSON object on stdout instead of lines for people' } as const satisfies OptionSpec;
+export const faults = {
+  type: 'string',
+  value: '<file>',
+  description: 'fault rules to rehearse failures offline (README, "Rehearsing failures offline"; examples/faults/)',
+} as const satisfies OptionSpec;
+export const state = {
+  type: 'string',
+  value: '<file>',
+  description: 'the sandbox account is loaded from this file when it exists (else from the seed) and saved back after',
+} as const satisfies OptionSpec;

@@ -113,7 +113,8 @@ export function routeEvent(workflows: readonly RoutableWorkflow[], event: unknow
   return routes;
 }
 
-function isScheduledEventOf(event: unknown, ruleArn: string): boolean {
+/** Whether the event is the Scheduled Event EventBridge sends for the rule `ruleArn`. */
+export function isScheduledEventOf(event: unknown, ruleArn: string): boolean {
   return (
     isJsonObject(event) &&
     event.source === 'aws.events' &&

@@ -250,9 +250,9 @@ export class Engine {
     return this.clock.advance(seconds);
   }
 
-  /** Adds a fault rule (the sandbox's format); InvalidSandboxOptions names what is wrong with it. */
-  injectFault(rule: FaultRule): void {
-    this.faults.add(rule, 'fault');
+  /** Adds a fault rule (the sandbox's format); InvalidSandboxOptions names what is wrong with it, under `where`. */
+  injectFault(rule: FaultRule, where = 'fault'): void {
+    this.faults.add(rule, where);
   }
 
   /** Drops every engine fault rule, e.g. to replay an event once the outage is over. */

@@ -14,6 +14,11 @@ export class UnknownTrigger extends OpsflowError {
   override readonly name = 'UnknownTrigger';
 }
 
+/** A fault-rules file (`--faults`) that cannot be read, is not the documented format, or names a rule nothing could apply. */
+export class InvalidFaultsFile extends OpsflowError {
+  override readonly name = 'InvalidFaultsFile';
+}
+
 /** A Task state's Resource (or its service, action or integration pattern) has no local bridge. */
 export class UnsupportedTaskResource extends OpsflowError {
   override readonly name = 'UnsupportedTaskResource';

@@ -15,7 +15,7 @@ export interface FaultSite {
 }
 
 /** The services whose calls the engine answers itself (no sandbox behind them). */
-const engineAnswered: Readonly<Record<string, readonly string[]>> = {
+export const engineAnswered: Readonly<Record<string, readonly string[]>> = {
   lambda: ['Invoke'],
   sfn: ['StartExecution', 'DescribeExecution', 'ListExecutions'],
 };

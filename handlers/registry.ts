@@ -114,9 +114,23 @@ export const functionRegistry = {
   },
   applyQuickSightChange: {
     handler: 'handlers/identity/apply-quick-sight-change/handler.handler',
-    description: 'identity-sync: apply one QuickSight user or managed-group change, idempotently, in the identity Region',
+    description: 'identity-sync and identity-reconcile: apply one QuickSight user or managed-group change, idempotently, in the identity Region',
     ...SMALL_TASK,
     load: () => import('./identity/apply-quick-sight-change/handler.ts'),
+  },
+  planIdentityReconcile: {
+    handler: 'handlers/identity/plan-identity-reconcile/handler.handler',
+    description: 'identity-reconcile: page every identity store and QuickSight list, compute the whole diff, guard it, and return the next batch',
+    // Paging 10,000 users and 200 groups is a few hundred calls: minutes at worst under throttling, well within Lambda's 15.
+    timeoutSeconds: 600,
+    memorySize: 1024,
+    load: () => import('./identity/plan-identity-reconcile/handler.ts'),
+  },
+  summarizeIdentityReconcile: {
+    handler: 'handlers/identity/summarize-identity-reconcile/handler.handler',
+    description: 'identity-reconcile: count what a batch changed and failed, and decide whether to plan again',
+    ...SMALL_TASK,
+    load: () => import('./identity/summarize-identity-reconcile/handler.ts'),
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -4,6 +4,7 @@ import { dnsReconcile } from './dns-reconcile/workflow.ts';
 import { findingEnrichment } from './finding-enrichment/workflow.ts';
 import { investigatePrincipal } from './investigate-principal/workflow.ts';
 import { identitySync } from './identity-sync/workflow.ts';
+import { identityReconcile } from './identity-reconcile/workflow.ts';
 
 /** Every workflow opsflow deploys and runs; adding one is a folder and a line here. */
-export const workflows: readonly WorkflowModule[] = [instanceDns, dnsReconcile, findingEnrichment, investigatePrincipal, identitySync];
+export const workflows: readonly WorkflowModule[] = [instanceDns, dnsReconcile, findingEnrichment, investigatePrincipal, identitySync, identityReconcile];

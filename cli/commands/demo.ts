@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.ts';
+import * as options from '../options.ts';
 
 export const demo = defineCommand({
   name: 'demo',
@@ -7,11 +8,12 @@ export const demo = defineCommand({
     'The instance-DNS and security stories on the local engine and the sandbox (what npm start runs):',
     'every step says what must come out; exits 1 when one did not.',
   ].join('\n'),
-  options: {},
+  options: { faults: options.faults },
   positionals: { min: 0, max: 0 },
-  examples: ['opsflow demo'],
-  async run(_args, _flags, output) {
+  examples: ['opsflow demo', 'opsflow demo --faults examples/faults/route53-outage.json'],
+  async run(_args, flags, output) {
     const { runDemo } = await import('../demo/index.ts');
-    return runDemo(output);
+    const faults = flags.faults === undefined ? undefined : await (await import('../../engine/faults-file.ts')).readFaultsFile(flags.faults);
+    return runDemo(output, { faults });
   },
 });

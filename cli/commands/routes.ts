@@ -13,15 +13,24 @@ export const routes = defineCommand({
     'EventBridge evaluates them, without running anything. `-` reads one event from standard input.',
     'Exits 2 when an event matches no workflow, after printing what it found.',
   ].join('\n'),
-  options: { config: options.config, json: options.json },
+  options: {
+    config: options.config,
+    json: options.json,
+    explain: { type: 'boolean', description: 'for each rule, why it takes the event or, for an event that matches nothing, the first field that failed' },
+  },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'event file' },
-  examples: ['opsflow routes workflows/instance-dns/example-input.json', 'opsflow routes - < events/samples/autoscaling/instance-launch-successful.json'],
+  examples: [
+    'opsflow routes workflows/instance-dns/example-input.json',
+    'opsflow routes - < events/samples/autoscaling/instance-launch-successful.json',
+    'opsflow routes events/samples/autoscaling/instance-terminate-lifecycle-action.json --explain',
+  ],
   async run(args, flags, output) {
     const events = await readEvents(args, output.readStdin);
     const config = await readConfig(flags.config);
     // Routing needs only the rules' patterns: no definitions, handlers or executor.
-    const [{ routeEvent, routableWorkflow }, { partitionOf }, { awsTarget }, { workflows }] = await Promise.all([
+    const [{ routeEvent, routableWorkflow }, { explainRoutes }, { partitionOf }, { awsTarget }, { workflows }] = await Promise.all([
       import('../../engine/bus.ts'),
+      import('../../engine/router/explain.ts'),
       import('../../engine/naming.ts'),
       import('../../engine/target.ts'),
       import('../../workflows/index.ts'),
@@ -32,11 +41,15 @@ export const routes = defineCommand({
     const results = events.map(({ path, event }) => ({
       event: path,
       routes: routeEvent(routable, event, env).map((route) => ({ workflow: route.workflow, trigger: route.trigger.id })),
+      ...(flags.explain ? { explanation: explainRoutes(routable, event, env) } : {}),
     }));
     if (flags.json) output.out(JSON.stringify(results, null, 2));
     else {
-      for (const { event, routes } of results) {
+      for (const { event, routes, explanation } of results) {
         output.out(`${event}: ${routes.length === 0 ? 'matches no workflow' : routes.map((route) => `${route.workflow} (${route.trigger})`).join(', ')}`);
+        // A match: the rules that take it; no match: every rule, with the first field that failed.
+        const shown = (explanation ?? []).filter((rule) => rule.matched === routes.length > 0);
+        for (const rule of shown) output.out(`  ${rule.workflow} ${rule.trigger}: ${rule.message}`);
       }
     }
     const unrouted = results.filter((result) => result.routes.length === 0).map((result) => result.event);

@@ -21,12 +21,16 @@ export const run = defineCommand({
     sandbox: options.sandbox,
     aws: options.aws,
     json: options.json,
+    faults: options.faults,
+    state: options.state,
   },
   positionals: { min: 1, max: 1, missing: 'workflow name' },
   examples: [
     'opsflow run instance-dns --event workflows/instance-dns/example-input.json',
     'opsflow run dns-reconcile --schedule --json',
     'cat event.json | opsflow run instance-dns --event -',
+    'opsflow run instance-dns --event launch.json --faults examples/faults/route53-throttling.json',
+    'opsflow run dns-reconcile --schedule --state story.json',
   ],
   async run(args, flags, output) {
     const workflow = await knownWorkflow(args[0]);
@@ -40,10 +44,11 @@ export const run = defineCommand({
       const { checkStartExecution } = await import('../../engine/limits.ts');
       refusedAsInput(flags.event ?? '', () => checkStartExecution('opsflow-run', input));
     }
-    const { engineFor, report } = await import('../executions.ts');
+    const { engineFor, keepState, report } = await import('../executions.ts');
     // Only this workflow and those it starts: an event it causes that another would take is a warning.
     const { engine, sandbox } = await engineFor(flags, config, output, [workflow]);
     const record = input === undefined ? await engine.runSchedule(workflow) : await engine.run(workflow, input);
+    await keepState(flags, sandbox);
     report([record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
     for (const warning of engine.warnings) output.err(`opsflow: warning: ${warning.message}`);
     return record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;

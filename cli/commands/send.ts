@@ -13,18 +13,23 @@ export const send = defineCommand({
     '(and whatever those emit), in order. `-` reads one event from standard input. Nothing runs',
     'when an event matches no workflow (exit 2); exits 1 when an execution did not succeed.',
   ].join('\n'),
-  options: { config: options.config, sandbox: options.sandbox, aws: options.aws, json: options.json },
+  options: { config: options.config, sandbox: options.sandbox, aws: options.aws, json: options.json, faults: options.faults, state: options.state },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'event file' },
-  examples: ['opsflow send events/samples/autoscaling/instance-launch-successful.json', 'opsflow send - --json < event.json'],
+  examples: [
+    'opsflow send events/samples/autoscaling/instance-launch-successful.json',
+    'opsflow send - --json < event.json',
+    'opsflow send launch.json --state story.json --faults examples/faults/route53-throttling.json',
+  ],
   async run(args, flags, output) {
     const events = await readEvents(args, output.readStdin);
     const config = await readConfig(flags.config);
-    const { engineFor, report, summary } = await import('../executions.ts');
+    const { engineFor, keepState, report, summary } = await import('../executions.ts');
     const { engine, sandbox } = await engineFor(flags, config, output);
     for (const { path, event } of events) {
       if (engine.routes(event).length === 0) throw new NoRouteForEvent(`${path}: matches no workflow (see: opsflow routes ${path})`);
     }
     for (const { event } of events) await engine.send(event);
+    await keepState(flags, sandbox);
     const succeeded = engine.executions.every((execution) => execution.status === 'SUCCEEDED');
     if (flags.json) {
       const status = succeeded ? 'SUCCEEDED' : 'FAILED';

@@ -1,6 +1,7 @@
 import type { ExecutionRecord } from '../../engine/engine.ts';
 import { loadSample, type SampleEvent } from '../../events/samples.ts';
 import type { IdentityTarget } from '../../handlers/identity/parse-identity-event/task.ts';
+import type { ReconcilePlan } from '../../handlers/identity/plan-identity-reconcile/task.ts';
 import type { IdentitySyncPlan } from '../../handlers/identity/plan-identity-sync/task.ts';
 import { causeMessage } from '../format.ts';
 import { differs, type Step, type Story } from './runner.ts';
@@ -8,7 +9,8 @@ import { differs, type Step, type Story } from './runner.ts';
 /**
  * The identity story: IAM Identity Center's SCIM CloudTrail records (events/samples/identity/, as
  * AWS publishes them: every name and attribute masked) aimed at users of the sandbox's identity
- * store, and identity-sync bringing their QuickSight users and managed groups in line. The store
+ * store, identity-sync bringing their QuickSight users and managed groups in line, then
+ * identity-reconcile's dry run, apply and mass-change guard for what no event announced. The store
  * and QuickSight account are those of config/dev.json's identitySync (store d-93677a1b2c, managed
  * groups by list, users registered as the federated role QuickSightReader).
  */
@@ -37,7 +39,7 @@ interface Expected {
   /** Default SUCCEEDED. */
   status?: ExecutionRecord['status'];
   error?: string;
-  /** What ParseIdentityEvent made of the event. */
+  /** identity-sync: what ParseIdentityEvent made of the event; identity-reconcile: the plan's verdict. */
   verdict?: string;
   /** Each QuickSight user's groups after the step, by user name, sorted. */
   groups: Record<string, string[]>;
@@ -49,14 +51,15 @@ interface Expected {
 
 interface IdentityOutput {
   target?: IdentityTarget;
-  plan?: IdentitySyncPlan;
+  plan?: IdentitySyncPlan | ReconcilePlan;
+  report?: { applied: Record<string, number> } | null;
 }
 
 export const identityStory: Story = {
-  title: 'identity-sync',
-  workflows: ['identity-sync'],
+  title: 'identity-sync and identity-reconcile',
+  workflows: ['identity-sync', 'identity-reconcile'],
   summary: ({ engine, sandbox }) =>
-    `${engine.executions.length} identity-sync executions, ${sandbox.callCount('identitystore')} identity store calls, ${sandbox.callCount('quicksight')} QuickSight calls`,
+    `${engine.executions.length} executions, ${sandbox.callCount('identitystore')} identity store calls, ${sandbox.callCount('quicksight')} QuickSight calls`,
   steps({ sandbox, engine }) {
     const userId = (userName: string) => {
       const user = sandbox.snapshot().identityStore.users.find((candidate) => candidate.UserName === userName);
@@ -84,10 +87,19 @@ export const identityStory: Story = {
         const records = await act();
         const [record] = records as [ExecutionRecord?];
         const output = record?.output as IdentityOutput | undefined;
-        const verdict = output?.target?.verdict;
+        const reconcile = record?.workflow === 'identity-reconcile';
+        const verdict = reconcile ? output?.plan?.verdict : output?.target?.verdict;
         const plan = output?.plan;
-        const outcome = record?.error ? `${record.error}: ${causeMessage(record.cause)}` : `${verdict}: ${plan?.reason ?? output?.target?.reason ?? 'done'}`;
-        const changes = (plan?.report ?? []).map((change) => `${change.action} ${change.groupName ?? ''}${change.groupCreated ? ' (group created)' : ''}: ${change.outcome}`.replace(' :', ':'));
+        let outcome: string;
+        if (record?.error) outcome = `${record.error}: ${causeMessage(record.cause)}`;
+        else if (plan && 'counts' in plan) outcome = `${plan.verdict}: ${JSON.stringify(plan.counts)}`;
+        else outcome = `${verdict}: ${plan?.reason ?? output?.target?.reason ?? 'done'}`;
+        const changes =
+          plan && 'report' in plan
+            ? plan.report.map((change) => `${change.action} ${change.groupName ?? ''}${change.groupCreated ? ' (group created)' : ''}: ${change.outcome}`.replace(' :', ':'))
+            : Object.entries(output?.report?.applied ?? {})
+                .filter(([, count]) => count > 0)
+                .map(([action, count]) => `${action} ×${count}`);
         return {
           shown: [
             `${record?.status ?? 'no execution'} in ${record?.transitions ?? 0} transitions — ${outcome}`,
@@ -119,6 +131,8 @@ export const identityStory: Story = {
     const eva = quickSightName('eva.lindqvist@example.com');
     const frank = quickSightName('frank.moreau@example.com');
     const alice = quickSightName('alice.martin@example.com');
+    const bruno = quickSightName('bruno.costa@example.com');
+    const dana = quickSightName('dana.okafor@example.com');
     const salesGroupId = () => {
       const group = sandbox.snapshot().identityStore.groups.find((candidate) => candidate.DisplayName === 'Sales');
       if (!group) throw new RangeError('the sandbox seed has no identity store group Sales');
@@ -150,6 +164,23 @@ export const identityStory: Story = {
         verdict: 'sync-user',
         groups: { [alice]: ['BI-Admins', 'Finance-Manager'] },
       }),
+      step(
+        'Bruno Costa and Dana Okafor were provisioned before opsflow ran, so no event named them: a reconcile dry run shows the plan and changes nothing',
+        async () => [await engine.run('identity-reconcile', { dryRun: true })],
+        { verdict: 'dry-run', groups: { [bruno]: [], [dana]: [] }, unchanged: true },
+      ),
+      step('the same reconcile, applied', async () => [await engine.run('identity-reconcile', { dryRun: false })], {
+        groups: { [bruno]: ['Finance-Manager'], [dana]: ['Sales-Director'] },
+        users: { [bruno]: { email: 'bruno.costa@example.com', role: 'READER' }, [dana]: { email: 'dana.okafor@example.com', role: 'READER' } },
+      }),
+      step(
+        'a broken IdP connection deactivates all of Sales: the scheduled reconcile would remove 2 of the 5 managed memberships, over the share allowed, and the guard stops it before any change',
+        async () => {
+          for (const userName of ['chen.wei@example.com', 'dana.okafor@example.com']) sandbox.provisionIdentityStoreUser(userId(userName), { UserStatus: 'DISABLED' });
+          return [await engine.runSchedule('identity-reconcile')];
+        },
+        { status: 'FAILED', error: 'MassChangeRefused', groups: { [chen]: ['Sales-Director'], [dana]: ['Sales-Director'] }, unchanged: true },
+      ),
     ];
   },
 };

@@ -20,6 +20,8 @@ export interface FieldCondition {
   readonly hasValueTests: boolean;
   /** `{"exists": false}` is among the alternatives: the field may be missing. */
   readonly matchesWhenAbsent: boolean;
+  /** The pattern's array for this field, as written: what `opsflow routes --explain` shows as wanted. */
+  readonly wanted: readonly unknown[];
 }
 
 export interface CompiledPattern {
@@ -255,7 +257,7 @@ function compileLeaf(alternatives: unknown[], path: string, where: string): Fiel
   if (tests.length === 0) accepts = (value) => exact.has(value);
   else if (exact.size === 0) accepts = tests.length === 1 && tests[0] ? tests[0] : (value) => tests.some((test) => test(value));
   else accepts = (value) => exact.has(value) || tests.some((test) => test(value));
-  return { path, accepts, hasValueTests, matchesWhenAbsent };
+  return { path, accepts, hasValueTests, matchesWhenAbsent, wanted: alternatives };
 }
 
 interface Walk {

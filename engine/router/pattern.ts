@@ -16,16 +16,16 @@ import type { CompiledPattern, FieldCondition, LeafValue } from './compile.ts';
 import { InvalidEventPattern } from './errors.ts';
 
 /** The array elements a value sits in, as [array id, element index] pairs. */
-type Membership = readonly (readonly [number, number])[];
+export type Membership = readonly (readonly [number, number])[];
 
-interface EventField {
+export interface EventField {
   readonly value: LeafValue;
   readonly membership: Membership;
 }
 
-type EventFields = ReadonlyMap<string, readonly EventField[]>;
+export type EventFields = ReadonlyMap<string, readonly EventField[]>;
 
-const noMembership: Membership = [];
+export const noMembership: Membership = [];
 const noFields: readonly EventField[] = [];
 /** Deeper array nesting than any real event; past it values are ignored rather than recursed into. */
 const maxEventDepth = 100;
@@ -42,7 +42,8 @@ function parsePatternText(text: string): unknown {
   }
 }
 
-function compiled(pattern: unknown): CompiledPattern {
+/** The compiled form of a pattern (an object, or its JSON text), built once per pattern; InvalidEventPattern as validatePattern. */
+export function compiled(pattern: unknown): CompiledPattern {
   if (typeof pattern === 'string') {
     const cached = compiledByText.get(pattern);
     if (cached) return cached;
@@ -66,7 +67,7 @@ function isLeafValue(value: unknown): value is LeafValue {
 }
 
 /** The leaf values of the event under the pattern's paths; the rest of the event is never read. */
-function collectFields(event: unknown, pattern: CompiledPattern): EventFields {
+export function collectFields(event: unknown, pattern: CompiledPattern): EventFields {
   const fields = new Map<string, EventField[]>();
   if (typeof event !== 'object' || event === null || Array.isArray(event)) return fields;
   let nextArrayId = 0;
@@ -94,7 +95,7 @@ function collectFields(event: unknown, pattern: CompiledPattern): EventFields {
 }
 
 /** The union of two memberships, or undefined when they pick different elements of one array. */
-function combine(chosen: Membership, candidate: Membership): Membership | undefined {
+export function combine(chosen: Membership, candidate: Membership): Membership | undefined {
   if (candidate.length === 0) return chosen;
   if (chosen.length === 0) return candidate;
   const added: (readonly [number, number])[] = [];

@@ -56,6 +56,13 @@ export interface SandboxOptions {
   readonly source?: string;
 }
 
+/** An account as `SandboxAccount#save()` gives it and `fromSaved` takes it (engine/sandbox/state-file.ts keeps it in a file). */
+export interface SavedSandbox {
+  readonly account: SandboxState;
+  /** Where the account's identifier sequence stands (IdSource#position), so ids handed out later do not repeat earlier ones. */
+  readonly idPosition: number;
+}
+
 export interface SandboxCall {
   readonly service: string;
   readonly operation: string;
@@ -116,16 +123,31 @@ export class SandboxAccount {
   readonly clock: Clock;
   readonly #serviceEvents: boolean;
 
-  private constructor(seed: unknown, options: SandboxOptions) {
+  private constructor(seed: unknown, options: SandboxOptions, saved?: SavedSandbox) {
     const randomSeed = options.randomSeed ?? 1;
     if (!Number.isSafeInteger(randomSeed)) throw new InvalidSandboxOptions(`randomSeed: must be an integer, got ${String(randomSeed)}`);
-    this.#ids = new IdSource(randomSeed);
+    this.#ids = new IdSource(saved ? saved.idPosition : randomSeed);
     this.clock = options.clock ?? Clock.simulated();
     this.#serviceEvents = options.serviceEvents ?? false;
     this.#servicesByClient = new Map(sandboxServices.map((service) => [service.clientName, service]));
     this.#faults = new FaultInjector((rule) => sandboxFaultProblem(rule), randomSeed);
     (options.faults ?? []).forEach((rule, index) => this.#faults.add(rule, `faults.${index}`));
-    this.#store = buildStore(parseSeed(seed, options.source ?? 'seed', { now: this.clock.now(), ids: this.#ids }), this.#journal);
+    const state = saved ? structuredClone(saved.account) : parseSeed(seed, options.source ?? 'seed', { now: this.clock.now(), ids: this.#ids });
+    this.#store = buildStore(state, this.#journal);
+  }
+
+  /**
+   * An account as `save()` left it: the same entities, and identifiers going on where they stood.
+   * The account is taken as given (it is a snapshot, not a seed: nothing is defaulted or checked
+   * beyond the store's keys); give `options.clock` at the time it was saved.
+   */
+  static fromSaved(saved: SavedSandbox, options: SandboxOptions = {}): SandboxAccount {
+    return new SandboxAccount(undefined, options, saved);
+  }
+
+  /** The whole account (`snapshot()`) and where its identifier sequence stands: what `fromSaved` takes back. */
+  save(): SavedSandbox {
+    return { account: this.snapshot(), idPosition: this.#ids.position };
   }
 
   /** Builds an account from a seed object (the JSON shape documented in README.md). */
@@ -195,8 +217,9 @@ export class SandboxAccount {
     };
   }
 
-  injectFault(rule: FaultRule): void {
-    this.#faults.add(rule, 'fault');
+  /** Adds a fault rule; InvalidSandboxOptions names what is wrong with it, under `where`. */
+  injectFault(rule: FaultRule, where = 'fault'): void {
+    this.#faults.add(rule, where);
   }
 
   /** Drops every fault rule: calls succeed again. */

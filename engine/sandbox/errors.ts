@@ -5,6 +5,11 @@ export class InvalidSandboxSeed extends OpsflowError {
   override readonly name = 'InvalidSandboxSeed';
 }
 
+/** A `--state` file that is not an opsflow sandbox state, is of another version, or holds an account the sandbox cannot take. */
+export class InvalidStateFile extends OpsflowError {
+  override readonly name = 'InvalidStateFile';
+}
+
 /** Sandbox options (fault rules, random seed) are malformed. */
 export class InvalidSandboxOptions extends OpsflowError {
   override readonly name = 'InvalidSandboxOptions';

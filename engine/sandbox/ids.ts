@@ -7,8 +7,14 @@ import { createHash } from 'node:crypto';
 export class IdSource {
   #state: number;
 
+  /** `seed` is a random seed, or a `position` saved earlier: the sequence then goes on from there. */
   constructor(seed: number) {
     this.#state = seed >>> 0;
+  }
+
+  /** Where the sequence stands (an unsigned 32-bit integer): an IdSource built from it hands out what this one would next. */
+  get position(): number {
+    return this.#state;
   }
 
   /** mulberry32: small, fast and good enough for identifiers (not for security). */

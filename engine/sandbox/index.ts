@@ -1,6 +1,6 @@
 export { SandboxAccount } from './account.ts';
-export type { EventDelivery, FindingUpdateFailure, RecordInput, SandboxCall, SandboxEventListener, SandboxOptions, SimulationResult } from './account.ts';
-export { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, SandboxUnsupportedOperation } from './errors.ts';
+export type { EventDelivery, FindingUpdateFailure, RecordInput, SavedSandbox, SandboxCall, SandboxEventListener, SandboxOptions, SimulationResult } from './account.ts';
+export { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, InvalidStateFile, SandboxUnsupportedOperation } from './errors.ts';
 export type { FaultRule } from './faults.ts';
 export type { SandboxSeed } from './seed.ts';
 export type { LaunchInstanceRequest, LifecycleActionSummary, TerminateInstanceRequest } from './services/autoscaling.ts';

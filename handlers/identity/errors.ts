@@ -55,7 +55,37 @@ export class SyncNotConverged extends OpsflowError {
   override readonly name = 'SyncNotConverged';
 }
 
+/** The identity store answered ThrottlingException, InternalServerException or a 5xx (or did not answer) while identity-reconcile paged it: transient, retried. */
+export class IdentityStoreThrottled extends OpsflowError {
+  override readonly name = 'IdentityStoreThrottled';
+}
+
+/** The identity store refused a list call (access denied, no such store, a validation error): terminal, with its code and message. */
+export class IdentityStoreRequestFailed extends OpsflowError {
+  override readonly name = 'IdentityStoreRequestFailed';
+}
+
+/**
+ * identity-reconcile's plan would remove more than `reconcile.maxRemovalShare` of the managed
+ * memberships or of opsflow's QuickSight users, and the request did not say `allowMassChange`.
+ * Raised before anything is changed; the message gives the counts.
+ */
+export class MassChangeRefused extends OpsflowError {
+  override readonly name = 'MassChangeRefused';
+}
+
+/** identity-reconcile: changes failed past their retries (the run's Fail state; the cause names the first ones). */
+export class ChangesNotApplied extends OpsflowError {
+  override readonly name = 'ChangesNotApplied';
+}
+
+/** identity-reconcile: users it could not reconcile (no name, or a name two users map to); everything else was applied. */
+export class UsersNotReconciled extends OpsflowError {
+  override readonly name = 'UsersNotReconciled';
+}
+
 export const identityErrors = [
   IdentityStoreNotConfigured, QuickSightThrottled, QuickSightUnavailable, IdentityRegionRefused, QuickSightRequestFailed,
-  UserNameCollision, UserNotMappable, SyncNotConverged,
+  UserNameCollision, UserNotMappable, SyncNotConverged, IdentityStoreThrottled, IdentityStoreRequestFailed, MassChangeRefused,
+  ChangesNotApplied, UsersNotReconciled,
 ] as const;

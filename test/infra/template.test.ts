@@ -30,14 +30,16 @@ const actions = (statement: Statement) => (Array.isArray(statement.Action) ? sta
 describe('packaged template', () => {
   it('has every state machine, each on its own role', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
-    expect(Object.keys(machines).sort()).toEqual(['DnsReconcileStateMachine', 'FindingEnrichmentStateMachine', 'IdentitySyncStateMachine', 'InstanceDnsStateMachine', 'InvestigatePrincipalStateMachine']);
+    expect(Object.keys(machines).sort()).toEqual([
+      'DnsReconcileStateMachine', 'FindingEnrichmentStateMachine', 'IdentityReconcileStateMachine', 'IdentitySyncStateMachine', 'InstanceDnsStateMachine', 'InvestigatePrincipalStateMachine',
+    ]);
     expect(machines.InstanceDnsStateMachine?.Properties.StateMachineName).toBe('opsflow-dev-InstanceDns');
     expect(machines.InstanceDnsStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['InstanceDnsRole', 'Arn'] });
   });
 
   it('gives every rule target a retry policy and the dead-letter queue', () => {
     const rules = ofType('AWS::Events::Rule');
-    expect(rules.length).toBe(10);
+    expect(rules.length).toBe(11);
     for (const [, rule] of rules) {
       const targets = rule.Properties.Targets as { RetryPolicy?: unknown; DeadLetterConfig?: unknown }[];
       for (const target of targets) {
@@ -176,6 +178,24 @@ describe('packaged template', () => {
     expect(byAction('quicksight:CreateGroupMembership')[0]).not.toContain('*');
     expect(byAction('quicksight:RegisterUser')).toEqual([expect.stringContaining(':quicksight:eu-west-1:123456789012:user/default/*')]);
     expect(byAction('quicksight:DeleteUser')).toEqual([]);
+  });
+
+  it('schedules identity-reconcile to apply, and lets its Lambdas list only the configured store and QuickSight namespace', () => {
+    const sync = (JSON.parse(readFileSync('config/dev.json', 'utf8')) as { identitySync: { identityStoreId: string; quickSight: { identityRegion: string; accountId: string; namespace: string } } }).identitySync;
+    const schedule = ofType('AWS::Events::Rule').find(([id]) => id.startsWith('IdentityReconcile'))?.[1];
+    expect(schedule?.Properties.ScheduleExpression).toBe('rate(1 day)');
+    expect(JSON.parse(String((schedule?.Properties.Targets as { Input?: string }[])[0]?.Input))).toEqual({ dryRun: false });
+    expect(resources.IdentityReconcileStateMachineExecutionsFailedAlarm?.Properties.MetricName).toBe('ExecutionsFailed');
+    expect(policyStatements('IdentityReconcileRole').flatMap(actions)).toEqual(['lambda:InvokeFunction']);
+
+    const lambda = policyStatements('IamRoleLambdaExecution');
+    const resourcesOf = (action: string) => lambda.filter((statement) => actions(statement).includes(action)).map((statement) => JSON.stringify(statement.Resource));
+    expect(resourcesOf('identitystore:ListUsers')).toEqual([expect.stringContaining(`:identitystore/${sync.identityStoreId}`)]);
+    const quickSight = `:quicksight:${sync.quickSight.identityRegion}:${sync.quickSight.accountId}`;
+    expect(resourcesOf('quicksight:ListUsers')).toEqual([expect.stringContaining(`${quickSight}:user/${sync.quickSight.namespace}/*`)]);
+    expect(resourcesOf('quicksight:ListGroups')).toEqual([expect.stringContaining(`${quickSight}:group/${sync.quickSight.namespace}/*`)]);
+    expect(resourcesOf('quicksight:ListGroupMemberships')).toHaveLength(1);
+    expect(resourcesOf('quicksight:ListGroupMemberships')[0]).toContain(`${quickSight}:group/${sync.quickSight.namespace}/`);
   });
 
   it('hands the Lambdas the parsed stage config and the Node 22 runtime', () => {

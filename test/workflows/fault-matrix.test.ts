@@ -11,6 +11,7 @@ import type { JsonValue } from '../../workflows/types.ts';
 import { dnsScenarios } from './scenarios/dns.ts';
 import { findingScenarios } from './scenarios/findings.ts';
 import { identityScenarios } from './scenarios/identity.ts';
+import { identityReconcileScenarios } from './scenarios/identity-reconcile.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 
 /**
@@ -22,7 +23,7 @@ import type { Scenario } from './scenarios/scenario.ts';
  * A new Task is covered as soon as a scenario reaches it; one that none reaches fails the suite.
  */
 
-const scenarios: readonly Scenario[] = [...dnsScenarios, ...findingScenarios, ...identityScenarios];
+const scenarios: readonly Scenario[] = [...dnsScenarios, ...findingScenarios, ...identityScenarios, ...identityReconcileScenarios];
 
 interface TaskSite {
   readonly workflow: string;
@@ -174,9 +175,11 @@ describe('at a fifth of all calls failing, every run tells the truth', () => {
     securityhub: 'TooManyRequestsException',
     detective: 'TooManyRequestsException',
     iam: 'Throttling',
+    identitystore: 'ThrottlingException',
+    quicksight: 'ThrottlingException',
   };
   const seeds = Array.from({ length: 8 }, (_, index) => index + 1);
-  const families = [scenarios[0], scenarios.find((scenario) => scenario.name.startsWith('the schedule reconciles')), findingScenarios[0]].filter(
+  const families = [scenarios[0], scenarios.find((scenario) => scenario.name.startsWith('the schedule reconciles')), findingScenarios[0], identityScenarios[0], identityReconcileScenarios[0]].filter(
     (scenario): scenario is Scenario => scenario !== undefined,
   );
 

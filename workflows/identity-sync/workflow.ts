@@ -25,12 +25,12 @@ function sourceTrigger(id: string, description: string, eventSource: IdentityEve
   return { kind: 'event', id, description, pattern: { 'detail-type': [CLOUDTRAIL_API_CALL], detail } };
 }
 
-function quickSightArn(env: DeploymentEnvironment, sync: IdentitySyncConfig, resource: string): string {
+export function quickSightArn(env: DeploymentEnvironment, sync: IdentitySyncConfig, resource: string): string {
   return `arn:${env.partition}:quicksight:${sync.quickSight.identityRegion}:${sync.quickSight.accountId}:${resource}`;
 }
 
 /** The managed groups as IAM resources: the prefix as a wildcard, and each listed group. */
-function managedGroupArns(env: DeploymentEnvironment, sync: IdentitySyncConfig): string[] {
+export function managedGroupArns(env: DeploymentEnvironment, sync: IdentitySyncConfig): string[] {
   const namespace = sync.quickSight.namespace;
   return [
     ...(sync.groups.prefix !== '' ? [quickSightArn(env, sync, `group/${namespace}/${sync.groups.prefix}*`)] : []),

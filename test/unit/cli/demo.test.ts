@@ -11,10 +11,11 @@ describe('opsflow demo (npm start)', () => {
     expect(text).not.toContain('warning:');
     expect(text).toContain('7 of 7 steps as expected');
     expect(text).toContain('5 of 5 steps as expected; 5 finding-enrichment executions, 3 investigate-principal runs, 3 Detective investigations');
-    expect(text).toContain('opsflow demo: identity-sync on the local engine against the sandbox account');
-    expect(text).toContain('5 of 5 steps as expected; 5 identity-sync executions');
-    expect(text).toContain('QuickSightReader/chen.wei@example.com: Sales-Director');
+    expect(text).toContain('opsflow demo: identity-sync and identity-reconcile on the local engine against the sandbox account');
+    expect(text).toContain('8 of 8 steps as expected; 8 executions');
     expect(text).toContain('QuickSightReader/alice.martin@example.com: BI-Admins, Finance-Manager');
+    expect(text).toContain('QuickSightReader/dana.okafor@example.com: Sales-Director');
+    expect(text).toContain('MassChangeRefused');
     expect(code).toBe(0);
   });
 });
