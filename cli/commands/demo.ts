@@ -12,7 +12,7 @@ export const demo = defineCommand({
   positionals: { min: 0, max: 0 },
   examples: ['opsflow demo', 'opsflow demo --faults examples/faults/route53-outage.json'],
   async run(_args, flags, output) {
-    const { runDemo } = await import('../demo.ts');
+    const { runDemo } = await import('../demo/index.ts');
     const faults = flags.faults === undefined ? undefined : await (await import('../../engine/faults-file.ts')).readFaultsFile(flags.faults);
     return runDemo(output, { faults });
   },
