@@ -136,6 +136,57 @@ export const identityStoreSeedSchema = z
   })
   .prefault({});
 
+/**
+ * The identity store as a state file keeps it (IdentityStoreState, `SandboxAccount#snapshot()`):
+ * the seed's user and group schemas with the members the sandbox adds (ids, times), memberships as
+ * their own table, and the seed's checks between them (unique names and ids, every membership's
+ * group and user present). Paths are relative to the section, as the seed's are.
+ */
+export const identityStoreSavedSchema = z
+  .strictObject({
+    identityStoreId: z.string().regex(identityStoreIdPattern, 'must be an identity store id such as d-1234567890'),
+    users: z.array(
+      identityStoreUser.extend({
+        UserId: z.string().regex(identityStoreResourceIdPattern, 'must be an identity store user id such as 1234567890-0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'),
+        UserStatus: z.enum(['ENABLED', 'DISABLED']),
+        CreatedAt: isoTime,
+        UpdatedAt: isoTime,
+        CreatedBy: text().optional(),
+        UpdatedBy: text().optional(),
+      }),
+    ),
+    groups: z.array(
+      identityStoreGroup.omit({ members: true }).extend({
+        GroupId: z.string().regex(identityStoreResourceIdPattern, 'must be an identity store group id such as 1234567890-0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'),
+        CreatedAt: isoTime,
+        UpdatedAt: isoTime,
+      }),
+    ),
+    memberships: z.array(
+      z.strictObject({
+        MembershipId: z.string().regex(identityStoreResourceIdPattern, 'must be an identity store membership id such as 1234567890-0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'),
+        GroupId: z.string().min(1),
+        UserId: z.string().min(1),
+        CreatedAt: isoTime,
+      }),
+    ),
+  })
+  .superRefine((store, context) => {
+    const issue = ({ path, message }: Issue): void => context.addIssue({ code: 'custom', path, message });
+    duplicates(store.users, (user) => user.UserName, (index, value) => issue({ path: ['users', index, 'UserName'], message: `${value} appears twice` }));
+    duplicates(store.users, (user) => user.UserId, (index, value) => issue({ path: ['users', index, 'UserId'], message: `${value} appears twice` }));
+    duplicates(store.groups, (group) => group.DisplayName, (index, value) => issue({ path: ['groups', index, 'DisplayName'], message: `${value} appears twice` }));
+    duplicates(store.groups, (group) => group.GroupId, (index, value) => issue({ path: ['groups', index, 'GroupId'], message: `${value} appears twice` }));
+    duplicates(store.memberships, (membership) => membership.MembershipId, (index, value) => issue({ path: ['memberships', index, 'MembershipId'], message: `${value} appears twice` }));
+    duplicates(store.memberships, (membership) => `${membership.GroupId} ${membership.UserId}`, (index) => issue({ path: ['memberships', index], message: 'this user is already a member of this group' }));
+    const users = new Set(store.users.map((user) => user.UserId));
+    const groups = new Set(store.groups.map((group) => group.GroupId));
+    store.memberships.forEach((membership, index) => {
+      if (!groups.has(membership.GroupId)) issue({ path: ['memberships', index, 'GroupId'], message: `${membership.GroupId} is not a GroupId of identityStore.groups` });
+      if (!users.has(membership.UserId)) issue({ path: ['memberships', index, 'UserId'], message: `${membership.UserId} is not a UserId of identityStore.users` });
+    });
+  });
+
 /** An id of the store's form: `<the store's 10 hex digits>-<UUID>` for a `d-` store, a UUID otherwise; stable for a given text. */
 export function identityStoreResourceId(identityStoreId: string, text: string): string {
   const uuid = stableUuid(`${identityStoreId}/${text}`);
@@ -274,6 +325,71 @@ export const quickSightSeedSchema = z
     duplicates(quickSight.groups, (group) => `${group.namespace}/${group.groupName}`, (index, value) => issue({ path: ['groups', index, 'groupName'], message: `group ${value} appears twice` }));
   })
   .prefault({});
+
+const quickSightNamespace = z.string().regex(quickSightNamespacePattern, 'must be a namespace name of letters, digits and ._-');
+
+/**
+ * QuickSight as a state file keeps it (QuickSightState): the seed's user and group schemas with
+ * the members the sandbox adds (ARNs, principal ids), namespaces and memberships as their own
+ * tables, and the seed's checks between them (each user's and group's namespace present, an IAM
+ * user named as QuickSight names its IAM identity, unique names, every membership's group and user
+ * present).
+ */
+export const quickSightSavedSchema = z
+  .strictObject({
+    identityRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as us-east-1'),
+    namespaces: z.array(
+      z.strictObject({ name: quickSightNamespace, arn: z.string().min(1), capacityRegion: z.string().min(1), creationStatus: z.literal('CREATED'), identityStore: z.literal('QUICKSIGHT') }),
+    ),
+    users: z.array(
+      quickSightUser.omit({ sessionName: true }).extend({
+        namespace: quickSightNamespace,
+        userName: z.string().regex(quickSightNamePattern, 'must be printable Latin-1 characters'),
+        active: z.boolean(),
+        arn: z.string().min(1),
+        principalId: z.string().min(1),
+      }),
+    ),
+    groups: z.array(
+      quickSightGroup.omit({ members: true }).extend({ namespace: quickSightNamespace, arn: z.string().min(1), principalId: z.string().min(1) }),
+    ),
+    memberships: z.array(z.strictObject({ namespace: quickSightNamespace, groupName: z.string().min(1), memberName: z.string().min(1) })),
+  })
+  .superRefine((quickSight, context) => {
+    const issue = ({ path, message }: Issue): void => context.addIssue({ code: 'custom', path, message });
+    duplicates(quickSight.namespaces, (namespace) => namespace.name, (index, value) => issue({ path: ['namespaces', index, 'name'], message: `${value} appears twice` }));
+    const namespaces = new Set(quickSight.namespaces.map((namespace) => namespace.name));
+    quickSight.users.forEach((user, index) => {
+      const path = ['users', index];
+      if (!namespaces.has(user.namespace)) issue({ path: [...path, 'namespace'], message: `${user.namespace} is not in quickSight.namespaces` });
+      if (user.identityType !== QuickSightIdentityType.Iam) {
+        if (user.iamArn !== undefined) issue({ path: [...path, 'iamArn'], message: `only for IAM users, this one is ${user.identityType}` });
+        return;
+      }
+      if (user.iamArn === undefined) {
+        issue({ path: [...path, 'iamArn'], message: 'required for an IAM user (the IAM user or role it is registered for)' });
+        return;
+      }
+      const role = iamPrincipalArnPattern.exec(user.iamArn)?.[2] === 'role';
+      const derived = quickSightIamUserName(user.iamArn, role ? user.userName.slice(user.userName.indexOf('/') + 1) : undefined);
+      if (user.userName !== derived || (role && !user.userName.includes('/'))) {
+        issue({ path: [...path, 'userName'], message: `must be ${role ? `${derived?.split('/')[0] ?? ''}/<session name>` : (derived ?? '')}, the name QuickSight gives this IAM identity` });
+      }
+    });
+    duplicates(quickSight.users, (user) => `${user.namespace}/${user.userName}`, (index, value) => issue({ path: ['users', index, 'userName'], message: `user ${value} appears twice` }));
+    quickSight.groups.forEach((group, index) => {
+      if (!namespaces.has(group.namespace)) issue({ path: ['groups', index, 'namespace'], message: `${group.namespace} is not in quickSight.namespaces` });
+    });
+    duplicates(quickSight.groups, (group) => `${group.namespace}/${group.groupName}`, (index, value) => issue({ path: ['groups', index, 'groupName'], message: `group ${value} appears twice` }));
+    const users = new Set(quickSight.users.map((user) => `${user.namespace}/${user.userName}`));
+    const groups = new Set(quickSight.groups.map((group) => `${group.namespace}/${group.groupName}`));
+    quickSight.memberships.forEach((membership, index) => {
+      const path = ['memberships', index];
+      if (!groups.has(`${membership.namespace}/${membership.groupName}`)) issue({ path: [...path, 'groupName'], message: `${membership.groupName} is not a group of namespace ${membership.namespace} in quickSight.groups` });
+      if (!users.has(`${membership.namespace}/${membership.memberName}`)) issue({ path: [...path, 'memberName'], message: `${membership.memberName} is not a user of namespace ${membership.namespace} in quickSight.users` });
+    });
+    duplicates(quickSight.memberships, (membership) => `${membership.namespace}/${membership.groupName}/${membership.memberName}`, (index, value) => issue({ path: ['memberships', index], message: `membership ${value} appears twice` }));
+  });
 
 export function quickSightState(seed: z.output<typeof quickSightSeedSchema>, { accountId, region }: { accountId: string; region: string }): QuickSightState {
   const identityRegion = seed.identityRegion ?? region;

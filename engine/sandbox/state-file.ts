@@ -16,6 +16,7 @@ import * as z from 'zod';
 import { Clock } from '../clock.ts';
 import { SandboxAccount, type SandboxOptions } from './account.ts';
 import { InvalidStateFile, SandboxStoreMisuse } from './errors.ts';
+import { identityStoreSavedSchema, quickSightSavedSchema } from './seed-identity.ts';
 import type { SandboxState } from './state.ts';
 
 export const stateFileFormat = 'opsflow-sandbox-state';
@@ -58,20 +59,45 @@ const accountSchema = z.strictObject({
     investigations: z.array(z.looseObject({ investigationId: key, entityArn: key, status: key, completesAt: isoTime })),
   }),
   iam: z.strictObject({ users: z.array(z.looseObject({ userName: key, arn: key })), roles: z.array(z.looseObject({ roleName: key, arn: key })) }),
-  identityStore: z.strictObject({
-    identityStoreId: key,
-    users: z.array(z.looseObject({ UserId: key, UserName: key })),
-    groups: z.array(z.looseObject({ GroupId: key, DisplayName: key })),
-    memberships: z.array(z.looseObject({ MembershipId: key, GroupId: key, UserId: key })),
-  }),
-  quickSight: z.strictObject({
-    identityRegion: key,
-    namespaces: z.array(z.looseObject({ name: key })),
-    users: z.array(z.looseObject({ namespace: key, userName: key })),
-    groups: z.array(z.looseObject({ namespace: key, groupName: key })),
-    memberships: z.array(z.looseObject({ namespace: key, groupName: key, memberName: key })),
-  }),
-});
+  identityStore: identityStoreSavedSchema,
+  quickSight: quickSightSavedSchema,
+}).superRefine(checkKeys);
+
+type SavedAccount = z.output<typeof accountSchema>;
+
+/**
+ * Each table's key, as the account's store keys it (engine/sandbox/account-store.ts): a key given
+ * twice is reported at the entity that repeats it, as a seed's is, rather than by the store.
+ */
+function checkKeys(account: SavedAccount, context: z.RefinementCtx): void {
+  const tables: [path: (string | number)[], items: readonly unknown[], key: (item: never) => string][] = [
+    [['ec2', 'instances'], account.ec2.instances, (instance: { instanceId: string }) => instance.instanceId],
+    [['autoScaling', 'groups'], account.autoScaling.groups, (group: { name: string }) => group.name],
+    [['route53', 'hostedZones'], account.route53.hostedZones, (zone: { id: string }) => zone.id],
+    ...account.route53.hostedZones.map((zone, index): [(string | number)[], readonly unknown[], (item: never) => string] => [
+      ['route53', 'hostedZones', index, 'records'],
+      zone.records,
+      (record: { name: string; type: string }) => `${record.name} ${record.type}`,
+    ]),
+    [['route53', 'changes'], account.route53.changes, (change: { id: string }) => change.id],
+    [['eventBridge', 'published'], account.eventBridge.published, (published: { event: { id: string } }) => `event ${published.event.id}`],
+    [['securityHub', 'findings'], account.securityHub.findings, ({ finding }: { finding: { Id: string; ProductArn: string } }) => `finding ${finding.ProductArn} ${finding.Id}`],
+    [['detective', 'graphs'], account.detective.graphs, (graph: { arn: string }) => graph.arn],
+    [['detective', 'outcomes'], account.detective.outcomes, (outcome: { entityArn: string }) => outcome.entityArn],
+    [['detective', 'investigations'], account.detective.investigations, (investigation: { investigationId: string }) => investigation.investigationId],
+    // IAM names are unique whatever their case.
+    [['iam', 'users'], account.iam.users, (user: { userName: string }) => user.userName.toLowerCase()],
+    [['iam', 'roles'], account.iam.roles, (role: { roleName: string }) => role.roleName.toLowerCase()],
+  ];
+  for (const [path, items, key] of tables) {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const value = key(item as never);
+      if (seen.has(value)) context.addIssue({ code: 'custom', path: [...path, index], message: `${value} appears twice` });
+      seen.add(value);
+    });
+  }
+}
 
 const stateFileSchema = z.strictObject({
   format: z.literal(stateFileFormat),

@@ -132,7 +132,88 @@ describe('sandbox state file', () => {
     expect(await refusal({ ...good, clock: 'yesterday' })).toMatch(/^state s\.json: clock: must be an ISO-8601 time/);
     const twice = structuredClone(good);
     twice.account.ec2.instances.push(twice.account.ec2.instances[0] ?? {});
-    expect(await refusal(twice)).toMatch(/^state s\.json: account: .*given twice/);
+    expect(await refusal(twice)).toMatch(/^state s\.json: account\.ec2\.instances\.\d+: i-[0-9a-f]+ appears twice$/);
+  });
+
+  type Saved = {
+    account: {
+      identityStore: { identityStoreId: string; users: Record<string, unknown>[]; groups: Record<string, unknown>[]; memberships: Record<string, unknown>[] };
+      quickSight: { identityRegion: string; namespaces: Record<string, unknown>[]; users: Record<string, unknown>[]; groups: Record<string, unknown>[]; memberships: Record<string, unknown>[] };
+      iam: { users: Record<string, unknown>[] };
+    };
+  };
+
+  /** A state file of the identity fixture after `change`: its refusal, or '' when it loads. */
+  async function identityRefusal(change: (saved: Saved) => void): Promise<string> {
+    const { sandbox } = await world({ seed: 'test/fixtures/sandbox/identity.json' });
+    const saved = JSON.parse(JSON.stringify(stateFileOf(sandbox))) as Saved;
+    change(saved);
+    try {
+      sandboxFromStateFile(saved, 'state s.json');
+      return '';
+    } catch (error) {
+      expect((error as Error).name).toBe('InvalidStateFile');
+      return (error as Error).message;
+    }
+  }
+
+  it('checks the identity store as a seed is checked: its id, each user and group, names and ids unique, memberships of known users and groups', async () => {
+    expect(await identityRefusal(() => undefined)).toBe('');
+    expect(await identityRefusal((saved) => { saved.account.identityStore.identityStoreId = 'nonsense'; })).toBe(
+      'state s.json: account.identityStore.identityStoreId: must be an identity store id such as d-1234567890',
+    );
+    expect(await identityRefusal((saved) => { saved.account.identityStore.users[0]!.UserStatus = 'ENABLD'; })).toMatch(
+      /^state s\.json: account\.identityStore\.users\.0\.UserStatus: .*"ENABLED"\|"DISABLED"/,
+    );
+    expect(await identityRefusal((saved) => { saved.account.identityStore.users[1]!.UserId = 'alice'; })).toMatch(/^state s\.json: account\.identityStore\.users\.1\.UserId: must be an identity store user id/);
+    expect(await identityRefusal((saved) => { saved.account.identityStore.users[0]!.Titel = 'Finance-Analyst'; })).toMatch(/^state s\.json: account\.identityStore\.users\.0: Unrecognized key: "Titel"/);
+    expect(await identityRefusal((saved) => { saved.account.identityStore.users[0]!.UserName = 'alice martin'; })).toMatch(/^state s\.json: account\.identityStore\.users\.0\.UserName: must be 1 to 128 letters/);
+    expect(await identityRefusal((saved) => { delete saved.account.identityStore.users[0]!.CreatedAt; })).toMatch(/^state s\.json: account\.identityStore\.users\.0\.CreatedAt: /);
+
+    const duplicatedUser = await identityRefusal((saved) => {
+      const { users: stored } = saved.account.identityStore;
+      stored.push({ ...stored[0]!, UserName: 'someone.else@example.com' });
+    });
+    expect(duplicatedUser).toMatch(/^state s\.json: account\.identityStore\.users\.\d+\.UserId: [0-9a-f-]+ appears twice$/);
+    expect(await identityRefusal((saved) => { const { users: stored } = saved.account.identityStore; stored.push({ ...stored[0]!, UserId: '93677a1b2c-00000000-0000-4000-8000-000000000000' }); })).toMatch(
+      /^state s\.json: account\.identityStore\.users\.\d+\.UserName: \S+@example\.com appears twice$/,
+    );
+    expect(await identityRefusal((saved) => { const { groups } = saved.account.identityStore; groups.push({ ...groups[0]! }); })).toMatch(/^state s\.json: account\.identityStore\.groups\.\d+\.DisplayName: .* appears twice$/);
+    expect(await identityRefusal((saved) => { saved.account.identityStore.memberships[0]!.GroupId = '93677a1b2c-00000000-0000-4000-8000-000000000000'; })).toBe(
+      'state s.json: account.identityStore.memberships.0.GroupId: 93677a1b2c-00000000-0000-4000-8000-000000000000 is not a GroupId of identityStore.groups',
+    );
+    expect(await identityRefusal((saved) => { saved.account.identityStore.memberships[0]!.UserId = '93677a1b2c-00000000-0000-4000-8000-000000000000'; })).toMatch(
+      /^state s\.json: account\.identityStore\.memberships\.0\.UserId: .* is not a UserId of identityStore\.users$/,
+    );
+    expect(await identityRefusal((saved) => { const { memberships } = saved.account.identityStore; memberships.push({ ...memberships[0]!, MembershipId: '93677a1b2c-00000000-0000-4000-8000-000000000000' }); })).toMatch(
+      /^state s\.json: account\.identityStore\.memberships\.\d+: this user is already a member of this group$/,
+    );
+  });
+
+  it('checks QuickSight as a seed is checked: roles, identity types, namespaces, unique names, memberships of known users and groups', async () => {
+    expect(await identityRefusal((saved) => { saved.account.quickSight.users[0]!.role = 'READR'; })).toMatch(/^state s\.json: account\.quickSight\.users\.0\.role: .*"READER"/);
+    expect(await identityRefusal((saved) => { saved.account.quickSight.users[0]!.identityType = 'SAML'; })).toMatch(/^state s\.json: account\.quickSight\.users\.0\.identityType: /);
+    expect(await identityRefusal((saved) => { saved.account.quickSight.users[0]!.namespace = 'marketing'; })).toMatch(/^state s\.json: account\.quickSight\.users\.0\.namespace: marketing is not in quickSight\.namespaces$/);
+    expect(await identityRefusal((saved) => { saved.account.quickSight.identityRegion = 'everywhere'; })).toMatch(/^state s\.json: account\.quickSight\.identityRegion: must be an AWS Region/);
+    expect(await identityRefusal((saved) => { const { users } = saved.account.quickSight; users.push({ ...users[0]! }); })).toMatch(/^state s\.json: account\.quickSight\.users\.\d+\.userName: user default\/.* appears twice$/);
+    expect(await identityRefusal((saved) => { const { groups } = saved.account.quickSight; groups.push({ ...groups[0]! }); })).toMatch(/^state s\.json: account\.quickSight\.groups\.\d+\.groupName: group default\/.* appears twice$/);
+    expect(await identityRefusal((saved) => { saved.account.quickSight.memberships[0]!.memberName = 'nobody'; })).toBe(
+      'state s.json: account.quickSight.memberships.0.memberName: nobody is not a user of namespace default in quickSight.users',
+    );
+    expect(await identityRefusal((saved) => { saved.account.quickSight.memberships[0]!.groupName = 'Nowhere'; })).toBe(
+      'state s.json: account.quickSight.memberships.0.groupName: Nowhere is not a group of namespace default in quickSight.groups',
+    );
+    const iamUser = await identityRefusal((saved) => {
+      const user = saved.account.quickSight.users.find((candidate) => candidate.identityType === 'IAM');
+      expect(user).toBeDefined();
+      if (user) user.userName = 'SomeoneElse';
+    });
+    expect(iamUser).toMatch(/^state s\.json: account\.quickSight\.users\.\d+\.userName: must be .*, the name QuickSight gives this IAM identity$/);
+  });
+
+  it('reports a missing key at its field, never as an error of the store', async () => {
+    const noName = await identityRefusal((saved) => { saved.account.iam.users.push({ arn: 'arn:aws:iam::123456789012:user/alice' }); });
+    expect(noName).toMatch(/^state s\.json: account\.iam\.users\.\d+\.userName: /);
   });
 
   it('refuses a file that is not JSON, naming it', async () => {
