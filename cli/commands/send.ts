@@ -22,7 +22,7 @@ export const send = defineCommand({
   ],
   async run(args, flags, output) {
     const events = await readEvents(args, output.readStdin);
-    const config = await readConfig(flags.config);
+    const config = await readConfig(flags.config, output.readStdin);
     const { engineFor, keepState, report, summary } = await import('../executions.ts');
     const { engine, sandbox } = await engineFor(flags, config, output);
     for (const { path, event } of events) {

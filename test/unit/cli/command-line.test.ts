@@ -1,0 +1,145 @@
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UnwritableFile } from '../../../cli/errors.ts';
+import { keepState } from '../../../cli/executions.ts';
+import { readConfig, SEED_DEFAULT_ACCOUNT } from '../../../cli/files.ts';
+import { main } from '../../../cli/main.ts';
+import { Engine } from '../../../engine/engine.ts';
+import { partitionOf, scheduleRuleArn } from '../../../engine/naming.ts';
+import { SandboxAccount } from '../../../engine/sandbox/index.ts';
+import { loadSample } from '../../../events/samples.ts';
+import { workflows } from '../../../workflows/index.ts';
+
+async function opsflow(argv: string[], stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const readStdin = vi.fn(async () => stdin);
+  const code = await main(argv, { out: (line) => out.push(line), err: (line) => err.push(line), readStdin });
+  return { code, out: out.join('\n'), err: err.join('\n'), readStdin };
+}
+
+const event = 'test/fixtures/cli/reports-launch-successful.json';
+const scratch = () => mkdtempSync(path.join(tmpdir(), 'opsflow-cli-line-'));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('routes and send agree on Scheduled Events', () => {
+  const seed = JSON.parse(readFileSync('config/sandbox.json', 'utf8')) as { accountId: string; region: string };
+
+  /** The Scheduled Event EventBridge sends for a workflow's schedule rule, in the given account. */
+  function scheduledEvent(workflow: string, trigger: string, accountId: string): string {
+    const env = { partition: partitionOf(seed.region), region: seed.region, accountId, stage: 'local' };
+    const file = path.join(scratch(), `${workflow}-${accountId}.json`);
+    const sample = loadSample('schedule/scheduled-event.json') as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...sample, account: accountId, region: seed.region, resources: [scheduleRuleArn(env, workflow, trigger)] }));
+    return file;
+  }
+
+  it('takes the seed default account a seed without one gets', () => {
+    const account = SandboxAccount.fromSeed({});
+    expect({ accountId: account.accountId, region: account.region }).toEqual(SEED_DEFAULT_ACCOUNT);
+  });
+
+  it('for every schedule rule, in the sandbox account and in account unknown, routes matches exactly when send runs', { timeout: 240_000 }, async () => {
+    const config = await readConfig();
+    const schedules = workflows.flatMap((module) => module.triggers(config).filter((trigger) => trigger.kind === 'schedule').map((trigger) => ({ workflow: module.name, trigger: trigger.id })));
+    expect(schedules.length).toBeGreaterThan(0);
+    let routedInSandbox = 0;
+    for (const { workflow, trigger } of schedules) {
+      for (const accountId of [seed.accountId, 'unknown']) {
+        const file = scheduledEvent(workflow, trigger, accountId);
+        const routed = await opsflow(['routes', file, '--json']);
+        const sent = await opsflow(['send', file, '--json']);
+        const workflowsRouted = routed.code === 0 ? (JSON.parse(routed.out) as { routes: { workflow: string }[] }[])[0]?.routes.map((route) => route.workflow) : [];
+        expect({ workflow, accountId, routes: routed.code === 0, runs: sent.code !== 2 }).toEqual({ workflow, accountId, routes: sent.code !== 2, runs: routed.code === 0 });
+        if (accountId === 'unknown') expect(routed.code).toBe(2);
+        else if (routed.code === 0) {
+          routedInSandbox += 1;
+          expect(workflowsRouted).toContain(workflow);
+        }
+      }
+    }
+    expect(routedInSandbox).toBeGreaterThan(0);
+  });
+
+  it('routes reads the account from --sandbox and from an existing --state file, as run and send do', async () => {
+    const dir = scratch();
+    const other = path.join(dir, 'seed.json');
+    // Another account's seed: the Detective graph's ARN names the account too.
+    writeFileSync(other, readFileSync('config/sandbox.json', 'utf8').replaceAll(seed.accountId, '210987654321'));
+    const config = await readConfig();
+    const trigger = workflows.find((module) => module.name === 'dns-reconcile')?.triggers(config).find((candidate) => candidate.kind === 'schedule')?.id ?? '';
+    const scheduled = scheduledEvent('dns-reconcile', trigger, '210987654321');
+    expect((await opsflow(['routes', scheduled])).code).toBe(2);
+    expect(await opsflow(['routes', scheduled, '--sandbox', other])).toMatchObject({ code: 0, out: `${scheduled}: dns-reconcile (${trigger})` });
+    expect((await opsflow(['send', scheduled, '--sandbox', other, '--json'])).code).toBe(0);
+    const state = path.join(dir, 'state.json');
+    expect((await opsflow(['run', 'dns-reconcile', '--schedule', '--sandbox', other, '--state', state, '--json'])).code).toBe(0);
+    expect((await opsflow(['routes', scheduled, '--state', state])).code).toBe(0);
+    expect((await opsflow(['routes', scheduled, '--state', path.join(dir, 'not-yet.json')])).code).toBe(2);
+  });
+});
+
+describe('--state names a file the user can write', () => {
+  it.each([
+    ['a directory that does not exist', (dir: string) => path.join(dir, 'no', 'such', 'state.json'), 'its directory'],
+    ['an existing directory', (dir: string) => dir, 'is a directory, not a file'],
+  ])('refuses %s before anything runs, naming the path given (exit 2)', async (_case, pathIn, reason) => {
+    const dir = scratch();
+    const state = pathIn(dir);
+    const created = vi.spyOn(Engine, 'create');
+    const result = await opsflow(['run', 'dns-reconcile', '--schedule', '--state', state]);
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toBe(`opsflow: --state ${state}: ${reason === 'its directory' ? `its directory ${path.dirname(state)} does not exist` : reason}`);
+    expect(created).not.toHaveBeenCalled();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a write that fails after the run names the path given, not the temporary file', async () => {
+    const dir = path.join(scratch(), 'gone');
+    const state = path.join(dir, 'state.json');
+    const sandbox = SandboxAccount.fromSeed(JSON.parse(readFileSync('config/sandbox.json', 'utf8')));
+    await expect(keepState({ state }, sandbox)).rejects.toThrow(new UnwritableFile(`state ${state}: cannot be written (no such file)`));
+    expect((await opsflow(['run', 'dns-reconcile', '--schedule', '--state', state])).err).toBe(`opsflow: --state ${state}: its directory ${dir} does not exist`);
+  });
+});
+
+describe('standard input and repeated options', () => {
+  it.each([
+    [['run', 'instance-dns', '--event', '-', '--state', 'story.json', '--state', 'other.json'], 'opsflow: --state is given more than once; give it once (try: opsflow help run)'],
+    [['run', 'instance-dns', '--event', '-', '--state', '-'], 'opsflow: --state cannot be standard input (-): the file is written back after the command; name a file'],
+    [['run', 'instance-dns', '--event', '-', '--event', '-'], 'opsflow: --event is given more than once; give it once (try: opsflow help run)'],
+    [['run', 'instance-dns', '--event', 'a.json', '--event', 'b.json'], 'opsflow: --event is given more than once; give it once (try: opsflow help run)'],
+    [['routes', event, '--config', 'a.json', '--config', 'b.json'], 'opsflow: --config is given more than once; give it once (try: opsflow help routes)'],
+    [['routes', event, '--json', '--json'], 'opsflow: --json is given more than once; give it once (try: opsflow help routes)'],
+    [['run', 'instance-dns', '--event', '-', '--config', '-'], 'opsflow: standard input (-) can be read only once'],
+    [['send', '-', '--faults', '-'], 'opsflow: standard input (-) can be read only once'],
+    [['send', event, '--sandbox', '-', '--faults', '-'], 'opsflow: standard input (-) can be read only once'],
+    [['routes', '-', '--config', '-'], 'opsflow: standard input (-) can be read only once'],
+    [['run', 'instance-dns', '-e', event], 'opsflow: run does not take -e (try: opsflow help run)'],
+    [['run', 'instance-dns', '--event'], 'opsflow: --event needs a value (try: opsflow help run)'],
+    [['routes', event, '--config'], 'opsflow: --config needs a value (try: opsflow help routes)'],
+    [['run', 'instance-dns', '--event='], 'opsflow: --event needs a value (try: opsflow help run)'],
+  ])('%j is refused in one line, exit 2, stdin unread and nothing run', async (argv, message) => {
+    const created = vi.spyOn(Engine, 'create');
+    const result = await opsflow(argv, readFileSync(event, 'utf8'));
+    expect(result).toMatchObject({ code: 2, out: '', err: message });
+    expect(result.readStdin).not.toHaveBeenCalled();
+    expect(created).not.toHaveBeenCalled();
+  });
+
+  it('reads --faults, --config and --sandbox from standard input', async () => {
+    const faults = readFileSync('examples/faults/route53-throttling.json', 'utf8');
+    const withFaults = await opsflow(['run', 'instance-dns', '--event', event, '--faults', '-', '--json'], faults);
+    expect(withFaults.readStdin).toHaveBeenCalledTimes(1);
+    expect(withFaults.code).not.toBe(2);
+    const bad = await opsflow(['send', event, '--faults', '-'], '{"faults": [{}]}');
+    expect(bad.err).toMatch(/^opsflow: faults standard input: faults\.0/);
+    expect((await opsflow(['routes', event, '--config', '-'], readFileSync('config/dev.json', 'utf8'))).code).toBe(0);
+    expect((await opsflow(['run', 'instance-dns', '--event', event, '--sandbox', '-', '--json'], readFileSync('config/sandbox.json', 'utf8'))).code).toBe(0);
+  });
+});
