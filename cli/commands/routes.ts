@@ -17,14 +17,14 @@ export const routes = defineCommand({
     config: options.config,
     sandbox: { ...options.sandbox, description: `${options.sandbox.description}: schedule rules name its account, as in run and send` },
     state: { ...options.state, description: 'a saved sandbox account (run|send --state): its account, else the seed\'s, is the one schedule rules name' },
-    json: options.json,
+    json: { ...options.json, description: 'a JSON array on stdout instead of lines for people: per event, its routes (and with --explain its explanation)' },
     explain: { type: 'boolean', description: 'for each rule, why it takes the event or, for an event that matches nothing, the first field that failed' },
   },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'event file' },
   examples: [
     'opsflow routes workflows/instance-dns/example-input.json',
-    'opsflow routes - < events/samples/autoscaling/instance-launch-successful.json',
-    'opsflow routes events/samples/autoscaling/instance-terminate-lifecycle-action.json --explain',
+    'opsflow routes - < examples/state-walk/launch.json',
+    'opsflow routes examples/state-walk/terminate.json --explain',
   ],
   async run(args, flags, output) {
     const events = await readEvents(args, output.readStdin);

@@ -28,8 +28,8 @@ export const run = defineCommand({
   examples: [
     'opsflow run instance-dns --event workflows/instance-dns/example-input.json',
     'opsflow run dns-reconcile --schedule --json',
-    'cat event.json | opsflow run instance-dns --event -',
-    'opsflow run instance-dns --event launch.json --faults examples/faults/route53-throttling.json',
+    'cat examples/state-walk/launch.json | opsflow run instance-dns --event -',
+    'opsflow run instance-dns --event examples/state-walk/launch.json --faults examples/faults/route53-throttling.json',
     'opsflow run dns-reconcile --schedule --state story.json',
   ],
   async run(args, flags, output) {

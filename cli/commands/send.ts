@@ -16,9 +16,9 @@ export const send = defineCommand({
   options: { config: options.config, sandbox: options.sandbox, aws: options.aws, json: options.json, faults: options.faults, state: options.state },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'event file' },
   examples: [
-    'opsflow send events/samples/autoscaling/instance-launch-successful.json',
-    'opsflow send - --json < event.json',
-    'opsflow send launch.json --state story.json --faults examples/faults/route53-throttling.json',
+    'opsflow send workflows/instance-dns/example-input.json',
+    'opsflow send - --json < examples/state-walk/launch.json',
+    'opsflow send examples/state-walk/launch.json --state story.json --faults examples/faults/route53-throttling.json',
   ],
   async run(args, flags, output) {
     const events = await readEvents(args, output.readStdin);

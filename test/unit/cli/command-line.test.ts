@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UnwritableFile } from '../../../cli/errors.ts';
 import { keepState } from '../../../cli/executions.ts';
 import { readConfig, SEED_DEFAULT_ACCOUNT } from '../../../cli/files.ts';
+import { commands } from '../../../cli/commands/index.ts';
 import { main } from '../../../cli/main.ts';
 import { Engine } from '../../../engine/engine.ts';
 import { partitionOf, scheduleRuleArn } from '../../../engine/naming.ts';
@@ -141,5 +142,39 @@ describe('standard input and repeated options', () => {
     expect(bad.err).toMatch(/^opsflow: faults standard input: faults\.0/);
     expect((await opsflow(['routes', event, '--config', '-'], readFileSync('config/dev.json', 'utf8'))).code).toBe(0);
     expect((await opsflow(['run', 'instance-dns', '--event', event, '--sandbox', '-', '--json'], readFileSync('config/sandbox.json', 'utf8'))).code).toBe(0);
+  });
+});
+
+describe('help examples work on a fresh clone', () => {
+  /** An example line as argv and standard input: `opsflow …`, `opsflow … < file` or `cat file | opsflow …`; story.json goes to a scratch directory. */
+  function exampleCall(example: string): { argv: string[]; stdin: string } {
+    const piped = /^cat (\S+) \| (.*)$/.exec(example);
+    const [line, redirected] = (piped ? piped[2] ?? '' : example).split(' < ');
+    const input = piped?.[1] ?? redirected;
+    const story = path.join(scratch(), 'story.json');
+    const argv = (line ?? '').trim().split(/\s+/).slice(1).map((arg) => (arg === 'story.json' ? story : arg));
+    return { argv, stdin: input === undefined ? '' : readFileSync(input, 'utf8') };
+  }
+
+  it.each(['routes', 'send', 'run'] as const)('every example of help %s exits 0', { timeout: 120_000 }, async (name) => {
+    const command = await commands[name].load();
+    for (const example of command.examples) {
+      const { argv, stdin } = exampleCall(example);
+      const result = await opsflow(argv, stdin);
+      expect({ example, code: result.code, err: result.err }).toEqual({ example, code: 0, err: '' });
+    }
+  });
+
+  it('help routes says --json prints an array, as it does', async () => {
+    expect((await opsflow(['help', 'routes'])).out).toContain('--json');
+    expect((await opsflow(['help', 'routes'])).out).toContain('a JSON array');
+    expect(Array.isArray(JSON.parse((await opsflow(['routes', event, '--json'])).out))).toBe(true);
+  });
+
+  it("the README's --state walk names files that exist and routes them", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const walk = [...readme.matchAll(/npx opsflow send (\S+) --state/g)].map((match) => match[1] ?? '');
+    expect(walk.length).toBeGreaterThan(1);
+    expect((await opsflow(['routes', ...walk])).code).toBe(0);
   });
 });
