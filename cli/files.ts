@@ -4,18 +4,13 @@ import { parseConfig, type OpsflowConfig } from '../handlers/shared/config.ts';
 import { STDIN } from './command.ts';
 import { InvalidEventFile, UnreadableFile } from './errors.ts';
 import { DEFAULT_CONFIG, DEFAULT_SANDBOX } from './defaults.ts';
-import { firstLine } from './text.ts';
+import { fileProblems, firstLine, oneLine } from './text.ts';
+
+export { fileProblems } from './text.ts';
 
 
 export { DEFAULT_CONFIG, DEFAULT_SANDBOX } from './defaults.ts';
 
-/** What a file-system error code means, for one line naming the file. */
-export const fileProblems: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EISDIR: 'is a directory, not a file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-};
 
 export { STDIN } from './command.ts';
 
@@ -42,7 +37,7 @@ export async function readJsonFile(path: string, what: string, readStdin: () => 
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new UnreadableFile(`${what} ${name}: not valid JSON (${firstLine((error as Error).message)})`, { cause: error });
+    throw new UnreadableFile(`${what} ${name}: not valid JSON (${oneLine((error as Error).message)})`, { cause: error });
   }
 }
 

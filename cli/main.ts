@@ -41,9 +41,11 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
     }
     if (helpFlags.has(name)) return await main(['help', ...rest], output);
     if (name.startsWith('-')) throw new UsageError(`a command comes first, its options after it: opsflow <command> ${name} (try: opsflow help)`);
-    if (!isCommandName(name)) throw new UsageError(`unknown command ${name} (try: opsflow help)`);
+    if (!isCommandName(name)) throw new UsageError(`unknown command ${JSON.stringify(name).slice(1, -1) || '""'} (try: opsflow help)`);
     const command = await commands[name].load();
     if (rest.some((arg) => helpFlags.has(arg))) {
+      const extra = rest.find((arg) => !helpFlags.has(arg));
+      if (extra !== undefined) throw new UsageError(`unexpected argument ${extra} with --help (opsflow ${name} --help)`);
       output.out(`${usageOf(command)}\n\n${EXIT_CODES_HELP}`);
       return EXIT.ok;
     }

@@ -1,6 +1,6 @@
 import { defineCommand } from '../command.ts';
 import { NoRouteForEvent } from '../errors.ts';
-import { readEvents } from '../events.ts';
+import { readEvents, refusedAsInput } from '../events.ts';
 import { EXIT } from '../exit.ts';
 import { readConfig } from '../files.ts';
 import * as options from '../options.ts';
@@ -25,8 +25,11 @@ export const send = defineCommand({
     const config = await readConfig(flags.config, output.readStdin);
     const { engineFor, keepState, report, summary } = await import('../executions.ts');
     const { engine, sandbox } = await engineFor(flags, config, output);
+    const { checkStartExecution } = await import('../../engine/limits.ts');
     for (const { path, event } of events) {
       if (engine.routes(event).length === 0) throw new NoRouteForEvent(`${path}: matches no workflow (see: opsflow routes ${path})`);
+      // Each workflow it starts takes the event as its input: refused as StartExecution would refuse it, naming the file.
+      refusedAsInput(path, () => checkStartExecution('opsflow-send', event));
     }
     for (const { event } of events) await engine.send(event);
     await keepState(flags, sandbox);

@@ -178,3 +178,41 @@ describe('help examples work on a fresh clone', () => {
     expect((await opsflow(['routes', ...walk])).code).toBe(0);
   });
 });
+
+describe('smaller refusals read as one clear line', () => {
+  it('send names the file of an event over the 256 KiB execution input limit, as run does', async () => {
+    const big = path.join(scratch(), 'big.json');
+    const launch = JSON.parse(readFileSync(event, 'utf8')) as { detail: Record<string, unknown> };
+    writeFileSync(big, JSON.stringify({ ...launch, detail: { ...launch.detail, padding: 'x'.repeat(270_000) } }));
+    const sent = await opsflow(['send', big]);
+    const ran = await opsflow(['run', 'instance-dns', '--event', big]);
+    expect(sent).toMatchObject({ code: 2, out: '' });
+    expect(sent.err).toMatch(new RegExp(`^opsflow: ${big}: .*262144`));
+    expect(sent.err).toBe(ran.err);
+  });
+
+  it.each([
+    ['not json\n', String.raw`not valid JSON (Unexpected token 'o', "not json\n" is not valid JSON)`],
+    ['{"a":\n', 'not valid JSON ('],
+  ])('a JSON error keeps its quote whole on one line (%j)', async (text, message) => {
+    const result = await opsflow(['routes', '-'], text);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`opsflow: event standard input: ${message}`);
+    expect(result.err.split('\n')).toHaveLength(1);
+  });
+
+  it.each([
+    [[''], 'opsflow: unknown command "" (try: opsflow help)'],
+    [['demo', 'extra'], 'opsflow: unexpected argument extra (opsflow demo)'],
+    [['routes', '--help', 'extra'], 'opsflow: unexpected argument extra with --help (opsflow routes --help)'],
+    [['run', '-h', 'instance-dns'], 'opsflow: unexpected argument instance-dns with --help (opsflow run --help)'],
+  ])('%j is refused in one line, exit 2', async (argv, message) => {
+    expect(await opsflow(argv)).toMatchObject({ code: 2, out: '', err: message });
+  });
+
+  it('graph --write says unchanged when the diagrams are current', async () => {
+    const result = await opsflow(['graph', 'instance-dns', '--write']);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toMatch(/workflows\/instance-dns\/README\.md unchanged, README\.md unchanged$/);
+  });
+});
