@@ -216,3 +216,20 @@ describe('smaller refusals read as one clear line', () => {
     expect(result.out).toMatch(/workflows\/instance-dns\/README\.md unchanged, README\.md unchanged$/);
   });
 });
+
+describe("README's --faults section", () => {
+  it('names every service a fault rule can take, the sandbox\'s and the engine\'s', async () => {
+    const { serviceKeys } = await import('../../../engine/sandbox/services/index.ts');
+    const { engineAnswered } = await import('../../../engine/faults.ts');
+    const row = /^\| `faults\[\]\.service` \|.*$/m.exec(readFileSync('README.md', 'utf8'))?.[0] ?? '';
+    for (const service of [...serviceKeys, ...Object.keys(engineAnswered)]) expect(row).toContain(`\`${service}\``);
+  });
+
+  it('a workflow rule still needs its service, as the README says', async () => {
+    const faults = JSON.stringify({ faults: [{ workflow: 'instance-dns', error: 'Throttling' }] });
+    const result = await opsflow(['run', 'instance-dns', '--event', event, '--faults', '-'], faults);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/^opsflow: faults standard input: faults\.0\.service: /);
+    expect(readFileSync('README.md', 'utf8')).toContain('| `faults[].service` | always required');
+  });
+});
