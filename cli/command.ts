@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 import { firstLine } from './text.ts';
 
+/** The file name that means standard input, as in most Unix tools. */
+export const STDIN = '-';
+
 /** Where a command writes: `out` is its answer (stdout), `err` its refusals and failures (stderr). */
 export interface Output {
   out(line: string): void;
@@ -16,6 +19,8 @@ export interface OptionSpec {
   /** The value's placeholder in usage, for a string option: `--event <file>`. */
   readonly value?: string;
   readonly description: string;
+  /** A file option: `read` takes `-` for standard input; `written` refuses `-` (it is written back). */
+  readonly file?: 'read' | 'written';
 }
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
@@ -65,27 +70,42 @@ export function usageOf(command: Command): string {
   ].join('\n');
 }
 
-/** Parses a command's arguments against its option table; UsageError (one line) for anything it does not take. */
+/**
+ * Parses a command's arguments against its option table; UsageError (one line) for anything it
+ * does not take, an option given twice, a value missing, or standard input (`-`) named more than
+ * once across the file options and the positionals.
+ */
 export function parseCommandLine<O extends OptionTable>(command: Command<O>, argv: readonly string[]): { args: string[]; flags: Flags<O> } {
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  const hint = `(try: opsflow help ${command.name})`;
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[]; tokens: { kind: string; name?: string; value?: string }[] };
   try {
     const options = Object.fromEntries(Object.entries(command.options).map(([name, option]) => [name, { type: option.type }]));
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
-    const option = /'(-[^']*)'/.exec(message)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option?.startsWith('--')) {
-      throw new UsageError(`${command.name} does not take ${option.split('=')[0]} (try: opsflow help ${command.name})`);
-    }
-    throw new UsageError(firstLine(message) || 'invalid arguments');
+    const option = /'(-[^' ]*)/.exec(message)?.[1]?.split('=')[0];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) throw new UsageError(`${command.name} does not take ${option} ${hint}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) throw new UsageError(`${option} needs a value ${hint}`);
+    throw new UsageError(`${firstLine(message) || 'invalid arguments'} ${hint}`);
+  }
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once; give it once ${hint}`);
+    seen.add(token.name);
   }
   for (const [name, value] of Object.entries(parsed.values)) {
-    if (value === '') throw new UsageError(`--${name} needs a value`);
+    if (value === '') throw new UsageError(`--${name} needs a value ${hint}`);
+    if (value === STDIN && command.options[name]?.file === 'written') {
+      throw new UsageError(`--${name} cannot be standard input (-): the file is written back after the command; name a file`);
+    }
   }
   const args = parsed.positionals;
+  const stdinUses = [...args, ...Object.entries(parsed.values).filter(([name]) => command.options[name]?.file === 'read').map(([, value]) => value)].filter((value) => value === STDIN);
+  if (stdinUses.length > 1) throw new UsageError('standard input (-) can be read only once');
   const { min, max, missing } = command.positionals;
-  if (args.length < min) throw new UsageError(`missing ${missing ?? 'argument'} (try: opsflow help ${command.name})`);
+  if (args.length < min) throw new UsageError(`missing ${missing ?? 'argument'} ${hint}`);
   const extra = args[max];
-  if (extra !== undefined) throw new UsageError(`unexpected argument ${extra} (opsflow ${command.name} ${command.synopsis})`);
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${extra} (${`opsflow ${command.name} ${command.synopsis}`.trimEnd()})`);
   return { args, flags: parsed.values as Flags<O> };
 }

@@ -19,3 +19,8 @@ export class InvalidEventFile extends OpsflowError {
 export class NoRouteForEvent extends OpsflowError {
   override readonly name = 'NoRouteForEvent';
 }
+
+/** A file named on the command line to be written (`--state`) cannot be written there. */
+export class UnwritableFile extends OpsflowError {
+  override readonly name = 'UnwritableFile';
+}

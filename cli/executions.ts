@@ -3,9 +3,10 @@ import type { SandboxAccount } from '../engine/sandbox/index.ts';
 import type { AccountTarget } from '../engine/target.ts';
 import type { OpsflowConfig } from '../handlers/shared/config.ts';
 import type { Output } from './command.ts';
-import { UsageError } from './errors.ts';
-import { DEFAULT_SANDBOX, readJsonFile } from './files.ts';
+import { UnwritableFile, UsageError } from './errors.ts';
+import { DEFAULT_SANDBOX, fileProblems, readFaults, readJsonFile, STDIN } from './files.ts';
 import { causeMessage } from './format.ts';
+import { firstLine } from './text.ts';
 
 /** What `run` and `send` share: where they run, the engine, and how executions are reported. */
 
@@ -17,7 +18,7 @@ export interface RunFlags {
   readonly json?: boolean;
 }
 
-async function target(flags: RunFlags, config: OpsflowConfig): Promise<{ target: AccountTarget; sandbox?: SandboxAccount }> {
+async function target(flags: RunFlags, config: OpsflowConfig, readStdin?: () => Promise<string>): Promise<{ target: AccountTarget; sandbox?: SandboxAccount }> {
   const { awsTarget, sandboxTarget } = await import('../engine/target.ts');
   if (flags.aws) {
     if (flags.sandbox) throw new UsageError('--aws and --sandbox exclude each other');
@@ -30,9 +31,9 @@ async function target(flags: RunFlags, config: OpsflowConfig): Promise<{ target:
     if (saved) return { target: sandboxTarget(saved), sandbox: saved };
   }
   const path = flags.sandbox ?? DEFAULT_SANDBOX;
-  const seed = await readJsonFile(path, 'sandbox seed');
+  const seed = await readJsonFile(path, 'sandbox seed', readStdin);
   const { SandboxAccount } = await import('../engine/sandbox/index.ts');
-  const sandbox = SandboxAccount.fromSeed(seed, { source: `sandbox seed ${path}` });
+  const sandbox = SandboxAccount.fromSeed(seed, { source: `sandbox seed ${path === STDIN ? 'standard input' : path}` });
   return { target: sandboxTarget(sandbox), sandbox };
 }
 
@@ -42,9 +43,10 @@ async function target(flags: RunFlags, config: OpsflowConfig): Promise<{ target:
  * Definitions are schema-validated once per install (cli/validated-definitions.ts).
  */
 export async function engineFor(flags: RunFlags, config: OpsflowConfig, output: Output, build?: readonly string[]): Promise<{ engine: Engine; sandbox?: SandboxAccount }> {
+  if (flags.state !== undefined) await checkStatePath(flags.state);
   const faultsFile = flags.faults === undefined ? undefined : await import('../engine/faults-file.ts');
-  const faults = flags.faults === undefined ? undefined : await faultsFile?.readFaultsFile(flags.faults);
-  const { target: account, sandbox } = await target(flags, config);
+  const faults = flags.faults === undefined ? undefined : await readFaults(flags.faults, output.readStdin);
+  const { target: account, sandbox } = await target(flags, config, output.readStdin);
   const onStateEvent = flags.json
     ? undefined
     : (execution: ExecutionRecord, event: StateEvent) => {
@@ -65,7 +67,24 @@ export async function engineFor(flags: RunFlags, config: OpsflowConfig, output: 
 export async function keepState(flags: RunFlags, sandbox: SandboxAccount | undefined): Promise<void> {
   if (flags.state === undefined || !sandbox) return;
   const { saveStateFile } = await import('../engine/sandbox/state-file.ts');
-  await saveStateFile(flags.state, sandbox);
+  try {
+    await saveStateFile(flags.state, sandbox);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new UnwritableFile(`state ${flags.state}: cannot be written (${fileProblems[code ?? ''] ?? firstLine(message)})`, { cause: error });
+  }
+}
+
+/**
+ * --state names a file the command writes back: refused (UsageError, naming the path as given)
+ * before anything runs when its directory does not exist or the path is a directory.
+ */
+export async function checkStatePath(path: string): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  const kind = async (of: string) => stat(of).then((found) => (found.isDirectory() ? 'directory' : 'file'), () => undefined);
+  if ((await kind(path)) === 'directory') throw new UsageError(`--state ${path}: is a directory, not a file`);
+  if ((await kind(dirname(path))) !== 'directory') throw new UsageError(`--state ${path}: its directory ${dirname(path)} does not exist`);
 }
 
 export function summary(record: ExecutionRecord) {

@@ -1,21 +1,18 @@
 import { readFile } from 'node:fs/promises';
+import type { FaultsFile } from '../engine/faults-file.ts';
 import { parseConfig, type OpsflowConfig } from '../handlers/shared/config.ts';
+import { STDIN } from './command.ts';
 import { InvalidEventFile, UnreadableFile } from './errors.ts';
-import { DEFAULT_CONFIG } from './defaults.ts';
-import { firstLine } from './text.ts';
+import { DEFAULT_CONFIG, DEFAULT_SANDBOX } from './defaults.ts';
+import { fileProblems, firstLine, oneLine } from './text.ts';
+
+export { fileProblems } from './text.ts';
 
 
 export { DEFAULT_CONFIG, DEFAULT_SANDBOX } from './defaults.ts';
 
-const unreadableReasons: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  EISDIR: 'is a directory, not a file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-};
 
-/** The file name that means standard input, as in most Unix tools. */
-export const STDIN = '-';
+export { STDIN } from './command.ts';
 
 /** Reads all of the process's standard input as UTF-8. */
 export async function readProcessStdin(): Promise<string> {
@@ -35,12 +32,12 @@ export async function readJsonFile(path: string, what: string, readStdin: () => 
     text = path === STDIN ? await readStdin() : await readFile(path, 'utf8');
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    throw new UnreadableFile(`${what} ${name}: ${unreadableReasons[code ?? ''] ?? firstLine(message)}`, { cause: error });
+    throw new UnreadableFile(`${what} ${name}: ${fileProblems[code ?? ''] ?? firstLine(message)}`, { cause: error });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new UnreadableFile(`${what} ${name}: not valid JSON (${firstLine((error as Error).message)})`, { cause: error });
+    throw new UnreadableFile(`${what} ${name}: not valid JSON (${oneLine((error as Error).message)})`, { cause: error });
   }
 }
 
@@ -63,6 +60,49 @@ export async function readEventFile(path: string, readStdin?: () => Promise<stri
 }
 
 /** Reads and parses a stage config; errors name the file as `config <path>`. Throws UnreadableFile or InvalidConfig. */
-export async function readConfig(path: string = DEFAULT_CONFIG): Promise<OpsflowConfig> {
-  return parseConfig(await readJsonFile(path, 'config'), `config ${path}`);
+export async function readConfig(path: string = DEFAULT_CONFIG, readStdin?: () => Promise<string>): Promise<OpsflowConfig> {
+  return parseConfig(await readJsonFile(path, 'config', readStdin), `config ${path === STDIN ? 'standard input' : path}`);
+}
+
+/** Reads a faults file (README, "Rehearsing failures offline"; `-`: standard input). Throws UnreadableFile or InvalidFaultsFile. */
+export async function readFaults(path: string, readStdin?: () => Promise<string>): Promise<FaultsFile> {
+  const raw = await readJsonFile(path, 'faults', readStdin);
+  const { parseFaultsFile } = await import('../engine/faults-file.ts');
+  return parseFaultsFile(raw, `faults ${path === STDIN ? 'standard input' : path}`);
+}
+
+/** A seed's account and Region when it names none (engine/sandbox/seed.ts, sandboxSeedSchema's defaults). */
+export const SEED_DEFAULT_ACCOUNT = { accountId: '123456789012', region: 'eu-west-1' } as const;
+
+/**
+ * The sandbox account's id and Region, as `run` and `send` run against it (the --state file's
+ * account when that file exists, else the seed's), read without building the account: `routes`
+ * needs them for schedule rules' ARNs. Throws UnreadableFile, or InvalidStateFile for a state
+ * file that names no account.
+ */
+export async function sandboxAccountOf(
+  flags: { readonly sandbox?: string; readonly state?: string },
+  readStdin?: () => Promise<string>,
+): Promise<{ accountId: string; region: string }> {
+  if (flags.state !== undefined) {
+    const saved = await readJsonFile(flags.state, 'state').catch((error: unknown) => {
+      if ((error as { cause?: { code?: string } }).cause?.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (saved !== undefined) {
+      const { accountId, region } = (saved as { account?: { accountId?: unknown; region?: unknown } }).account ?? {};
+      if (typeof accountId !== 'string' || typeof region !== 'string') {
+        const { InvalidStateFile } = await import('../engine/sandbox/errors.ts');
+        throw new InvalidStateFile(`state ${flags.state}: not an opsflow sandbox state file (it names no account.accountId and account.region)`);
+      }
+      return { accountId, region };
+    }
+  }
+  const path = flags.sandbox ?? DEFAULT_SANDBOX;
+  const seed = await readJsonFile(path, 'sandbox seed', readStdin);
+  const { accountId, region } = typeof seed === 'object' && seed !== null ? (seed as { accountId?: unknown; region?: unknown }) : {};
+  return {
+    accountId: typeof accountId === 'string' ? accountId : SEED_DEFAULT_ACCOUNT.accountId,
+    region: typeof region === 'string' ? region : SEED_DEFAULT_ACCOUNT.region,
+  };
 }

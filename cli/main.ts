@@ -4,7 +4,7 @@ import { InvalidSandboxSeed, InvalidStateFile } from '../engine/sandbox/errors.t
 import { InvalidConfig } from '../handlers/shared/errors.ts';
 import { parseCommandLine, usageOf, type Output } from './command.ts';
 import { commands, isCommandName, overview } from './commands/index.ts';
-import { InvalidEventFile, NoRouteForEvent, UnreadableFile, UsageError } from './errors.ts';
+import { InvalidEventFile, NoRouteForEvent, UnreadableFile, UnwritableFile, UsageError } from './errors.ts';
 import { EXIT, EXIT_CODES_HELP } from './exit.ts';
 import { readProcessStdin } from './files.ts';
 import { firstLine } from './text.ts';
@@ -16,7 +16,7 @@ const consoleOutput: Output = { out: (line) => console.log(line), err: (line) =>
 
 /** Refusals of bad input (exit 2): the CLI's own, and what the engine refuses as AWS would (a start over the limits, an event EventBridge would not take). */
 const inputErrors = [
-  UsageError, UnreadableFile, InvalidEventFile, NoRouteForEvent, InvalidConfig, InvalidSandboxSeed, InvalidFaultsFile, InvalidStateFile,
+  UsageError, UnreadableFile, UnwritableFile, InvalidEventFile, NoRouteForEvent, InvalidConfig, InvalidSandboxSeed, InvalidFaultsFile, InvalidStateFile,
   ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson,
 ];
 
@@ -41,9 +41,11 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
     }
     if (helpFlags.has(name)) return await main(['help', ...rest], output);
     if (name.startsWith('-')) throw new UsageError(`a command comes first, its options after it: opsflow <command> ${name} (try: opsflow help)`);
-    if (!isCommandName(name)) throw new UsageError(`unknown command ${name} (try: opsflow help)`);
+    if (!isCommandName(name)) throw new UsageError(`unknown command ${JSON.stringify(name).slice(1, -1) || '""'} (try: opsflow help)`);
     const command = await commands[name].load();
     if (rest.some((arg) => helpFlags.has(arg))) {
+      const extra = rest.find((arg) => !helpFlags.has(arg));
+      if (extra !== undefined) throw new UsageError(`unexpected argument ${extra} with --help (opsflow ${name} --help)`);
       output.out(`${usageOf(command)}\n\n${EXIT_CODES_HELP}`);
       return EXIT.ok;
     }

@@ -2,8 +2,8 @@ import { DEFAULT_CONFIG, DEFAULT_SANDBOX } from './defaults.ts';
 import type { OptionSpec } from './command.ts';
 
 /** Options several commands take, written once so they read the same in every command's help. */
-export const config = { type: 'string', value: '<file>', description: `stage config (default ${DEFAULT_CONFIG})` } as const satisfies OptionSpec;
-export const sandbox = { type: 'string', value: '<seed.json>', description: `sandbox seed (default ${DEFAULT_SANDBOX})` } as const satisfies OptionSpec;
+export const config = { type: 'string', value: '<file>', file: 'read', description: `stage config (default ${DEFAULT_CONFIG}; - for standard input)` } as const satisfies OptionSpec;
+export const sandbox = { type: 'string', value: '<seed.json>', file: 'read', description: `sandbox seed (default ${DEFAULT_SANDBOX}; - for standard input)` } as const satisfies OptionSpec;
 export const aws = {
   type: 'boolean',
   description: 'the AWS account of the default credential chain instead of the sandbox (handlers still run locally)',
@@ -12,10 +12,12 @@ export const json = { type: 'boolean', description: 'one JSON object on stdout i
 export const faults = {
   type: 'string',
   value: '<file>',
+  file: 'read',
   description: 'fault rules to rehearse failures offline (README, "Rehearsing failures offline"; examples/faults/)',
 } as const satisfies OptionSpec;
 export const state = {
   type: 'string',
   value: '<file>',
+  file: 'written',
   description: 'the sandbox account is loaded from this file when it exists (else from the seed) and saved back after',
 } as const satisfies OptionSpec;

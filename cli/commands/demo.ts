@@ -13,7 +13,8 @@ export const demo = defineCommand({
   examples: ['opsflow demo', 'opsflow demo --faults examples/faults/route53-outage.json'],
   async run(_args, flags, output) {
     const { runDemo } = await import('../demo/index.ts');
-    const faults = flags.faults === undefined ? undefined : await (await import('../../engine/faults-file.ts')).readFaultsFile(flags.faults);
+    const { readFaults } = await import('../files.ts');
+    const faults = flags.faults === undefined ? undefined : await readFaults(flags.faults, output.readStdin);
     return runDemo(output, { faults });
   },
 });

@@ -1,5 +1,7 @@
 import { defineCommand } from '../command.ts';
+import { UnwritableFile } from '../errors.ts';
 import { EXIT } from '../exit.ts';
+import { fileProblems } from '../text.ts';
 import { knownWorkflow } from '../workflow-names.ts';
 
 const TOP_README = 'README.md';
@@ -27,9 +29,29 @@ export const graph = defineCommand({
       return EXIT.ok;
     }
     const readme = definitionPath(name).replace(/definition\.asl\.json$/, 'README.md');
-    await writeFile(readme, replaceDiagram(await readFile(readme, 'utf8'), mermaid));
-    await writeFile(TOP_README, replaceDiagram(await readFile(TOP_README, 'utf8'), mermaid, name));
-    output.out(`updated ${readme} and ${TOP_README}`);
+    const said: string[] = [];
+    for (const [file, workflowName] of [[readme, undefined], [TOP_README, name]] as const) {
+      const before = await readReadme(readFile, file);
+      const after = replaceDiagram(before, mermaid, workflowName);
+      if (after === before) said.push(`${file} unchanged`);
+      else {
+        await writeFile(file, after).catch((error: unknown) => {
+          throw new UnwritableFile(`graph --write: ${file}: cannot be written (${fileProblems[(error as NodeJS.ErrnoException).code ?? ''] ?? 'error'})`, { cause: error });
+        });
+        said.push(`updated ${file}`);
+      }
+    }
+    output.out(said.join(', '));
     return EXIT.ok;
   },
 });
+
+/** A README `graph --write` rewrites; UnwritableFile (exit 2) naming it when it is missing or a directory. */
+async function readReadme(readFile: (path: string, encoding: 'utf8') => Promise<string>, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new UnwritableFile(`graph --write: ${file}: ${fileProblems[code ?? ''] ?? message}`, { cause: error });
+  }
+}

@@ -1,7 +1,7 @@
 import { defineCommand } from '../command.ts';
 import { NoRouteForEvent } from '../errors.ts';
 import { readEvents } from '../events.ts';
-import { readConfig } from '../files.ts';
+import { readConfig, sandboxAccountOf } from '../files.ts';
 import * as options from '../options.ts';
 import { EXIT } from '../exit.ts';
 
@@ -15,29 +15,31 @@ export const routes = defineCommand({
   ].join('\n'),
   options: {
     config: options.config,
-    json: options.json,
+    sandbox: { ...options.sandbox, description: `${options.sandbox.description}: schedule rules name its account, as in run and send` },
+    state: { ...options.state, description: 'a saved sandbox account (run|send --state): its account, else the seed\'s, is the one schedule rules name' },
+    json: { ...options.json, description: 'a JSON array on stdout instead of lines for people: per event, its routes (and with --explain its explanation)' },
     explain: { type: 'boolean', description: 'for each rule, why it takes the event or, for an event that matches nothing, the first field that failed' },
   },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'event file' },
   examples: [
     'opsflow routes workflows/instance-dns/example-input.json',
-    'opsflow routes - < events/samples/autoscaling/instance-launch-successful.json',
-    'opsflow routes events/samples/autoscaling/instance-terminate-lifecycle-action.json --explain',
+    'opsflow routes - < examples/state-walk/launch.json',
+    'opsflow routes examples/state-walk/terminate.json --explain',
   ],
   async run(args, flags, output) {
     const events = await readEvents(args, output.readStdin);
-    const config = await readConfig(flags.config);
+    const config = await readConfig(flags.config, output.readStdin);
+    const account = await sandboxAccountOf(flags, output.readStdin);
     // Routing needs only the rules' patterns: no definitions, handlers or executor.
-    const [{ routeEvent, routableWorkflow }, { explainRoutes }, { partitionOf }, { awsTarget }, { workflows }] = await Promise.all([
+    const [{ routeEvent, routableWorkflow }, { explainRoutes }, { partitionOf }, { workflows }] = await Promise.all([
       import('../../engine/bus.ts'),
       import('../../engine/router/explain.ts'),
       import('../../engine/naming.ts'),
-      import('../../engine/target.ts'),
       import('../../workflows/index.ts'),
     ]);
     const routable = workflows.map((module) => routableWorkflow(module, config));
-    // The environment Engine.routes has on an AWS target (schedule rules' ARNs name its account).
-    const env = { partition: partitionOf(config.region), region: config.region, accountId: awsTarget(config.region).accountId, stage: 'local' };
+    // The environment Engine.routes has on the sandbox target run and send use (schedule rules' ARNs name its account and Region).
+    const env = { partition: partitionOf(account.region), region: account.region, accountId: account.accountId, stage: 'local' };
     const results = events.map(({ path, event }) => ({
       event: path,
       routes: routeEvent(routable, event, env).map((route) => ({ workflow: route.workflow, trigger: route.trigger.id })),

@@ -15,7 +15,7 @@ export const run = defineCommand({
     'from standard input. Exits 1 when the execution did not succeed.',
   ].join('\n'),
   options: {
-    event: { type: 'string', value: '<file>', description: 'the execution\'s input: an event, or the workflow\'s own input (- for standard input)' },
+    event: { type: 'string', value: '<file>', file: 'read', description: 'the execution\'s input: an event, or the workflow\'s own input (- for standard input)' },
     schedule: { type: 'boolean', description: 'run it with its schedule rule\'s input instead' },
     config: options.config,
     sandbox: options.sandbox,
@@ -28,15 +28,15 @@ export const run = defineCommand({
   examples: [
     'opsflow run instance-dns --event workflows/instance-dns/example-input.json',
     'opsflow run dns-reconcile --schedule --json',
-    'cat event.json | opsflow run instance-dns --event -',
-    'opsflow run instance-dns --event launch.json --faults examples/faults/route53-throttling.json',
+    'cat examples/state-walk/launch.json | opsflow run instance-dns --event -',
+    'opsflow run instance-dns --event examples/state-walk/launch.json --faults examples/faults/route53-throttling.json',
     'opsflow run dns-reconcile --schedule --state story.json',
   ],
   async run(args, flags, output) {
     const workflow = await knownWorkflow(args[0]);
     if (!flags.event === !flags.schedule) throw new UsageError('run needs exactly one of --event <file> or --schedule');
     const input = flags.event ? await readEventFile(flags.event, output.readStdin) : undefined;
-    const config = await readConfig(flags.config);
+    const config = await readConfig(flags.config, output.readStdin);
     const { workflows } = await import('../../workflows/index.ts');
     const hasSchedule = workflows.some((module) => module.name === workflow && module.triggers(config).some((trigger) => trigger.kind === 'schedule'));
     if (input === undefined && !hasSchedule) throw new UsageError(`${workflow} has no schedule; run it with --event <file>`);

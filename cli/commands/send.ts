@@ -1,6 +1,6 @@
 import { defineCommand } from '../command.ts';
 import { NoRouteForEvent } from '../errors.ts';
-import { readEvents } from '../events.ts';
+import { readEvents, refusedAsInput } from '../events.ts';
 import { EXIT } from '../exit.ts';
 import { readConfig } from '../files.ts';
 import * as options from '../options.ts';
@@ -16,17 +16,20 @@ export const send = defineCommand({
   options: { config: options.config, sandbox: options.sandbox, aws: options.aws, json: options.json, faults: options.faults, state: options.state },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'event file' },
   examples: [
-    'opsflow send events/samples/autoscaling/instance-launch-successful.json',
-    'opsflow send - --json < event.json',
-    'opsflow send launch.json --state story.json --faults examples/faults/route53-throttling.json',
+    'opsflow send workflows/instance-dns/example-input.json',
+    'opsflow send - --json < examples/state-walk/launch.json',
+    'opsflow send examples/state-walk/launch.json --state story.json --faults examples/faults/route53-throttling.json',
   ],
   async run(args, flags, output) {
     const events = await readEvents(args, output.readStdin);
-    const config = await readConfig(flags.config);
+    const config = await readConfig(flags.config, output.readStdin);
     const { engineFor, keepState, report, summary } = await import('../executions.ts');
     const { engine, sandbox } = await engineFor(flags, config, output);
+    const { checkStartExecution } = await import('../../engine/limits.ts');
     for (const { path, event } of events) {
       if (engine.routes(event).length === 0) throw new NoRouteForEvent(`${path}: matches no workflow (see: opsflow routes ${path})`);
+      // Each workflow it starts takes the event as its input: refused as StartExecution would refuse it, naming the file.
+      refusedAsInput(path, () => checkStartExecution('opsflow-send', event));
     }
     for (const { event } of events) await engine.send(event);
     await keepState(flags, sandbox);

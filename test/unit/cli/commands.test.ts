@@ -6,8 +6,9 @@ import { usageOf } from '../../../cli/command.ts';
 import { commands } from '../../../cli/commands/index.ts';
 import { main } from '../../../cli/main.ts';
 import { Engine } from '../../../engine/engine.ts';
-import { awsTarget } from '../../../engine/target.ts';
-import { readConfig } from '../../../cli/files.ts';
+import { SandboxAccount } from '../../../engine/sandbox/index.ts';
+import { sandboxTarget } from '../../../engine/target.ts';
+import { DEFAULT_SANDBOX, readConfig } from '../../../cli/files.ts';
 import { listSamples, loadSample } from '../../../events/samples.ts';
 
 async function opsflow(argv: string[], stdin?: string) {
@@ -70,7 +71,7 @@ describe('opsflow help', () => {
     [['send', event, '-', '-'], 'opsflow: standard input (-) can be read only once'],
     [['run', 'instance-dns', 'dns-reconcile', '--event', event], 'opsflow: unexpected argument dns-reconcile (opsflow run <workflow> (--event <file> | --schedule) [options])'],
     [['validate', '--write'], 'opsflow: validate does not take --write (try: opsflow help validate)'],
-    [['run', 'instance-dns', '--event'], "opsflow: Option '--event <value>' argument missing"],
+    [['run', 'instance-dns', '--event'], 'opsflow: --event needs a value (try: opsflow help run)'],
   ])('%j is refused in one line on stderr, exit 2, nothing run', async (argv, message) => {
     const created = vi.spyOn(Engine, 'create');
     const result = await opsflow(argv);
@@ -101,10 +102,16 @@ describe('a file named - is standard input', () => {
   });
 });
 
+/** The engine send builds: on the default sandbox seed's account. */
+async function sandboxEngine(config: Awaited<ReturnType<typeof readConfig>>): Promise<Engine> {
+  const sandbox = SandboxAccount.fromSeed(JSON.parse(readFileSync(DEFAULT_SANDBOX, 'utf8')));
+  return Engine.create({ config, target: sandboxTarget(sandbox) });
+}
+
 describe('opsflow routes without the engine', () => {
-  it.each(['config/dev.json', 'test/fixtures/cli/documented-asg-config.json'])('answers for every AWS sample exactly as the engine routes it (config %s)', async (configFile) => {
+  it.each(['config/dev.json', 'test/fixtures/cli/documented-asg-config.json'])('answers for every AWS sample exactly as the engine send uses routes it (config %s)', async (configFile) => {
     const config = await readConfig(configFile);
-    const engine = await Engine.create({ config, target: awsTarget(config.region) });
+    const engine = await sandboxEngine(config);
     const created = vi.spyOn(Engine, 'create');
     const samples = listSamples();
     const result = await opsflow(['routes', ...samples.map((sample) => `events/samples/${sample}`), '--config', configFile, '--json']);
@@ -116,7 +123,7 @@ describe('opsflow routes without the engine', () => {
 
   it('has samples that route under the fixture config, so the comparison above has matches to agree on', async () => {
     const config = await readConfig('test/fixtures/cli/documented-asg-config.json');
-    const engine = await Engine.create({ config, target: awsTarget(config.region) });
+    const engine = await sandboxEngine(config);
     const routed = new Set(listSamples().flatMap((sample) => engine.routes(loadSample(sample)).map((route) => route.workflow)));
     expect([...routed]).toContain('instance-dns');
   });

@@ -154,7 +154,7 @@ describe('opsflow bad input: one line, exit 2, nothing run, never a stack trace'
     [['run', 'instance-dns', '--event', event, '--config', ''], 'opsflow: --config needs a value'],
     [['run', 'instance-dns', '--event', event, '--write'], 'opsflow: run does not take --write (try: opsflow help run)'],
     [['routes', event, '--bogus'], 'opsflow: routes does not take --bogus (try: opsflow help routes)'],
-    [['routes', event, '--sandbox', 'config/sandbox.json'], 'opsflow: routes does not take --sandbox (try: opsflow help routes)'],
+    [['routes', event, '--aws'], 'opsflow: routes does not take --aws (try: opsflow help routes)'],
     [['routes'], 'opsflow: missing event file (try: opsflow help routes)'],
     [['send', event, '--schedule'], 'opsflow: send does not take --schedule (try: opsflow help send)'],
     [['graph', 'instance-dns', 'dns-reconcile'], 'opsflow: unexpected argument dns-reconcile'],
