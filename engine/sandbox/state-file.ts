@@ -137,7 +137,7 @@ export function sandboxFromStateFile(raw: unknown, source: string, options: Omit
   const parsed = stateFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InvalidStateFile(`${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    throw new InvalidStateFile(`${source}: ${issue?.path.length ? issue.path.join('.') : 'top level'}: ${issue?.message ?? 'invalid'}`);
   }
   const { clock, idPosition, account } = parsed.data;
   try {

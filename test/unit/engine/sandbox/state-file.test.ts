@@ -130,6 +130,7 @@ describe('sandbox state file', () => {
     delete noZoneId.account.route53.hostedZones[0]?.id;
     expect(await refusal(noZoneId)).toMatch(/^state s\.json: account\.route53\.hostedZones\.0\.id: /);
     expect(await refusal({ ...good, clock: 'yesterday' })).toMatch(/^state s\.json: clock: must be an ISO-8601 time/);
+    expect(await refusal({ ...good, extra: true })).toBe('state s.json: top level: Unrecognized key: "extra"');
     const twice = structuredClone(good);
     twice.account.ec2.instances.push(twice.account.ec2.instances[0] ?? {});
     expect(await refusal(twice)).toMatch(/^state s\.json: account\.ec2\.instances\.\d+: i-[0-9a-f]+ appears twice$/);
