@@ -43,6 +43,8 @@ export const defaultIdentityStoreId = 'd-1234567890';
 
 const text = (max = 1024) => z.string().min(1).max(max);
 const multiValued = <Shape extends z.ZodRawShape>(shape: Shape) => z.array(z.strictObject(shape)).min(1).optional();
+/** An e-mail, phone number or role: the Identity Store's `{ Value, Type, Primary }` entries. */
+const typedValue = { Value: text().optional(), Type: text().optional(), Primary: z.boolean().optional() };
 
 /**
  * The enterprise extension's attributes: those of the SCIM enterprise user extension (RFC 7643
@@ -66,7 +68,7 @@ const identityStoreUser = z.strictObject({
     .optional(),
   NickName: text().optional(),
   ProfileUrl: text().optional(),
-  Emails: multiValued({ Value: text().optional(), Type: text().optional(), Primary: z.boolean().optional() }),
+  Emails: multiValued(typedValue),
   Addresses: multiValued({
     StreetAddress: text().optional(),
     Locality: text().optional(),
@@ -77,7 +79,7 @@ const identityStoreUser = z.strictObject({
     Type: text().optional(),
     Primary: z.boolean().optional(),
   }),
-  PhoneNumbers: multiValued({ Value: text().optional(), Type: text().optional(), Primary: z.boolean().optional() }),
+  PhoneNumbers: multiValued(typedValue),
   UserType: text().optional(),
   Title: text().optional(),
   PreferredLanguage: text().optional(),
@@ -85,7 +87,7 @@ const identityStoreUser = z.strictObject({
   Timezone: text().optional(),
   Website: text().optional(),
   Birthdate: text().optional(),
-  Roles: multiValued({ Value: text().optional(), Type: text().optional(), Primary: z.boolean().optional() }),
+  Roles: multiValued(typedValue),
   ExternalIds: multiValued({ Issuer: text(100), Id: text(256) }),
   UserStatus: z.enum(['ENABLED', 'DISABLED']).default('ENABLED'),
   Extensions: z.strictObject({ [enterpriseExtension]: enterpriseAttributes.optional() }).optional(),
