@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { loadSample, sampleWith } from '../../events/samples.ts';
 import { maxPayloadBytes } from '../../engine/limits.ts';
+import { largest, resetLargest } from './payload-meter.ts';
 import { MAX_FINDINGS_PER_EVENT, MAX_PRINCIPALS_PER_EVENT } from '../../handlers/findings/work.ts';
 import { devConfig, world } from './harness.ts';
 
@@ -14,29 +15,8 @@ import { devConfig, world } from './harness.ts';
  * the engine checks it (engine/limits.ts), in both workflows.
  */
 
-/** The largest state payload of the runs so far, and where it was. */
-const largest = vi.hoisted(() => ({ bytes: 0, where: '' }));
-
-vi.mock('../../engine/limits.ts', async (importOriginal) => {
-  const limits = await importOriginal<typeof import('../../engine/limits.ts')>();
-  const measure = (where: string, value: unknown): void => {
-    // The event itself, which the quota bounds, is NormalizeFindings' input; what the run makes of it is measured.
-    if (where === 'NormalizeFindings input') return;
-    const measured = limits.measureJson(value, Number.POSITIVE_INFINITY);
-    if (measured.kind === 'json' && measured.bytes > largest.bytes) Object.assign(largest, { bytes: measured.bytes, where });
-  };
-  return {
-    ...limits,
-    checkStatePayload: (stateName: string, value: unknown, direction: 'input' | 'output') => {
-      measure(`${stateName} ${direction}`, value);
-      limits.checkStatePayload(stateName, value, direction);
-    },
-    checkTaskResult: (stateName: string, resource: string, result: unknown) => {
-      measure(`${stateName} result`, result);
-      limits.checkTaskResult(stateName, resource, result);
-    },
-  };
-});
+// The event itself, which the quota bounds, is NormalizeFindings' input; what the run makes of it is measured.
+vi.mock('../../engine/limits.ts', async (importOriginal) => (await import('./payload-meter.ts')).meteredLimits(await importOriginal(), ['NormalizeFindings input']));
 
 /**
  * The bound every state stays under at these events: 160 KiB, 62.5% of the quota. Measured when
@@ -121,7 +101,7 @@ describe('finding-enrichment: every state stays within 256 KiB at the largest ev
     if (lean) expect(findings).toHaveLength(MAX_FINDINGS_PER_EVENT);
     else expect(bytes(importedEvent([...findings, findingAbout(findings.length, false)]))).toBeGreaterThan(maxPayloadBytes);
     const { sandbox, engine } = await burstWorld(findings);
-    Object.assign(largest, { bytes: 0, where: '' });
+    resetLargest();
 
     const records = await engine.send(event);
 
@@ -146,7 +126,7 @@ describe('finding-enrichment: every state stays within 256 KiB at the largest ev
     const suffix = ` (Service: Detective, Status Code: 400, Request ID: ${'0'.repeat(36)})`;
     const message = LONG_MESSAGE_HEAD + '\n    at "handler" (/var/task/index.mjs:12:34)'.repeat(MAX_CAUSE_CHARACTERS).slice(0, MAX_CAUSE_CHARACTERS - suffix.length - LONG_MESSAGE_HEAD.length);
     sandbox.injectFault({ service: 'detective', operation: 'StartInvestigation', error: 'ValidationException', message });
-    Object.assign(largest, { bytes: 0, where: '' });
+    resetLargest();
 
     const records = await engine.send(event);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { maxPayloadBytes } from '../../engine/limits.ts';
+import { largest, resetLargest } from './payload-meter.ts';
 import { largeIdentityWorld, quickSightWrites } from './scenarios/identity-reconcile.ts';
 
 /**
@@ -8,26 +9,7 @@ import { largeIdentityWorld, quickSightWrites } from './scenarios/identity-recon
  * (engine/limits.ts), as test/workflows/finding-enrichment-size.test.ts does.
  */
 
-const largest = vi.hoisted(() => ({ bytes: 0, where: '' }));
-
-vi.mock('../../engine/limits.ts', async (importOriginal) => {
-  const limits = await importOriginal<typeof import('../../engine/limits.ts')>();
-  const measure = (where: string, value: unknown): void => {
-    const measured = limits.measureJson(value, Number.POSITIVE_INFINITY);
-    if (measured.kind === 'json' && measured.bytes > largest.bytes) Object.assign(largest, { bytes: measured.bytes, where });
-  };
-  return {
-    ...limits,
-    checkStatePayload: (stateName: string, value: unknown, direction: 'input' | 'output') => {
-      measure(`${stateName} ${direction}`, value);
-      limits.checkStatePayload(stateName, value, direction);
-    },
-    checkTaskResult: (stateName: string, resource: string, result: unknown) => {
-      measure(`${stateName} result`, result);
-      limits.checkTaskResult(stateName, resource, result);
-    },
-  };
-});
+vi.mock('../../engine/limits.ts', async (importOriginal) => (await import('./payload-meter.ts')).meteredLimits(await importOriginal()));
 
 /**
  * The bound every state stays under: 37.5% of the quota (96 KiB). A batch is at most 250 changes
@@ -39,7 +21,7 @@ const BOUND_BYTES = maxPayloadBytes * 0.375;
 describe('identity-reconcile: every state stays within 256 KiB at 10,000 users and 200 groups', () => {
   it('applies 1% drift in one round, and a second run plans nothing', async () => {
     const { engine, sandbox } = await largeIdentityWorld({ users: 10_000, groups: 200, drift: 100 });
-    Object.assign(largest, { bytes: 0, where: '' });
+    resetLargest();
 
     const run = await engine.runSchedule('identity-reconcile');
 
@@ -55,7 +37,7 @@ describe('identity-reconcile: every state stays within 256 KiB at 10,000 users a
 
   it('applies drift larger than one batch over several rounds, each state still within the bound', async () => {
     const { engine, sandbox } = await largeIdentityWorld({ users: 10_000, groups: 200, drift: 400 });
-    Object.assign(largest, { bytes: 0, where: '' });
+    resetLargest();
 
     const run = await engine.runSchedule('identity-reconcile');
 
