@@ -1,6 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Pluggable } from '@smithy/types';
 import type { Clock } from './clock.ts';
+import type { OpenSearchAccess } from '../handlers/shared/runtime.ts';
 
 /** An event as EventBridge delivers it to a rule's target. */
 export type BusEvent = EventBridgeEvent<string, unknown>;
@@ -27,6 +28,8 @@ export interface AccountTarget {
   subscribe?(listener: (event: BusEvent) => void): void;
   /** The account's clock, which the engine then keeps time with (a sandbox's `now` is its clock's). */
   readonly clock?: Clock;
+  /** How tasks reach OpenSearch domains' REST APIs (handlers/shared/runtime.ts); absent for real AWS. */
+  readonly openSearch?: OpenSearchAccess;
 }
 
 /** What the engine needs of engine/sandbox/account.ts (SandboxAccount), structurally. */

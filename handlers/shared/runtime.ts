@@ -19,8 +19,30 @@ export interface Runtime {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as sdkPlugins
   readonly sdkPluginsFor?: (region: string) => readonly Pluggable<any, any>[];
+  /**
+   * How a task reaches an OpenSearch domain's REST API. Absent on AWS: the domain's endpoint over
+   * HTTPS, signed with the default credential chain. The sandbox serves each domain on 127.0.0.1.
+   */
+  readonly openSearch?: OpenSearchAccess;
   /** The time now: the system clock on AWS, the engine's one clock locally (engine/clock.ts). */
   now(): Date;
+}
+
+/** Static credentials, as SigV4 signers take them. */
+export interface SigningCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** Where an OpenSearch domain's REST API answers and what its requests are signed with (SigV4, service `es`). */
+export interface OpenSearchAccess {
+  /**
+   * The base URL (`http://127.0.0.1:<port>...`) for a domain, given its endpoint as DescribeDomain
+   * returns it (`DomainStatus.Endpoint`, a host name without scheme).
+   */
+  nodeFor(endpoint: string): string;
+  credentials(): Promise<SigningCredentials>;
 }
 
 const scoped = new AsyncLocalStorage<Runtime>();
