@@ -58,6 +58,11 @@ export interface WorkflowModule {
   lambdaStatements?(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[];
   /** Other ${Name} placeholders of the definition and their values. */
   substitutions?(config: OpsflowConfig, env: DeploymentEnvironment): Record<string, JsonValue>;
+  /**
+   * CloudWatch alarms on the workflow's metrics: rendered as AWS::CloudWatch::Alarm resources on
+   * AWS and evaluated by the local engine's CloudWatch (engine/metrics.ts) against the same metrics.
+   */
+  alarms?(config: OpsflowConfig, env: DeploymentEnvironment): AlarmSpec[];
   /** CloudFormation resources the workflow needs besides its state machine (deployment only). */
   resources?(config: OpsflowConfig, env: DeploymentEnvironment): JsonObject;
 }
@@ -68,4 +73,29 @@ export interface DeploymentEnvironment {
   readonly region: string;
   readonly accountId: string;
   readonly stage: string;
+}
+
+/**
+ * One metric alarm, in CloudWatch's terms (PutMetricAlarm): over the last `evaluationPeriods`
+ * periods of `periodSeconds`, the alarm is in ALARM when at least `datapointsToAlarm` of them breach
+ * (`statistic` of the period compared with `threshold`); periods without data count as
+ * `treatMissingData` says. Source: CloudWatch User Guide, "Alarm evaluation" and "Configuring how
+ * CloudWatch alarms treat missing data".
+ */
+export interface AlarmSpec {
+  /** Logical id stem, PascalCase, unique within the workflow. */
+  readonly id: string;
+  readonly alarmName: string;
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  /** Exactly the metric's dimensions (CloudWatch matches the whole set). */
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly statistic: 'Maximum' | 'Minimum' | 'Average' | 'Sum' | 'SampleCount';
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly threshold: number;
+  readonly comparisonOperator: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
+  readonly treatMissingData: 'breaching' | 'notBreaching' | 'ignore' | 'missing';
 }

@@ -24,8 +24,18 @@ export interface Runtime {
    * HTTPS, signed with the default credential chain. The sandbox serves each domain on 127.0.0.1.
    */
   readonly openSearch?: OpenSearchAccess;
+  /**
+   * Where a task's metrics (CloudWatch embedded metric format documents) go. Absent on AWS: stdout,
+   * from which CloudWatch Logs extracts them. The local engine keeps them in its CloudWatch (engine/metrics.ts).
+   */
+  readonly metrics?: EmbeddedMetricSink;
   /** The time now: the system clock on AWS, the engine's one clock locally (engine/clock.ts). */
   now(): Date;
+}
+
+/** Takes one CloudWatch embedded metric format document (`{ _aws: { Timestamp, CloudWatchMetrics }, ...values }`). */
+export interface EmbeddedMetricSink {
+  publish(document: object): void;
 }
 
 /** Static credentials, as SigV4 signers take them. */
