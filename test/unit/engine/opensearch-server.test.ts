@@ -95,7 +95,7 @@ describe('the sandbox OpenSearch endpoint', () => {
     const health = await client.cluster.health();
     const exists = await client.indices.exists({ index: 'missing' });
 
-    expect(health.headers['content-type']).toBe('application/json; charset=UTF-8');
+    expect(health.headers?.['content-type']).toBe('application/json; charset=UTF-8');
     expect(health.body).toEqual({ ok: true });
     expect(exists.statusCode).toBe(404);
     expect(exists.body).toBe(false);
