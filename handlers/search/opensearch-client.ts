@@ -1,6 +1,6 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Client } from '@opensearch-project/opensearch';
-import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import { currentRuntime, type Runtime } from '../shared/runtime.ts';
 
 /** A domain's REST API: its endpoint as DescribeDomain returns it (a host name) and its Region. */
