@@ -11,7 +11,7 @@ import { Clock } from './clock.ts';
 import { ExecutionAlreadyExists, InvalidClockUse, UnknownTrigger, UnknownWorkflow, UnresolvedPlaceholder } from './errors.ts';
 import { EngineFaults, type FaultRule, type FaultSite } from './faults.ts';
 import { currentExecution, Executor, type Cause, type CompiledWorkflow } from './executor.ts';
-import { LambdaInvoker } from './lambda-invoker.ts';
+import { LambdaInvoker, targetRuntime } from './lambda-invoker.ts';
 import { checkStartExecution, checkTaskFailure, checkTaskSuccessOutput } from './limits.ts';
 import * as naming from './naming.ts';
 import type { ExecutionRecord, StateEvent } from './records.ts';
@@ -118,6 +118,7 @@ export class Engine {
   private readonly faults: EngineFaults;
   private readonly executor: Executor;
   private readonly env: DeploymentEnvironment;
+  private closed = false;
   /** The engine's one timeline: execution and state times, Waits, retries, timeouts, and the account's `now`. */
   readonly clock: Clock;
 
@@ -141,11 +142,31 @@ export class Engine {
     });
   }
 
-  /** Substitutes every definition's placeholders and builds every state machine once. */
+  /**
+   * Opens what the target serves locally (the sandbox's OpenSearch endpoint), then substitutes
+   * every definition's placeholders and builds every state machine once. `close()` undoes the open.
+   */
   static async create(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options);
-    await engine.build();
+    await options.target.open?.();
+    try {
+      await engine.build();
+    } catch (error) {
+      await options.target.close?.();
+      throw error;
+    }
     return engine;
+  }
+
+  /**
+   * Stops what the target serves locally: the sandbox's OpenSearch endpoint, shared by every engine
+   * over the same account, stops when the last of them closes. Unclosed, it never keeps the process
+   * alive. Executions still running lose it; call `idle()` first to let them end. Closing twice is one close.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.options.target.close?.();
   }
 
   get executions(): readonly ExecutionRecord[] {
@@ -342,7 +363,7 @@ export class Engine {
       lambda: new LambdaInvoker(
         this.env,
         functions,
-        { config, region: target.region, sdkPlugins: target.sdkPlugins, ...(target.sdkPluginsFor ? { sdkPluginsFor: target.sdkPluginsFor } : {}), now: () => this.clock.now() },
+        targetRuntime(target, config, this.clock),
         this.clock,
       ),
       sdk: new SdkClients(target.region, target.sdkPlugins),

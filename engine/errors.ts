@@ -141,3 +141,16 @@ export class PayloadTooDeep extends UncatchableFailure {
 export class PayloadNotJson extends UncatchableFailure {
   override readonly name = 'PayloadNotJson';
 }
+
+/**
+ * A task asked the sandbox target for an OpenSearch domain endpoint the account has no domain for
+ * (a configuration naming another account's or a deleted domain); the message names the known ones.
+ */
+export class UnknownOpenSearchEndpoint extends OpsflowError {
+  override readonly name = 'UnknownOpenSearchEndpoint';
+}
+
+/** The sandbox's OpenSearch endpoint is not listening: its engine was not created by Engine.create, or was closed. */
+export class OpenSearchEndpointClosed extends OpsflowError {
+  override readonly name = 'OpenSearchEndpointClosed';
+}

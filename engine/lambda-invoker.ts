@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionSpec } from '../handlers/registry.ts';
+import type { OpsflowConfig } from '../handlers/shared/config.ts';
 import type { LambdaHandler } from '../handlers/shared/lambda.ts';
 import { withRuntime, type Runtime } from '../handlers/shared/runtime.ts';
 import type { DeploymentEnvironment, JsonValue } from '../workflows/types.ts';
@@ -8,6 +9,23 @@ import { PayloadTooDeep, TaskFailure } from './errors.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { maxJsonDepth, measureJson } from './limits.ts';
 import { functionArn, functionName } from './naming.ts';
+import type { AccountTarget } from './target.ts';
+
+/**
+ * The runtime every task of an engine runs in: the config, the target's Region and SDK plugins
+ * (and those for other Regions), its OpenSearch access (the sandbox's local endpoint; absent on
+ * AWS), and the engine's clock as `now`.
+ */
+export function targetRuntime(target: AccountTarget, config: OpsflowConfig, clock: Clock): Runtime {
+  return {
+    config,
+    region: target.region,
+    sdkPlugins: target.sdkPlugins,
+    ...(target.sdkPluginsFor ? { sdkPluginsFor: target.sdkPluginsFor } : {}),
+    ...(target.openSearch ? { openSearch: target.openSearch } : {}),
+    now: () => clock.now(),
+  };
+}
 
 /**
  * Runs registry handlers in-process as Lambda would: the payload and the result cross a JSON

@@ -2,6 +2,9 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import type { Pluggable } from '@smithy/types';
 import type { Clock } from './clock.ts';
 import type { OpenSearchAccess } from '../handlers/shared/runtime.ts';
+import { OpenSearchEndpointClosed, UnknownOpenSearchEndpoint } from './errors.ts';
+import type { OpenSearchDomains } from './sandbox/opensearch/http.ts';
+import { OpenSearchServer, sandboxOpenSearchCredentials } from './sandbox/opensearch/server.ts';
 
 /** An event as EventBridge delivers it to a rule's target. */
 export type BusEvent = EventBridgeEvent<string, unknown>;
@@ -30,10 +33,20 @@ export interface AccountTarget {
   readonly clock?: Clock;
   /** How tasks reach OpenSearch domains' REST APIs (handlers/shared/runtime.ts); absent for real AWS. */
   readonly openSearch?: OpenSearchAccess;
+  /**
+   * Starts what the target serves on this machine (the sandbox's OpenSearch endpoint on 127.0.0.1).
+   * Engine.create awaits it before the engine's first run; each call is matched by one `close`.
+   */
+  open?(): Promise<void>;
+  /** Stops what `open` started once every opener has closed (engine.close()). */
+  close?(): Promise<void>;
 }
 
-/** What the engine needs of engine/sandbox/account.ts (SandboxAccount), structurally. */
-export interface SandboxAccountLike {
+/**
+ * What the engine needs of engine/sandbox/account.ts (SandboxAccount), structurally. An account
+ * without the OpenSearchDomains methods (a test double) serves no OpenSearch endpoint.
+ */
+export interface SandboxAccountLike extends Partial<OpenSearchDomains> {
   readonly accountId: string;
   readonly region: string;
   readonly clock: Clock;
@@ -45,20 +58,109 @@ export interface SandboxAccountLike {
 /** The bus the workflows' rules are on. */
 const defaultEventBus = 'default';
 
-export function sandboxTarget(sandbox: SandboxAccountLike): AccountTarget {
+export interface SandboxTargetOptions {
+  /**
+   * The Region the target acts in, default the account's: its SDK clients are answered as that
+   * Region's endpoints would answer, and only events from that Region reach its bus. One engine per
+   * Region over one account runs each Region's stack on one clock, as AWS runs both.
+   */
+  readonly region?: string;
+}
+
+/**
+ * The sandbox account as a target in one of its Regions. Its OpenSearch domains' REST APIs are
+ * served on 127.0.0.1 (engine/sandbox/opensearch/server.ts) by one server per account, shared by
+ * every target over that account: `open` starts it (or joins it), `close` stops it when the last
+ * opener closes.
+ */
+export function sandboxTarget(sandbox: SandboxAccountLike, options: SandboxTargetOptions = {}): AccountTarget {
+  const region = options.region ?? sandbox.region;
+  const domains = openSearchDomainsOf(sandbox);
+  const shared = domains && sharedOpenSearchServer(sandbox, domains);
   return {
     kind: 'sandbox',
-    region: sandbox.region,
+    region,
     accountId: sandbox.accountId,
     clock: sandbox.clock,
-    sdkPlugins: [sandbox.plugin()],
-    sdkPluginsFor: (region) => [sandbox.plugin({ region })],
+    sdkPlugins: [sandbox.plugin({ region })],
+    sdkPluginsFor: (other) => [sandbox.plugin({ region: other })],
     subscribe: (listener) => {
       sandbox.onEvent((event, delivery) => {
-        if (delivery.eventBusName === defaultEventBus) listener(event);
+        if (delivery.eventBusName === defaultEventBus && event.region === region) listener(event);
       });
     },
+    ...(shared
+      ? {
+          openSearch: {
+            nodeFor: (endpoint: string) => shared.nodeFor(endpoint),
+            credentials: async () => sandboxOpenSearchCredentials,
+          },
+          open: () => shared.acquire(),
+          close: () => shared.release(),
+        }
+      : {}),
   };
+}
+
+function openSearchDomainsOf(sandbox: SandboxAccountLike): OpenSearchDomains | undefined {
+  const { openSearchRequest, openSearchEndpoints } = sandbox;
+  if (!openSearchRequest || !openSearchEndpoints) return undefined;
+  return {
+    openSearchRequest: (request) => openSearchRequest.call(sandbox, request),
+    openSearchEndpoints: () => openSearchEndpoints.call(sandbox),
+  };
+}
+
+/** One server per account, however many targets (Regions, engines) are open over it. */
+const openSearchServers = new WeakMap<SandboxAccountLike, SharedOpenSearchServer>();
+
+function sharedOpenSearchServer(sandbox: SandboxAccountLike, domains: OpenSearchDomains): SharedOpenSearchServer {
+  let shared = openSearchServers.get(sandbox);
+  if (!shared) {
+    shared = new SharedOpenSearchServer(domains);
+    openSearchServers.set(sandbox, shared);
+  }
+  return shared;
+}
+
+class SharedOpenSearchServer {
+  private openers = 0;
+  private starting: Promise<OpenSearchServer> | undefined;
+  private server: OpenSearchServer | undefined;
+
+  constructor(private readonly domains: OpenSearchDomains) {}
+
+  async acquire(): Promise<void> {
+    this.openers += 1;
+    try {
+      this.starting ??= OpenSearchServer.start(this.domains).then((server) => (this.server = server));
+      await this.starting;
+    } catch (error) {
+      this.openers -= 1;
+      this.starting = undefined;
+      throw error;
+    }
+  }
+
+  async release(): Promise<void> {
+    if (this.openers === 0) return;
+    this.openers -= 1;
+    if (this.openers > 0) return;
+    const starting = this.starting;
+    this.starting = undefined;
+    this.server = undefined;
+    await (await starting)?.close();
+  }
+
+  /** The local URL for a domain's endpoint; UnknownOpenSearchEndpoint names the account's endpoints. */
+  nodeFor(endpoint: string): string {
+    const known = this.domains.openSearchEndpoints().map((domain) => domain.endpoint);
+    if (!known.includes(endpoint)) {
+      throw new UnknownOpenSearchEndpoint(`no sandbox OpenSearch domain has the endpoint ${endpoint} (known: ${known.join(', ') || 'none'})`);
+    }
+    if (!this.server) throw new OpenSearchEndpointClosed(`the sandbox OpenSearch endpoint is not open for ${endpoint}: Engine.create opens it, engine.close() closes it`);
+    return this.server.nodeFor(endpoint);
+  }
 }
 
 /**

@@ -47,7 +47,7 @@ export const run = defineCommand({
     const { engineFor, keepState, report } = await import('../executions.ts');
     // Only this workflow and those it starts: an event it causes that another would take is a warning.
     const { engine, sandbox } = await engineFor(flags, config, output, [workflow]);
-    const record = input === undefined ? await engine.runSchedule(workflow) : await engine.run(workflow, input);
+    const record = await (input === undefined ? engine.runSchedule(workflow) : engine.run(workflow, input)).finally(() => engine.close());
     await keepState(flags, sandbox);
     report([record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
     for (const warning of engine.warnings) output.err(`opsflow: warning: ${warning.message}`);

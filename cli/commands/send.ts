@@ -26,12 +26,16 @@ export const send = defineCommand({
     const { engineFor, keepState, report, summary } = await import('../executions.ts');
     const { engine, sandbox } = await engineFor(flags, config, output);
     const { checkStartExecution } = await import('../../engine/limits.ts');
-    for (const { path, event } of events) {
-      if (engine.routes(event).length === 0) throw new NoRouteForEvent(`${path}: matches no workflow (see: opsflow routes ${path})`);
-      // Each workflow it starts takes the event as its input: refused as StartExecution would refuse it, naming the file.
-      refusedAsInput(path, () => checkStartExecution('opsflow-send', event));
+    try {
+      for (const { path, event } of events) {
+        if (engine.routes(event).length === 0) throw new NoRouteForEvent(`${path}: matches no workflow (see: opsflow routes ${path})`);
+        // Each workflow it starts takes the event as its input: refused as StartExecution would refuse it, naming the file.
+        refusedAsInput(path, () => checkStartExecution('opsflow-send', event));
+      }
+      for (const { event } of events) await engine.send(event);
+    } finally {
+      await engine.close();
     }
-    for (const { event } of events) await engine.send(event);
     await keepState(flags, sandbox);
     const succeeded = engine.executions.every((execution) => execution.status === 'SUCCEEDED');
     if (flags.json) {

@@ -36,8 +36,12 @@ export async function runDemo(output: Output, options: { readonly faults?: Fault
     for (const story of stories) {
       const sandbox = SandboxAccount.fromSeed(seed, { source: DEFAULT_SANDBOX });
       const engine = await Engine.create({ config, target: sandboxTarget(sandbox), validatedDefinitions, ...(options.faults ? {} : { build: story.workflows }) });
-      if (options.faults) applyFaults(options.faults, { engine, sandbox });
-      failures += await runStory(story, { sandbox, engine }, output);
+      try {
+        if (options.faults) applyFaults(options.faults, { engine, sandbox });
+        failures += await runStory(story, { sandbox, engine }, output);
+      } finally {
+        await engine.close();
+      }
     }
   } finally {
     await saveValidatedDefinitions(validatedDefinitions, known);

@@ -22,18 +22,29 @@ export function devConfig(change: (raw: Json) => void = () => {}): OpsflowConfig
 
 /**
  * A sandbox from a seed fixture (optionally changed) and an engine over it, built with the real
- * definitions. `randomSeed` seeds both (ids, `fraction` fault decisions, retry jitter).
+ * definitions, in the account's Region or `region`. `randomSeed` seeds both (ids, `fraction` fault
+ * decisions, retry jitter).
  */
 export async function world(
-  options: { seed?: string; changeSeed?: (seed: Json) => void; sandbox?: SandboxOptions; config?: OpsflowConfig; randomSeed?: number } = {},
+  options: { seed?: string; changeSeed?: (seed: Json) => void; sandbox?: SandboxOptions; config?: OpsflowConfig; randomSeed?: number; region?: string } = {},
 ): Promise<{ sandbox: SandboxAccount; engine: Engine; config: OpsflowConfig }> {
   const seed = readJson(options.seed ?? 'test/fixtures/sandbox/instance-dns.json');
   options.changeSeed?.(seed);
   const randomSeed = options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed };
   const sandbox = SandboxAccount.fromSeed(seed, { ...randomSeed, ...options.sandbox });
   const config = options.config ?? devConfig();
-  const engine = await Engine.create({ config, target: sandboxTarget(sandbox), ...randomSeed });
+  const engine = await regionEngine(sandbox, options.region ?? sandbox.region, { config, ...randomSeed });
   return { sandbox, engine, config };
+}
+
+/**
+ * An engine for one Region's stack over a sandbox (its state machines and schedules, the one
+ * account and clock): two of them run both Regions as AWS does. `engine.close()` stops the account's
+ * OpenSearch endpoint once every engine over it has closed.
+ */
+export function regionEngine(sandbox: SandboxAccount, region: string, options: { config?: OpsflowConfig; randomSeed?: number } = {}): Promise<Engine> {
+  const randomSeed = options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed };
+  return Engine.create({ config: options.config ?? devConfig(), target: sandboxTarget(sandbox, { region }), ...randomSeed });
 }
 
 /** A real Auto Scaling sample aimed at a sandbox instance. */
