@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { InitializeHandlerOutput, InitializeMiddleware, Pluggable } from '@smithy/types';
 import { Clock } from '../clock.ts';
-import { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, SandboxUnsupportedOperation, SimulatedAwsError } from './errors.ts';
+import { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, SandboxRegionNotSimulated, SandboxUnsupportedOperation, SimulatedAwsError } from './errors.ts';
 import { buildStore, snapshotOf } from './account-store.ts';
 import { FaultInjector, faultMessage, isEngineScoped, type FaultRule } from './faults.ts';
 import { IdSource } from './ids.ts';
@@ -492,6 +492,9 @@ export class SandboxAccount implements OpenSearchDomains {
         throw new SandboxUnsupportedOperation(
           `The sandbox does not simulate ${service.key} ${operationName}; it simulates ${service.key} ${Object.keys(service.operations).join(', ')}`,
         );
+      }
+      if (service.regions === 'home' && region !== this.region) {
+        throw new SandboxRegionNotSimulated(`The sandbox holds ${service.key} in ${this.region} only; a client for ${region} called ${operationName}`);
       }
       const unsupported = Object.keys(input).filter((member) => input[member] !== undefined && !spec.accepts.includes(member));
       if (unsupported.length > 0) {
