@@ -564,7 +564,7 @@ function sandboxFaultProblem(rule: FaultRule): { field: string; message: string 
     return undefined;
   }
   const service = sandboxServices.find((candidate) => candidate.key === rule.service);
-  if (!service) return { field: 'service', message: `${rule.service} is not simulated (one of ${sandboxServices.map((s) => s.key).join(', ')})` };
+  if (!service) return { field: 'service', message: `${rule.service} is not simulated (one of ${sandboxServices.map((s) => s.key).join(', ')}, or ${openSearchRestService} for the domains' REST API)` };
   if (rule.operation !== undefined && !(rule.operation in service.operations)) {
     return { field: 'operation', message: `${rule.service} has no simulated operation ${rule.operation}` };
   }
