@@ -343,10 +343,15 @@ export function deleteSnapshots(context: OperationContext, key: string, reposito
   const location = repositoryLocation(repository.bucket, repository.basePath);
   const { found, missing } = namesMatch(pattern, locationSnapshots(context, location).map((item) => item.snapshot));
   if (missing[0] !== undefined) throw snapshotMissing(repositoryName, missing[0]);
-  for (const name of found) context.state.openSearch.snapshots.delete(snapshotKey({ location, snapshot: name }));
-  if (domain.running && domain.running.location === location && found.includes(domain.running.name)) {
-    const draft = context.state.openSearch.domains.edit(key) as OpenSearchDomainState;
-    delete draft.running;
+  for (const name of found) {
+    const snapshot = context.state.openSearch.snapshots.get(snapshotKey({ location, snapshot: name })) as OpenSearchSnapshotState;
+    context.state.openSearch.snapshots.delete(snapshotKey(snapshot));
+    // The domain that takes it may be another one sharing the bucket: it is no longer running a snapshot.
+    const taker = context.state.openSearch.domains.get(snapshot.takenBy);
+    if (taker?.running && taker.running.location === location && taker.running.name === name) {
+      const draft = context.state.openSearch.domains.edit(snapshot.takenBy) as OpenSearchDomainState;
+      delete draft.running;
+    }
   }
   return { acknowledged: true };
 }

@@ -194,6 +194,16 @@ describe('OpenSearch repositories shared through a bucket', () => {
     expect(standby('DELETE', '/_snapshot/dr/s1').body).toMatchObject({ error: { reason: '[dr] cannot delete snapshot from a readonly repository' }, status: 500 });
     expect(account.domainSnapshots('eu-central-1', 'catalog')).toEqual([expect.objectContaining({ repository: 'dr', snapshot: 's1', state: 'SUCCESS' })]);
   });
+
+  it('let the other domain delete a running snapshot, which frees the domain that took it', () => {
+    const { primary, standby } = searchSandbox();
+    primary('PUT', '/_snapshot/dr', primaryRepository);
+    standby('PUT', '/_snapshot/dr', primaryRepository);
+    primary('PUT', '/_snapshot/dr/s1', {});
+    expect(standby('DELETE', '/_snapshot/dr/s1').statusCode).toBe(200);
+    expect(primary('GET', '/_snapshot/_status').body).toEqual({ snapshots: [] });
+    expect(primary('PUT', '/_snapshot/dr/s2', {}).statusCode).toBe(200);
+  });
 });
 
 describe('OpenSearch Service automated snapshots', () => {
