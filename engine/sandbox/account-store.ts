@@ -4,6 +4,7 @@ import { identityStoreContainers, identityStoreSnapshot } from './services/ident
 import { quickSightContainers, quickSightSnapshot } from './services/quicksight.ts';
 import { recordKey, recordSortKey } from './services/route53.ts';
 import { findingKey } from './services/securityhub.ts';
+import { snapshotKey, snapshotSortKey } from './opensearch/snapshots.ts';
 import type { RecordKey, ResourceRecordState, SandboxState, SandboxStore } from './state.ts';
 import { Cell, SortedTable, Table, type Journal } from './store.ts';
 
@@ -49,6 +50,11 @@ export function buildStore(state: SandboxState, journal: Journal): SandboxStore 
     },
     identityStore: identityStoreContainers(state.identityStore, journal),
     quickSight: quickSightContainers(state.quickSight, journal),
+    openSearch: {
+      domains: new Table(journal, (domain) => `${domain.region}/${domain.domainName}`, { items: state.openSearch.domains, indexes: { endpoint: (domain) => domain.endpoint } }),
+      buckets: new Table(journal, (bucket) => bucket.name, { items: state.openSearch.buckets }),
+      snapshots: new SortedTable(journal, snapshotKey, snapshotSortKey, state.openSearch.snapshots),
+    },
   };
 }
 
@@ -57,7 +63,7 @@ export function buildStore(state: SandboxState, journal: Journal): SandboxStore 
  * what the account holds, and no call makes one). Investigations are given as of `now`.
  */
 export function snapshotOf(store: SandboxStore, now: Date): SandboxState {
-  const { ec2, autoScaling, route53, eventBridge, securityHub, detective, iam, identityStore, quickSight } = store;
+  const { ec2, autoScaling, route53, eventBridge, securityHub, detective, iam, identityStore, quickSight, openSearch } = store;
   return structuredClone({
     accountId: store.accountId,
     region: store.region,
@@ -80,5 +86,6 @@ export function snapshotOf(store: SandboxStore, now: Date): SandboxState {
     iam: { users: [...iam.users.values()], roles: [...iam.roles.values()] },
     identityStore: identityStoreSnapshot(identityStore),
     quickSight: quickSightSnapshot(quickSight),
+    openSearch: { domains: [...openSearch.domains.values()], buckets: [...openSearch.buckets.values()], snapshots: [...openSearch.snapshots.values()] },
   });
 }

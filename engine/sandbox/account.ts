@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { InitializeHandlerOutput, InitializeMiddleware, Pluggable } from '@smithy/types';
 import { Clock } from '../clock.ts';
-import { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, SandboxUnsupportedOperation, SimulatedAwsError } from './errors.ts';
+import { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, SandboxRegionNotSimulated, SandboxUnsupportedOperation, SimulatedAwsError } from './errors.ts';
 import { buildStore, snapshotOf } from './account-store.ts';
 import { FaultInjector, faultMessage, isEngineScoped, type FaultRule } from './faults.ts';
 import { IdSource } from './ids.ts';
@@ -34,6 +34,12 @@ import {
   type StoredHostedZone,
 } from './state.ts';
 import { cloneData, deepFreeze, Journal } from './store.ts';
+import { faultResponse, SimulatedOpenSearchError } from './opensearch/errors.ts';
+import type { OpenSearchDomains, OpenSearchHttpRequest, OpenSearchHttpResponse } from './opensearch/http.ts';
+import { indexNamePattern, stableOpenSearchUuid } from './seed-search.ts';
+import { answerOpenSearch, openSearchOperationOf, openSearchOperations } from './opensearch/requests.ts';
+import { automatedRepositoryOf, snapshotStateAt, takeAutomatedSnapshots } from './opensearch/snapshots.ts';
+import type { ClusterHealthName, OpenSearchDomainState } from './state.ts';
 
 export interface SandboxOptions {
   /** Fault rules active from the first call; more can be added with `injectFault`. */
@@ -103,6 +109,19 @@ export interface FindingUpdateFailure {
   readonly times?: number;
 }
 
+/** A snapshot a domain sees, as `SandboxAccount#domainSnapshots` lists it. */
+export interface DomainSnapshot {
+  readonly repository: string;
+  readonly snapshot: string;
+  readonly state: string;
+  readonly startTime: string;
+  readonly indices: readonly string[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** The fault rules' service for the domains' REST API (the `es:ESHttp*` actions' prefix). */
+export const openSearchRestService = 'es';
+
 const responseMetadata = (httpStatusCode: number, requestId: string) => ({ httpStatusCode, requestId, attempts: 1, totalRetryDelay: 0 });
 
 /**
@@ -112,7 +131,7 @@ const responseMetadata = (httpStatusCode: number, requestId: string) => ({ httpS
  * nothing. It is so by an undo log (engine/sandbox/store.ts), not by copying: a call costs what it
  * reads and writes, however much the account holds.
  */
-export class SandboxAccount {
+export class SandboxAccount implements OpenSearchDomains {
   readonly #journal = new Journal();
   readonly #store: SandboxStore;
   readonly #calls: (SandboxCall & { error?: string })[] = [];
@@ -348,6 +367,106 @@ export class SandboxAccount {
     return cloneData(result);
   }
 
+  /**
+   * Answers one REST request to a domain (engine/sandbox/opensearch/): OpenSearch's body and status,
+   * its error bodies included. The request is recorded in `calls` as service `es` with the
+   * operation's API name, passes through fault rules `{ service: 'es', operation }` (whose `error`
+   * is an OpenSearch error type, or `TooManyRequests` for the service's 429) and runs as one
+   * transaction: an error answer changes nothing. An endpoint the account does not hold is an
+   * InvalidSandboxRequest (the server answers only the endpoints `openSearchEndpoints` gives).
+   */
+  openSearchRequest(request: OpenSearchHttpRequest): OpenSearchHttpResponse {
+    const domain = this.#store.openSearch.domains.where('endpoint', request.endpoint)[0];
+    if (!domain) throw new InvalidSandboxRequest(`openSearchRequest: no domain has the endpoint ${request.endpoint}`);
+    const routed = openSearchOperationOf(request);
+    const operation = 'operation' in routed ? routed.operation : `${request.method} ${request.path}`;
+    const call: SandboxCall & { error?: string } = { service: openSearchRestService, operation, input: deepFreeze(cloneData({ endpoint: request.endpoint, method: request.method, path: request.path, query: request.query, ...(request.body === undefined ? {} : { body: request.body }) })) };
+    this.#calls.push(call);
+    if ('response' in routed) {
+      call.error = 'no_handler';
+      return routed.response;
+    }
+    const fault = this.#faults.check({ service: openSearchRestService, operation });
+    if (fault) {
+      call.error = fault.error;
+      return faultResponse(fault.error, fault.message);
+    }
+    try {
+      const { result } = this.#transact((context) => answerOpenSearch(context, `${domain.region}/${domain.domainName}`, request, routed), domain.region);
+      return cloneData(result);
+    } catch (error) {
+      if (!(error instanceof SimulatedOpenSearchError)) throw error;
+      call.error = error.type;
+      return error.response;
+    }
+  }
+
+  /** Every domain's endpoint, Region and name. */
+  openSearchEndpoints(): { endpoint: string; region: string; domainName: string }[] {
+    return [...this.#store.openSearch.domains.values()].map(({ endpoint, region, domainName }) => ({ endpoint, region, domainName }));
+  }
+
+  /**
+   * Documents written to a domain's index, as an application would (no call recorded): `count`
+   * more documents (fewer when negative), the index created when it does not exist. Returns the
+   * index's document count.
+   */
+  indexDocuments(region: string, domainName: string, index: string, count: number): number {
+    if (!Number.isInteger(count)) throw new InvalidSandboxRequest(`indexDocuments: count must be an integer, got ${count}`);
+    if (!indexNamePattern.test(index)) throw new InvalidSandboxRequest(`indexDocuments: ${index} is not a valid index name (lower-case letters, digits and ._-)`);
+    const { result } = this.#transact(({ state }) => {
+      const key = this.#domainKey(region, domainName, 'indexDocuments');
+      const domain = state.openSearch.domains.edit(key) as OpenSearchDomainState;
+      const existing = domain.indices.find((item) => item.name === index);
+      const docsCount = (existing?.docsCount ?? 0) + count;
+      if (docsCount < 0) throw new InvalidSandboxRequest(`indexDocuments: ${index} has ${existing?.docsCount ?? 0} documents, cannot remove ${-count}`);
+      domain.indices = existing
+        ? domain.indices.map((item) => (item.name === index ? { ...item, docsCount } : item))
+        : [...domain.indices, { name: index, uuid: stableOpenSearchUuid(`${this.accountId}/${key}/${index}`), docsCount, primaries: 1, replicas: 1 }];
+      return docsCount;
+    });
+    return result;
+  }
+
+  /** Changes a domain's state as the service would on its own: a configuration change in progress (`processing`), or the cluster's health. */
+  setDomainStatus(region: string, domainName: string, status: { readonly processing?: boolean; readonly health?: ClusterHealthName }): void {
+    if (status.health !== undefined && !['green', 'yellow', 'red'].includes(status.health)) throw new InvalidSandboxRequest(`setDomainStatus: health must be green, yellow or red, got ${String(status.health)}`);
+    this.#transact(({ state }) => {
+      const domain = state.openSearch.domains.edit(this.#domainKey(region, domainName, 'setDomainStatus')) as OpenSearchDomainState;
+      if (status.processing !== undefined) domain.processing = status.processing;
+      if (status.health !== undefined) domain.health = status.health;
+    });
+  }
+
+  /** The snapshots a domain sees now, in each repository it has registered and its automated repository, with their state as of the clock. */
+  domainSnapshots(region: string, domainName: string): DomainSnapshot[] {
+    const { result } = this.#transact((context) => {
+      const domain = takeAutomatedSnapshots(context, this.#domainKey(region, domainName, 'domainSnapshots'));
+      const now = context.now();
+      const automated = domain.automated.map((item) => ({ repository: automatedRepositoryOf(domain), snapshot: item.name, state: snapshotStateAt(item.endsAt, 'SUCCESS', now), startTime: item.startTime, indices: item.indices }));
+      const manual = domain.repositories.flatMap((repository) => {
+        const location = `${repository.bucket}/${repository.basePath}`;
+        const table = context.state.openSearch.snapshots;
+        return table.slice(table.lowerBoundOfKey(`${location}\u0000`), table.lowerBoundOfKey(`${location}\u0001`)).map((item) => ({
+          repository: repository.name,
+          snapshot: item.snapshot,
+          state: snapshotStateAt(item.endsAt, item.outcome, now),
+          startTime: item.startTime,
+          indices: item.indices,
+          ...(item.metadata === undefined ? {} : { metadata: item.metadata }),
+        }));
+      });
+      return [...automated, ...manual];
+    }, region);
+    return cloneData(result);
+  }
+
+  #domainKey(region: string, domainName: string, helper: string): string {
+    const key = `${region}/${domainName}`;
+    if (!this.#store.openSearch.domains.has(key)) throw new InvalidSandboxRequest(`${helper}: no OpenSearch domain ${domainName} in ${region}`);
+    return key;
+  }
+
   #zone(state: SandboxStore, zoneId: string, helper: string): StoredHostedZone {
     const zone = findZone(state, zoneId);
     if (!zone) throw new InvalidSandboxRequest(`${helper}: no hosted zone ${zoneId}`);
@@ -373,6 +492,9 @@ export class SandboxAccount {
         throw new SandboxUnsupportedOperation(
           `The sandbox does not simulate ${service.key} ${operationName}; it simulates ${service.key} ${Object.keys(service.operations).join(', ')}`,
         );
+      }
+      if (service.regions === 'home' && region !== this.region) {
+        throw new SandboxRegionNotSimulated(`The sandbox holds ${service.key} in ${this.region} only; a client for ${region} called ${operationName}`);
       }
       const unsupported = Object.keys(input).filter((member) => input[member] !== undefined && !spec.accepts.includes(member));
       if (unsupported.length > 0) {
@@ -435,8 +557,14 @@ function sandboxFaultProblem(rule: FaultRule): { field: string; message: string 
   if (isEngineScoped(rule)) {
     return { field: rule.state !== undefined ? 'state' : 'workflow', message: 'a rule that picks a workflow or a Task state is the engine\'s: give it to the engine (EngineOptions.faults, engine.injectFault)' };
   }
+  if (rule.service === openSearchRestService) {
+    if (rule.operation !== undefined && !(openSearchOperations as readonly string[]).includes(rule.operation)) {
+      return { field: 'operation', message: `es (the domains' REST API) has no operation ${rule.operation} (one of ${openSearchOperations.join(', ')})` };
+    }
+    return undefined;
+  }
   const service = sandboxServices.find((candidate) => candidate.key === rule.service);
-  if (!service) return { field: 'service', message: `${rule.service} is not simulated (one of ${sandboxServices.map((s) => s.key).join(', ')})` };
+  if (!service) return { field: 'service', message: `${rule.service} is not simulated (one of ${sandboxServices.map((s) => s.key).join(', ')}, or ${openSearchRestService} for the domains' REST API)` };
   if (rule.operation !== undefined && !(rule.operation in service.operations)) {
     return { field: 'operation', message: `${rule.service} has no simulated operation ${rule.operation}` };
   }

@@ -20,6 +20,11 @@ export class SandboxUnsupportedOperation extends OpsflowError {
   override readonly name = 'SandboxUnsupportedOperation';
 }
 
+/** An SDK client of another Region called a service the sandbox holds in the account's home Region only. */
+export class SandboxRegionNotSimulated extends OpsflowError {
+  override readonly name = 'SandboxRegionNotSimulated';
+}
+
 /** A simulation helper (launchInstance, setRecord...) was asked for something the account cannot do. */
 export class InvalidSandboxRequest extends OpsflowError {
   override readonly name = 'InvalidSandboxRequest';

@@ -8,6 +8,7 @@ import { apexRecords, isNameInZone, normaliseDnsName, normaliseZoneId } from './
 import { IamLimit, iamEntityArn, iamNamePattern, iamPathPattern, stableIamId } from './services/iam.ts';
 import { asffProblem, storedFinding } from './services/securityhub.ts';
 import { identityStoreSeedSchema, identityStoreState, quickSightSeedSchema, quickSightState } from './seed-identity.ts';
+import { openSearchSeedSchema, openSearchState } from './seed-search.ts';
 import {
   FindingUpdateErrorCode,
   GroupLifecycleState,
@@ -247,6 +248,7 @@ export const sandboxSeedSchema = z
     iam,
     identityStore: identityStoreSeedSchema,
     quickSight: quickSightSeedSchema,
+    openSearch: openSearchSeedSchema,
   })
   .superRefine(checkReferences);
 
@@ -526,6 +528,7 @@ function toState(seed: ParsedSeed, now: Date, ids: IdSource): SandboxState {
     iam: iamState(seed, now),
     identityStore: identityStoreState(seed.identityStore, now),
     quickSight: quickSightState(seed.quickSight, seed),
+    openSearch: openSearchState(seed.openSearch, { accountId, now }),
   };
 }
 

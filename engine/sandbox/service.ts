@@ -84,6 +84,14 @@ export interface SandboxService {
   readonly key: string;
   /** `context.clientName` of the SDK client, e.g. 'Route53Client'. */
   readonly clientName: string;
+  /**
+   * Which Regions the sandbox answers the service's clients from: `home`, only the account's
+   * Region (a client of another Region is refused with SandboxRegionNotSimulated rather than
+   * answered from the home Region's data); `each`, every Region, the operations keeping each
+   * Region's resources apart (`context.region`); `global`, every Region alike (Route 53, IAM),
+   * or the service's own rule (QuickSight's identity Region, in its operations).
+   */
+  readonly regions: 'home' | 'each' | 'global';
   readonly exceptions: SdkExceptionFactory;
   readonly operations: Readonly<Record<string, OperationSpec>>;
 }

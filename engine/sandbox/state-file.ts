@@ -61,6 +61,11 @@ const accountSchema = z.strictObject({
   iam: z.strictObject({ users: z.array(z.looseObject({ userName: key, arn: key })), roles: z.array(z.looseObject({ roleName: key, arn: key })) }),
   identityStore: identityStoreSavedSchema,
   quickSight: quickSightSavedSchema,
+  openSearch: z.strictObject({
+    domains: z.array(z.looseObject({ region: key, domainName: key, endpoint: key, automatedThrough: isoTime, indices: z.array(z.looseObject({ name: key, docsCount: z.int().nonnegative() })) })),
+    buckets: z.array(z.looseObject({ name: key, region: key })),
+    snapshots: z.array(z.looseObject({ location: z.string(), snapshot: key, startTime: isoTime, endsAt: isoTime })),
+  }),
 }).superRefine(checkKeys);
 
 type SavedAccount = z.output<typeof accountSchema>;
@@ -88,6 +93,9 @@ function checkKeys(account: SavedAccount, context: z.RefinementCtx): void {
     // IAM names are unique whatever their case.
     [['iam', 'users'], account.iam.users, (user: { userName: string }) => user.userName.toLowerCase()],
     [['iam', 'roles'], account.iam.roles, (role: { roleName: string }) => role.roleName.toLowerCase()],
+    [['openSearch', 'domains'], account.openSearch.domains, (domain: { region: string; domainName: string }) => `${domain.region}/${domain.domainName}`],
+    [['openSearch', 'buckets'], account.openSearch.buckets, (bucket: { name: string }) => bucket.name],
+    [['openSearch', 'snapshots'], account.openSearch.snapshots, (snapshot: { location: string; snapshot: string }) => `${snapshot.location}:${snapshot.snapshot}`],
   ];
   for (const [path, items, key] of tables) {
     const seen = new Set<string>();

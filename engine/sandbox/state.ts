@@ -272,6 +272,7 @@ export interface SandboxState {
   iam: { users: IamUserState[]; roles: IamRoleState[] };
   identityStore: IdentityStoreState;
   quickSight: QuickSightState;
+  openSearch: OpenSearchState;
 }
 
 /** What orders records in ListResourceRecordSets: name and type. */
@@ -316,6 +317,7 @@ export interface SandboxStore {
   readonly iam: { readonly users: Table<IamUserState>; readonly roles: Table<IamRoleState> };
   readonly identityStore: IdentityStoreStore;
   readonly quickSight: QuickSightStore;
+  readonly openSearch: OpenSearchStore;
 }
 
 /**
@@ -451,4 +453,112 @@ export interface QuickSightStore {
   readonly membershipsByGroup: SortedTable<QuickSightMembershipState>;
   /** By namespace, member, group: ListUserGroups reads one range. */
   readonly membershipsByMember: SortedTable<QuickSightMembershipState>;
+}
+
+/** How a snapshot ends (OpenSearch's SnapshotState, less INCOMPATIBLE, which only an older cluster's snapshot has). */
+export const SnapshotOutcome = { Success: 'SUCCESS', Partial: 'PARTIAL', Failed: 'FAILED' } as const;
+export type SnapshotOutcomeName = typeof SnapshotOutcome[keyof typeof SnapshotOutcome];
+
+/** Cluster health as `_cluster/health` and `_cat/indices` report it. */
+export type ClusterHealthName = 'green' | 'yellow' | 'red';
+
+export interface OpenSearchIndexState {
+  name: string;
+  uuid: string;
+  docsCount: number;
+  primaries: number;
+  replicas: number;
+}
+
+/** A snapshot repository as a domain registered it (`PUT _snapshot/<name>`, type s3). */
+export interface OpenSearchRepositoryState {
+  name: string;
+  bucket: string;
+  basePath: string;
+  region?: string;
+  roleArn?: string;
+  readonly: boolean;
+}
+
+/** One of the service's hourly automated snapshots (repository `cs-automated`, or `cs-automated-enc` on an encrypted domain). */
+export interface AutomatedSnapshotState {
+  name: string;
+  uuid: string;
+  startTime: string;
+  endsAt: string;
+  indices: string[];
+}
+
+/** An OpenSearch Service domain of one Region, its cluster's indices and its registered repositories. */
+export interface OpenSearchDomainState {
+  region: string;
+  domainName: string;
+  /** `<account id>/<domain name>`, as DescribeDomain's DomainId. */
+  domainId: string;
+  arn: string;
+  /** `search-<domain>-<id>.<region>.es.amazonaws.com`. */
+  endpoint: string;
+  engineVersion: string;
+  created: string;
+  /** A configuration change is being applied (DescribeDomain Processing). */
+  processing: boolean;
+  health: ClusterHealthName;
+  encrypted: boolean;
+  /** Seconds on the clock a snapshot stays IN_PROGRESS. */
+  snapshotSeconds: number;
+  /** How the domain's manual snapshots end (a test's override; SUCCESS by default). */
+  snapshotOutcome: SnapshotOutcomeName;
+  /** Whether the service takes hourly automated snapshots, and at which minute of the hour. */
+  automatedSnapshots: { enabled: boolean; minute: number };
+  /** Automated snapshots are taken on the clock up to here (exclusive); the newest 336 are kept, as the service keeps 14 days of them. */
+  automatedThrough: string;
+  automated: AutomatedSnapshotState[];
+  /** The manual snapshot this domain started last, while it may still be running. */
+  running?: { location: string; name: string; startTime: string; endsAt: string };
+  indices: OpenSearchIndexState[];
+  repositories: OpenSearchRepositoryState[];
+}
+
+/** A simulated S3 bucket that holds snapshot repositories. */
+export interface S3BucketState {
+  name: string;
+  region: string;
+}
+
+/**
+ * A manual snapshot as its repository's bucket holds it: every domain that registers the same
+ * bucket and base path sees it. Its state is IN_PROGRESS until `endsAt` on the clock, then `outcome`.
+ */
+export interface OpenSearchSnapshotState {
+  /** `<bucket>/<base path>`: the repository's place in S3. */
+  location: string;
+  snapshot: string;
+  uuid: string;
+  /** The domain that took it, `<region>/<domain name>`. */
+  takenBy: string;
+  /** The engine version of that domain (OpenSearch's `version` field). */
+  version: string;
+  indices: string[];
+  includeGlobalState: boolean;
+  metadata?: Record<string, unknown>;
+  startTime: string;
+  endsAt: string;
+  outcome: SnapshotOutcomeName;
+  /** Document count per index when the snapshot started. */
+  docsCounts: Record<string, number>;
+}
+
+export interface OpenSearchState {
+  domains: OpenSearchDomainState[];
+  buckets: S3BucketState[];
+  snapshots: OpenSearchSnapshotState[];
+}
+
+export interface OpenSearchStore {
+  /** By `<region>/<domain name>`, indexed by endpoint. */
+  readonly domains: Table<OpenSearchDomainState, 'endpoint'>;
+  /** By bucket name. */
+  readonly buckets: Table<S3BucketState>;
+  /** By location then snapshot name; a location's snapshots are one range, by start time. */
+  readonly snapshots: SortedTable<OpenSearchSnapshotState>;
 }

@@ -283,6 +283,7 @@ function pageSize(maxRecords: number | undefined, limit: number): number {
 export const autoScalingService: SandboxService = {
   key: 'autoscaling',
   clientName: 'AutoScalingClient',
+  regions: 'home',
   exceptions: sdkExceptions(autoScalingSdk, AutoScalingServiceException),
   operations: {
     DescribeAutoScalingGroups: operation<DescribeAutoScalingGroupsCommandInput, DescribeAutoScalingGroupsCommandOutput>(

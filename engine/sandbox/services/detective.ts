@@ -266,6 +266,7 @@ function candidateInvestigations(state: SandboxStore, graph: DetectiveGraphState
 export const detectiveService: SandboxService = {
   key: 'detective',
   clientName: 'DetectiveClient',
+  regions: 'home',
   exceptions: sdkExceptions(detectiveSdk, DetectiveServiceException),
   operations: {
     ListGraphs: operation<ListGraphsCommandInput, ListGraphsCommandOutput>(['MaxResults', 'NextToken'], (input, { state }) => {

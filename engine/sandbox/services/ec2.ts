@@ -192,6 +192,7 @@ function pageStart(nextToken: string | undefined): number {
 export const ec2Service: SandboxService = {
   key: 'ec2',
   clientName: 'EC2Client',
+  regions: 'home',
   exceptions: sdkExceptions(ec2Sdk, EC2ServiceException),
   operations: {
     DescribeInstances: operation<DescribeInstancesCommandInput, DescribeInstancesCommandOutput>(

@@ -50,6 +50,7 @@ function entryFailure(entry: PutEventsRequestEntry): PutEventsResultEntry | unde
 export const eventBridgeService: SandboxService = {
   key: 'eventbridge',
   clientName: 'EventBridgeClient',
+  regions: 'home',
   exceptions: sdkExceptions(eventBridgeSdk, EventBridgeServiceException),
   operations: {
     PutEvents: operation<PutEventsCommandInput, PutEventsCommandOutput>(['Entries'], (input, context) => {

@@ -75,6 +75,7 @@ export function stableIamId(prefix: 'AIDA' | 'AROA', arn: string): string {
 export const iamService: SandboxService = {
   key: 'iam',
   clientName: 'IAMClient',
+  regions: 'global',
   exceptions: sdkExceptions(iamSdk, IAMServiceException),
   operations: {
     /** Without UserName, IAM answers the calling user; a state machine's role is not a user. */

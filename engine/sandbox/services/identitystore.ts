@@ -438,6 +438,7 @@ function exactFilter(filters: readonly { AttributePath?: string; AttributeValue?
 export const identityStoreService: SandboxService = {
   key: 'identitystore',
   clientName: 'IdentitystoreClient',
+  regions: 'global',
   exceptions: sdkExceptions(identityStoreSdk, IdentitystoreServiceException),
   operations: {
     DescribeUser: operation<DescribeUserCommandInput, DescribeUserCommandOutput>(['IdentityStoreId', 'UserId', 'Extensions'], (input, { state }) => {

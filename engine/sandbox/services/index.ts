@@ -5,6 +5,7 @@ import { ec2Service } from './ec2.ts';
 import { eventBridgeService } from './eventbridge.ts';
 import { iamService } from './iam.ts';
 import { identityStoreService } from './identitystore.ts';
+import { openSearchService } from './opensearch.ts';
 import { quickSightService } from './quicksight.ts';
 import { route53Service } from './route53.ts';
 import { securityHubService } from './securityhub.ts';
@@ -20,6 +21,7 @@ export const sandboxServices: readonly SandboxService[] = [
   iamService,
   identityStoreService,
   quickSightService,
+  openSearchService,
 ];
 
 export const serviceKeys = sandboxServices.map((service) => service.key);

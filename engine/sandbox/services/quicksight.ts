@@ -316,6 +316,7 @@ const pageOf = <T>(nextToken: string | undefined, items: T): T & { NextToken?: s
 export const quickSightService: SandboxService = {
   key: 'quicksight',
   clientName: 'QuickSightClient',
+  regions: 'global',
   exceptions: sdkExceptions(quickSightSdk, QuickSightServiceException),
   operations: {
     RegisterUser: operation<RegisterUserCommandInput, RegisterUserCommandOutput>(

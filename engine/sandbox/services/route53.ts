@@ -292,6 +292,7 @@ const changeIdAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export const route53Service: SandboxService = {
   key: 'route53',
   clientName: 'Route53Client',
+  regions: 'global',
   exceptions: sdkExceptions(route53Sdk, Route53ServiceException),
   operations: {
     GetHostedZone: operation<GetHostedZoneCommandInput, GetHostedZoneCommandOutput>(['Id'], (input, { state }) => {

@@ -616,6 +616,7 @@ function batchImportFindings(input: BatchImportFindingsCommandInput, context: Op
 export const securityHubService: SandboxService = {
   key: 'securityhub',
   clientName: 'SecurityHubClient',
+  regions: 'home',
   exceptions: sdkExceptions(securityHubSdk, SecurityHubServiceException),
   operations: {
     BatchUpdateFindings: operation<BatchUpdateFindingsCommandInput, BatchUpdateFindingsCommandOutput>(

@@ -183,6 +183,7 @@ describe('SandboxAccount seed', () => {
         groups: [],
         memberships: [],
       },
+      openSearch: { domains: [], buckets: [], snapshots: [] },
     });
   });
 
