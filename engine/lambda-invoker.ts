@@ -23,6 +23,7 @@ export function targetRuntime(target: AccountTarget, config: OpsflowConfig, cloc
     sdkPlugins: target.sdkPlugins,
     ...(target.sdkPluginsFor ? { sdkPluginsFor: target.sdkPluginsFor } : {}),
     ...(target.openSearch ? { openSearch: target.openSearch } : {}),
+    ...(target.metrics ? { metrics: target.metrics } : {}),
     now: () => clock.now(),
   };
 }

@@ -1,7 +1,8 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Pluggable } from '@smithy/types';
 import type { Clock } from './clock.ts';
-import type { OpenSearchAccess } from '../handlers/shared/runtime.ts';
+import type { EmbeddedMetricSink, OpenSearchAccess } from '../handlers/shared/runtime.ts';
+import type { LocalCloudWatch } from './metrics.ts';
 import { OpenSearchEndpointClosed, UnknownOpenSearchEndpoint } from './errors.ts';
 import type { OpenSearchDomains } from './sandbox/opensearch/http.ts';
 import { OpenSearchServer, sandboxOpenSearchCredentials } from './sandbox/opensearch/server.ts';
@@ -33,6 +34,8 @@ export interface AccountTarget {
   readonly clock?: Clock;
   /** How tasks reach OpenSearch domains' REST APIs (handlers/shared/runtime.ts); absent for real AWS. */
   readonly openSearch?: OpenSearchAccess;
+  /** Where tasks' embedded metrics go (the sandbox's CloudWatch, in the target's Region); absent for real AWS (stdout). */
+  readonly metrics?: EmbeddedMetricSink;
   /**
    * Starts what the target serves on this machine (the sandbox's OpenSearch endpoint on 127.0.0.1).
    * Engine.create awaits it before the engine's first run; each call is matched by one `close`.
@@ -50,6 +53,8 @@ export interface SandboxAccountLike extends Partial<OpenSearchDomains> {
   readonly accountId: string;
   readonly region: string;
   readonly clock: Clock;
+  /** The account's CloudWatch; a test double without it keeps no metrics. */
+  readonly cloudWatch?: LocalCloudWatch;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see AccountTarget.sdkPlugins
   plugin(options?: { readonly region?: string }): Pluggable<any, any>;
   onEvent(listener: (event: BusEvent, delivery: { readonly eventBusName: string }) => void): unknown;
@@ -84,6 +89,7 @@ export function sandboxTarget(sandbox: SandboxAccountLike, options: SandboxTarge
     clock: sandbox.clock,
     sdkPlugins: [sandbox.plugin({ region })],
     sdkPluginsFor: (other) => [sandbox.plugin({ region: other })],
+    ...(sandbox.cloudWatch ? { metrics: sandbox.cloudWatch.sinkFor(region) } : {}),
     subscribe: (listener) => {
       sandbox.onEvent((event, delivery) => {
         if (delivery.eventBusName === defaultEventBus && event.region === region) listener(event);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { InitializeHandlerOutput, InitializeMiddleware, Pluggable } from '@smithy/types';
 import { Clock } from '../clock.ts';
+import { LocalCloudWatch } from '../metrics.ts';
 import { InvalidSandboxOptions, InvalidSandboxRequest, InvalidSandboxSeed, SandboxRegionNotSimulated, SandboxUnsupportedOperation, SimulatedAwsError } from './errors.ts';
 import { buildStore, snapshotOf } from './account-store.ts';
 import { FaultInjector, faultMessage, isEngineScoped, type FaultRule } from './faults.ts';
@@ -140,6 +141,8 @@ export class SandboxAccount implements OpenSearchDomains {
   readonly #faults: FaultInjector;
   readonly #ids: IdSource;
   readonly clock: Clock;
+  /** The account's CloudWatch metrics and alarm evaluation, every Region's (engine/metrics.ts); not kept by `save()`. */
+  readonly cloudWatch = new LocalCloudWatch();
   readonly #serviceEvents: boolean;
 
   private constructor(seed: unknown, options: SandboxOptions, saved?: SavedSandbox) {
