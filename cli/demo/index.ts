@@ -35,12 +35,21 @@ export async function runDemo(output: Output, options: { readonly faults?: Fault
   try {
     for (const story of stories) {
       const sandbox = SandboxAccount.fromSeed(seed, { source: DEFAULT_SANDBOX });
-      const engine = await Engine.create({ config, target: sandboxTarget(sandbox), validatedDefinitions, ...(options.faults ? {} : { build: story.workflows }) });
+      const build = options.faults ? {} : { build: story.workflows };
+      const engineIn = (region: string) => Engine.create({ config, target: sandboxTarget(sandbox, { region }), validatedDefinitions, ...build });
+      const engine = await engineIn(sandbox.region);
+      const regions = new Map([[sandbox.region, engine]]);
       try {
-        if (options.faults) applyFaults(options.faults, { engine, sandbox });
-        failures += await runStory(story, { sandbox, engine }, output);
+        for (const region of story.regions ?? []) if (!regions.has(region)) regions.set(region, await engineIn(region));
+        if (options.faults) {
+          applyFaults(options.faults, { engine, sandbox });
+          // The account's rules are in place once; each other Region's engine takes the engine rules.
+          const applied = { injectFault: () => undefined };
+          for (const regional of regions.values()) if (regional !== engine) applyFaults(options.faults, { engine: regional, sandbox: applied });
+        }
+        failures += await runStory(story, { sandbox, engine, regions }, output);
       } finally {
-        await engine.close();
+        for (const regional of regions.values()) await regional.close();
       }
     }
   } finally {

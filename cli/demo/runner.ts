@@ -13,7 +13,10 @@ export interface Output {
 
 export interface World {
   sandbox: SandboxAccount;
+  /** The engine of the account's own Region. */
   engine: Engine;
+  /** One engine per Region the story names (`Story.regions`), each running that Region's stack over the one account and clock. */
+  regions: ReadonlyMap<string, Engine>;
 }
 
 /** What one step did: the lines it shows, and each way it came out otherwise than expected (none when as expected). */
@@ -32,6 +35,8 @@ export interface Story {
   title: string;
   /** The workflows the story runs (EngineOptions.build); the workflows they start are built too. */
   workflows: readonly string[];
+  /** Other Regions whose stacks the story runs besides the account's own (world.regions). */
+  regions?: readonly string[];
   /** The steps, against a fresh world; a step may rely on the ones before it. */
   steps(world: World, output: Output): Step[];
   /** After the count of steps as expected: what the story cost (executions, calls...). */
@@ -67,7 +72,9 @@ export async function runStory(story: Story, world: World, output: Output): Prom
     output.out('');
   }
   output.out(`${steps.length - failures} of ${steps.length} steps as expected; ${story.summary(world)}`);
-  for (const warning of world.engine.warnings) output.out(`warning: ${warning.message}`);
+  for (const engine of new Set([world.engine, ...world.regions.values()])) {
+    for (const warning of engine.warnings) output.out(`warning: ${warning.message}`);
+  }
   output.out('');
   return failures;
 }
