@@ -21,7 +21,8 @@ describe('opsflow demo (npm start)', () => {
 });
 
 describe('the demo runner', () => {
-  const world = { engine: { warnings: [] } } as unknown as World;
+  const engine = { warnings: [] };
+  const world = { engine, regions: new Map([['eu-west-1', engine]]) } as unknown as World;
   const story = (steps: Story['steps']): Story => ({ title: 'test', workflows: [], steps, summary: () => 'summary' });
 
   it('counts a step that comes out otherwise, or throws, and says why', async () => {
