@@ -275,7 +275,11 @@ export const searchDrSchema = z.strictObject({
   }),
   /** opsflow's snapshots are the ones named with this prefix; retention never touches any other. */
   snapshotPrefix: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}-$/, 'must be lower-case letters, digits and hyphens ending with -, such as opsflow-')), SEARCH_DEFAULTS.snapshotPrefix),
-  schedule: z._default(scheduleExpression, SEARCH_DEFAULTS.schedule),
+  /** rate(...) only: the RPO alarm's threshold is a multiple of the schedule's period. */
+  schedule: z._default(
+    z.string().check(z.regex(/^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/, "must be rate(...): the RPO alarm's threshold is a multiple of the schedule's period")),
+    SEARCH_DEFAULTS.schedule,
+  ),
   enabled: z._default(z.boolean(), true),
   /** As OpenSearch Snapshot Management's deletion conditions: max_count, max_age, min_count. */
   retention: z._default(

@@ -50,7 +50,8 @@ describe('searchDr config', () => {
     [{ ...searchDr, regions: [{ ...region('eu-west-1'), repository: { ...region('eu-west-1').repository, name: 'cs-automated' } }, region('eu-central-1')] }, 'searchDr.regions.0.repository.name: must not start with cs-'],
     [{ ...searchDr, regions: [region('eu-west-1'), { ...region('eu-central-1'), snapshotRoleArn: 'role/x' }] }, 'searchDr.regions.1.snapshotRoleArn: must be an IAM role ARN'],
     [{ ...searchDr, snapshotPrefix: 'Opsflow' }, 'searchDr.snapshotPrefix: must be lower-case letters'],
-    [{ ...searchDr, schedule: 'hourly' }, 'searchDr.schedule: must be rate(...) or cron(...)'],
+    [{ ...searchDr, schedule: 'hourly' }, "searchDr.schedule: must be rate(...): the RPO alarm's threshold"],
+    [{ ...searchDr, schedule: 'cron(0 * * * ? *)' }, "searchDr.schedule: must be rate(...): the RPO alarm's threshold"],
     [{ ...searchDr, extra: true }, 'searchDr: Unrecognized key'],
   ])('names the wrong field in one line (%#)', (search, message) => {
     expect(() => parseConfig(stage(search), 'stage.json')).toThrowError(expect.objectContaining({ name: 'InvalidConfig', message: expect.stringContaining(`stage.json: ${message}`) }));
