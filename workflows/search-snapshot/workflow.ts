@@ -47,9 +47,16 @@ export const searchSnapshot: WorkflowModule = {
     return [{ kind: 'schedule', id: 'Schedule', description: "Snapshot the active search domain into the other Region's bucket", schedule: search.schedule, input: {}, enabled: search.enabled }];
   },
 
+  /**
+   * Without searchDr for this Region nothing is deployed (regions()); the local engine still loads
+   * every definition, so the values then say what is missing, and a run fails on the first call.
+   */
   substitutions(config: OpsflowConfig, env: DeploymentEnvironment): Record<string, JsonValue> {
     const found = here(config, env);
-    if (!found) return {};
+    if (!found) {
+      const missing = `searchDr does not list ${stackRegion(config, env)}`;
+      return { SearchRecordZoneId: missing, SearchRecordName: missing, SearchDomainName: missing, SearchPollSeconds: 1, SearchMaxPolls: 0, SearchRunningPolls: 0 };
+    }
     const { search, region } = found;
     const wait = search.snapshotWait;
     return {
