@@ -266,6 +266,36 @@ function scheduleResources(config: OpsflowConfig, modules: readonly WorkflowModu
   return resources;
 }
 
+/** The workflows' metric alarms (WorkflowModule.alarms) as CloudFormation alarms, to the stack's alarm topic. */
+function alarmResources(config: OpsflowConfig, modules: readonly WorkflowModule[], stage: string): JsonObject {
+  const env = cloudFormationEnvironment(stage);
+  const resources: JsonObject = {};
+  for (const module of modules) {
+    for (const alarm of module.alarms?.(config, env) ?? []) {
+      resources[`${module.stateMachineName}${alarm.id}Alarm`] = {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: alarm.alarmName,
+          AlarmDescription: alarm.description,
+          Namespace: alarm.namespace,
+          MetricName: alarm.metricName,
+          Dimensions: Object.entries(alarm.dimensions).map(([name, value]) => ({ Name: name, Value: value })),
+          Statistic: alarm.statistic,
+          Period: alarm.periodSeconds,
+          EvaluationPeriods: alarm.evaluationPeriods,
+          DatapointsToAlarm: alarm.datapointsToAlarm,
+          Threshold: alarm.threshold,
+          ComparisonOperator: alarm.comparisonOperator,
+          TreatMissingData: alarm.treatMissingData,
+          AlarmActions: [{ Ref: ALARM_TOPIC }],
+          OKActions: [{ Ref: ALARM_TOPIC }],
+        },
+      };
+    }
+  }
+  return resources;
+}
+
 export async function renderResources(stage: string, region?: string): Promise<JsonObject> {
   const { config, modules } = await loadStack(stage, region);
   const email = config.alarms.email;
@@ -302,6 +332,7 @@ export async function renderResources(stage: string, region?: string): Promise<J
     },
     ...scheduleResources(config, modules, stage),
     ...Object.fromEntries(modules.map((module) => [roleLogicalId(module), stateMachineRole(module, config, stage)])),
+    ...alarmResources(config, modules, stage),
     ...Object.assign({}, ...modules.map((module) => withPseudoParameters(module.resources?.(config, cloudFormationEnvironment(stage)) ?? {}) as JsonObject)),
   };
   return { Resources: resources, Outputs: { AlarmTopicArn: { Value: { Ref: ALARM_TOPIC } }, DeadLetterQueueUrl: { Value: { Ref: DEAD_LETTER_QUEUE } } } };

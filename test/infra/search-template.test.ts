@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../handlers/shared/config.ts';
 import { stackFor } from '../../workflows/deployment.ts';
+import { rpoAlarm } from '../../workflows/search-snapshot/workflow.ts';
 
 /** The search stacks: dev packaged for each Region of searchDr.regions (`osls package --region`), offline. */
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -82,9 +83,12 @@ describe.each(['eu-west-1', 'eu-central-1'])('the search stack in %s', (region) 
       Namespace: 'Opsflow/SearchDr',
       MetricName: 'NewestSnapshotAgeSeconds',
       Dimensions: [
-        { Name: 'service', Value: 'search-snapshot' },
+        { Name: 'service', Value: 'opsflow' },
         { Name: 'DomainName', Value: 'orders-search' },
       ],
+      Period: 7200,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
       Threshold: 7200,
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'breaching',
@@ -108,5 +112,13 @@ describe('stacks per Region', () => {
     expect(stack.modules.map((module) => module.name)).not.toContain('search-snapshot');
     expect(stack.modules.length).toBeGreaterThan(0);
     expect(stackFor(config, 'us-east-1').modules).toEqual([]);
+  });
+
+  it('sets the RPO threshold to multiple x the period, evaluated over one period of at most a day', () => {
+    const config = parseConfig(JSON.parse(readFileSync('config/dev.json', 'utf8')), 'config/dev.json');
+    const search = config.searchDr!;
+    expect(rpoAlarm(search)).toEqual({ thresholdSeconds: 7200, periodSeconds: 7200 });
+    expect(rpoAlarm({ ...search, schedule: 'rate(15 minutes)', rpoAlarm: { multiple: 1.5 } })).toEqual({ thresholdSeconds: 1350, periodSeconds: 1380 });
+    expect(rpoAlarm({ ...search, schedule: 'rate(1 day)' })).toEqual({ thresholdSeconds: 172_800, periodSeconds: 86_400 });
   });
 });

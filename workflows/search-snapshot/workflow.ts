@@ -1,7 +1,8 @@
 import type { OpsflowConfig, SearchDrConfig, SearchRegionConfig } from '../../handlers/shared/config.ts';
 import { ratePeriodSeconds } from '../../handlers/search/snapshots.ts';
 import { RPO_METRIC } from '../../handlers/search/report-snapshot-age/task.ts';
-import type { DeploymentEnvironment, IamStatement, JsonObject, JsonValue, Trigger, WorkflowModule } from '../types.ts';
+import { metricsServiceName } from '../../handlers/shared/metrics.ts';
+import type { AlarmSpec, DeploymentEnvironment, IamStatement, JsonValue, Trigger, WorkflowModule } from '../types.ts';
 
 /**
  * The Region this stack acts in: the engine's own Region offline; on AWS the Region being packaged,
@@ -105,33 +106,27 @@ export const searchSnapshot: WorkflowModule = {
     ];
   },
 
-  resources(config: OpsflowConfig, env: DeploymentEnvironment): JsonObject {
+  alarms(config: OpsflowConfig, env: DeploymentEnvironment): AlarmSpec[] {
     const found = here(config, env);
-    if (!found) return {};
+    if (!found) return [];
     const { thresholdSeconds, periodSeconds } = rpoAlarm(found.search);
-    return {
-      SearchSnapshotRpoAlarm: {
-        Type: 'AWS::CloudWatch::Alarm',
-        Properties: {
-          AlarmName: `opsflow-${env.stage}-search-snapshot-rpo-${found.region.domain.name}`,
-          AlarmDescription: `The newest successful snapshot of ${found.region.domain.name} seen from ${found.region.region} is older than ${found.search.rpoAlarm.multiple} x the schedule (${thresholdSeconds} s), or no age was reported`,
-          Namespace: RPO_METRIC.namespace,
-          MetricName: RPO_METRIC.name,
-          Dimensions: [
-            { Name: 'service', Value: RPO_METRIC.serviceName },
-            { Name: RPO_METRIC.dimension, Value: found.region.domain.name },
-          ],
-          Statistic: 'Maximum',
-          Period: periodSeconds,
-          EvaluationPeriods: 1,
-          Threshold: thresholdSeconds,
-          ComparisonOperator: 'GreaterThanThreshold',
-          TreatMissingData: 'breaching',
-          // The stack's alarm topic (workflows/deployment.ts).
-          AlarmActions: [{ Ref: 'OpsflowAlarmTopic' }],
-          OKActions: [{ Ref: 'OpsflowAlarmTopic' }],
-        },
+    const domain = found.region.domain.name;
+    return [
+      {
+        id: 'Rpo',
+        alarmName: `opsflow-${env.stage}-search-snapshot-rpo-${domain}`,
+        description: `The newest successful snapshot of ${domain} seen from ${found.region.region} is older than ${found.search.rpoAlarm.multiple} x the schedule (${thresholdSeconds} s), or no age was reported`,
+        namespace: RPO_METRIC.namespace,
+        metricName: RPO_METRIC.name,
+        dimensions: { service: metricsServiceName, [RPO_METRIC.dimension]: domain },
+        statistic: 'Maximum',
+        periodSeconds,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        threshold: thresholdSeconds,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'breaching',
       },
-    };
+    ];
   },
 };

@@ -6,16 +6,18 @@ import { newestSuccess, type SnapshotInfo } from '../snapshots.ts';
 export const reportSnapshotAgeInput = z.looseObject({ plan: searchPlanSchema });
 export type ReportSnapshotAgeInput = z.infer<typeof reportSnapshotAgeInput>;
 
-/** The RPO metric, as CloudWatch receives it (embedded metric format) and the alarm reads it. */
+/**
+ * The RPO metric, as CloudWatch receives it (embedded metric format, handlers/shared/metrics.ts) and
+ * the alarm reads it: dimensions `service` (`opsflow`, added by emitMetrics) and `DomainName`, this
+ * Region's domain.
+ */
 export const RPO_METRIC = {
   namespace: 'Opsflow/SearchDr',
   name: 'NewestSnapshotAgeSeconds',
-  /** Powertools Metrics adds `service` itself; `DomainName` is this Region's domain. */
-  serviceName: 'search-snapshot',
   dimension: 'DomainName',
 } as const;
 
-/** Publishes one value of the RPO metric (Powertools Metrics on AWS; a fake in tests). */
+/** Publishes one value of the RPO metric (emitMetrics in the handler; a fake in tests). */
 export type PublishAge = (ageSeconds: number, domainName: string) => void;
 
 /**
