@@ -18,15 +18,17 @@ export interface SnapshotInfo {
 }
 
 /**
- * The snapshot of the execution that started at `startTime` (ISO 8601, `$$.Execution.StartTime`):
- * `<prefix>YYYYMMDDtHHMMSSz`, lower case as OpenSearch requires. Deterministic, so a retried task or
- * a replayed run finds the snapshot it already took instead of taking a second one.
+ * The snapshot of the schedule period a run started in (`startTime`, ISO 8601, `$$.Execution.StartTime`;
+ * `periodSeconds`, the schedule's rate): `<prefix>YYYYMMDDtHHMMz` of the period's start, lower case as
+ * OpenSearch requires. Deterministic, so a retried task, a replayed run or a second run in the same
+ * period finds the snapshot already taken instead of taking another.
  */
-export function snapshotNameFor(prefix: string, startTime: string): string {
-  const time = new Date(startTime);
-  if (Number.isNaN(time.getTime())) throw new RangeError(`not a time: ${startTime}`);
-  const stamp = time.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '').toLowerCase();
-  return `${prefix}${stamp}`;
+export function snapshotNameFor(prefix: string, startTime: string, periodSeconds: number): string {
+  const time = Date.parse(startTime);
+  if (Number.isNaN(time)) throw new RangeError(`not a time: ${startTime}`);
+  const periodMs = periodSeconds * 1000;
+  const stamp = new Date(Math.floor(time / periodMs) * periodMs).toISOString().slice(0, 16).replace(/[-:]/g, '').toLowerCase();
+  return `${prefix}${stamp}z`;
 }
 
 /** Per index, the document count just before the snapshot was requested and just after OpenSearch accepted it. */

@@ -3,7 +3,7 @@ import type { SearchDrConfig } from '../../shared/config.ts';
 import { regionPair } from '../config.ts';
 import { SearchDomainNotReady, SearchRecordUnusable } from '../errors.ts';
 import type { SearchPlan } from '../schemas.ts';
-import { snapshotNameFor } from '../snapshots.ts';
+import { ratePeriodSeconds, snapshotNameFor } from '../snapshots.ts';
 
 /** The state the workflow read: ListResourceRecordSets' sets from the record name on, and DescribeDomain's DomainStatus. */
 export const planSearchSnapshotInput = z.looseObject({
@@ -68,7 +68,7 @@ export function planSearchSnapshot(input: PlanSearchSnapshotInput, search: Searc
         readonly: role === 'standby',
       },
     },
-    snapshotName: snapshotNameFor(search.snapshotPrefix, input.execution.startTime),
+    snapshotName: snapshotNameFor(search.snapshotPrefix, input.execution.startTime, ratePeriodSeconds(search.schedule)),
     snapshotPrefix: search.snapshotPrefix,
   };
 }

@@ -90,7 +90,7 @@ export const plan = (overrides: Partial<SearchPlan> = {}): SearchPlan => ({
     name: 'opsflow-eu-central-1',
     settings: { bucket: 'opsflow-search-snapshots-eu-central-1', base_path: 'orders-search', region: 'eu-central-1', role_arn: 'arn:aws:iam::123456789012:role/opsflow-search-snapshots', readonly: false },
   },
-  snapshotName: 'opsflow-20261130t100000z',
+  snapshotName: 'opsflow-20261130t1000z',
   snapshotPrefix: 'opsflow-',
   ...overrides,
 });

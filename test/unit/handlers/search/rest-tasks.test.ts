@@ -77,7 +77,7 @@ describe('takeSnapshot', () => {
     const result = await takeSnapshot({ plan: active, execution }, domain);
     expect(result).toEqual({
       repository: 'opsflow-eu-central-1',
-      snapshot: 'opsflow-20261130t100000z',
+      snapshot: 'opsflow-20261130t1000z',
       created: true,
       countsInMetadata: true,
       manifest: { customers: { before: 7, after: 12 }, orders: { before: 100, after: 105 } },

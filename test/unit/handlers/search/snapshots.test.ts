@@ -8,9 +8,11 @@ const snap = (name: string, hours: number, state = 'SUCCESS'): SnapshotInfo => (
 const hourly = (n: number) => Array.from({ length: n }, (_, i) => snap(`opsflow-${String(i + 1).padStart(3, '0')}h`, i + 1));
 
 describe('snapshot names', () => {
-  it('follow the execution start time, to the second, in lower case', () => {
-    expect(snapshotNameFor('opsflow-', '2026-11-30T10:05:07.981Z')).toBe('opsflow-20261130t100507z');
-    expect(snapshotNameFor('opsflow-', '2026-11-30T10:05:07Z')).toBe(snapshotNameFor('opsflow-', '2026-11-30T10:05:07.000Z'));
+  it('name the schedule period the run started in, in lower case', () => {
+    expect(snapshotNameFor('opsflow-', '2026-11-30T10:05:07.981Z', 3600)).toBe('opsflow-20261130t1000z');
+    expect(snapshotNameFor('opsflow-', '2026-11-30T10:59:59Z', 3600)).toBe('opsflow-20261130t1000z');
+    expect(snapshotNameFor('opsflow-', '2026-11-30T11:00:00Z', 3600)).toBe('opsflow-20261130t1100z');
+    expect(snapshotNameFor('opsflow-', '2026-11-30T10:20:00Z', 900)).toBe('opsflow-20261130t1015z');
   });
 });
 
