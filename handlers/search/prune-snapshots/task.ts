@@ -11,7 +11,7 @@ export type PruneSnapshotsInput = z.infer<typeof pruneSnapshotsInput>;
  * One step of retention: lists the repository (`GET _snapshot/<repo>/_all`), decides with
  * snapshotsToDelete (searchDr.retention; opsflow's prefix only; never IN_PROGRESS) and deletes the
  * oldest due snapshot (`DELETE _snapshot/<repo>/<name>`; 404 snapshot_missing_exception means it is
- * already gone). One deletion per call: the workflow calls again while `deleted` is not null, so
+ * already gone, and ends this run's pruning). One deletion per call: the workflow calls again while `deleted` is not null, so
  * OpenSearch never sees two deletions at once and each step re-reads the repository.
  */
 export async function pruneSnapshots(input: PruneSnapshotsInput, search: SearchDrConfig, transport: OpenSearchTransport, now: Date): Promise<{ deleted: string | null; due: number }> {
@@ -21,6 +21,8 @@ export async function pruneSnapshots(input: PruneSnapshotsInput, search: SearchD
   const due = snapshotsToDelete(snapshots, input.plan.snapshotPrefix, search.retention, now);
   const oldest = due[0];
   if (!oldest) return { deleted: null, due: 0 };
-  await send(transport, 'DELETE', `/_snapshot/${repository}/${segment(oldest)}`, { accept: [404] });
+  const answer = await send(transport, 'DELETE', `/_snapshot/${repository}/${segment(oldest)}`, { accept: [404] });
+  // Listed but already gone: the listing is behind; stop here rather than loop on it (the next run goes on).
+  if (answer.statusCode === 404) return { deleted: null, due: due.length - 1 };
   return { deleted: oldest, due: due.length - 1 };
 }

@@ -166,6 +166,13 @@ describe('pruneSnapshots', () => {
     expect(await pruneSnapshots({ plan: active }, search, domain, now)).toEqual({ deleted: null, due: 0 });
     expect(domain.snapshots[active.repository.name]?.map((s) => s.snapshot)).toEqual(['opsflow-3', 'opsflow-4', 'by-hand']);
   });
+
+  it('stops, deleting nothing more, when a listed snapshot is already gone', async () => {
+    const domain = registered(new FakeDomain());
+    domain.snapshots[active.repository.name] = ['opsflow-1', 'opsflow-2', 'opsflow-3'].map((snapshot, i) => ({ snapshot, state: 'SUCCESS', start_time_in_millis: domain.now - (3 - i) * 3_600_000 }));
+    domain.failures.push({ statusCode: 200, body: { snapshots: domain.snapshots[active.repository.name] } }, { statusCode: 404, body: { error: { type: 'snapshot_missing_exception', reason: 'gone' }, status: 404 } });
+    expect(await pruneSnapshots({ plan: active }, search, domain, new Date(domain.now))).toEqual({ deleted: null, due: 0 });
+  });
 });
 
 describe('reportSnapshotAge', () => {
