@@ -14,6 +14,8 @@ export interface FunctionSpec {
 }
 
 const SMALL_TASK = { timeoutSeconds: 10, memorySize: 256 } as const;
+/** A few signed REST requests to an OpenSearch domain, each bounded at 8 s (handlers/search/domain.ts). */
+const SEARCH_REST_TASK = { timeoutSeconds: 30, memorySize: 256 } as const;
 
 export const functionRegistry = {
   parseDnsEvent: {
@@ -131,6 +133,50 @@ export const functionRegistry = {
     description: 'identity-reconcile: count what a batch changed and failed, and decide whether to plan again',
     ...SMALL_TASK,
     load: () => import('./identity/summarize-identity-reconcile/handler.ts'),
+  },
+  planSearchSnapshot: {
+    handler: 'handlers/search/plan-search-snapshot/handler.handler',
+    description: "search-snapshot: decide from the record clients use whether this Region's domain is active or standby, and plan the repository and the snapshot name",
+    ...SMALL_TASK,
+    load: () => import('./search/plan-search-snapshot/handler.ts'),
+  },
+  registerSnapshotRepository: {
+    handler: 'handlers/search/register-snapshot-repository/handler.handler',
+    description: 'search-snapshot: keep the S3 snapshot repository registered on this domain, read-write when active, read-only when standby',
+    ...SEARCH_REST_TASK,
+    load: () => import('./search/register-snapshot-repository/handler.ts'),
+  },
+  checkRunningSnapshots: {
+    handler: 'handlers/search/check-running-snapshots/handler.handler',
+    description: "search-snapshot: list the snapshots running on this domain (the service's automated ones included)",
+    ...SEARCH_REST_TASK,
+    load: () => import('./search/check-running-snapshots/handler.ts'),
+  },
+  takeSnapshot: {
+    handler: 'handlers/search/take-snapshot/handler.handler',
+    description: "search-snapshot: take this run's snapshot once, with each index's document count before and after",
+    // Two document counts per index plus the request: a few hundred requests at most.
+    timeoutSeconds: 120,
+    memorySize: 256,
+    load: () => import('./search/take-snapshot/handler.ts'),
+  },
+  readSnapshot: {
+    handler: 'handlers/search/read-snapshot/handler.handler',
+    description: "search-snapshot: read the state of this run's snapshot",
+    ...SEARCH_REST_TASK,
+    load: () => import('./search/read-snapshot/handler.ts'),
+  },
+  pruneSnapshots: {
+    handler: 'handlers/search/prune-snapshots/handler.handler',
+    description: "search-snapshot: apply retention (max count, max age, min count) to opsflow's snapshots, one deletion per call",
+    ...SEARCH_REST_TASK,
+    load: () => import('./search/prune-snapshots/handler.ts'),
+  },
+  reportSnapshotAge: {
+    handler: 'handlers/search/report-snapshot-age/handler.handler',
+    description: 'search-snapshot: publish the age of the newest successful snapshot (the RPO achieved) as a CloudWatch metric',
+    ...SEARCH_REST_TASK,
+    load: () => import('./search/report-snapshot-age/handler.ts'),
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -30,6 +30,37 @@ export async function loadStageConfig(stage: string): Promise<OpsflowConfig> {
   return parseConfig(JSON.parse(text) as unknown, `config/${stage}.json`);
 }
 
+/**
+ * What one stack holds: the stage's config as the stack's Region sees it (`region` is the Region
+ * being packaged, `osls package --region`, else the stage's own) and the workflows deployed there
+ * (WorkflowModule.regions, else the stage's Region only). A search stack in the standby Region
+ * holds the search workflows only.
+ */
+export interface StackContext {
+  readonly config: OpsflowConfig;
+  readonly modules: readonly WorkflowModule[];
+}
+
+export function stackFor(stageConfig: OpsflowConfig, region: string = stageConfig.region): StackContext {
+  const modules = workflows.filter((module) => (module.regions?.(stageConfig) ?? [stageConfig.region]).includes(region));
+  return { config: { ...stageConfig, region }, modules };
+}
+
+export async function loadStack(stage: string, region?: string): Promise<StackContext> {
+  const stageConfig = await loadStageConfig(stage);
+  const stack = stackFor(stageConfig, region);
+  if (stack.modules.length === 0) {
+    const searchRegions = stageConfig.searchDr?.regions.map((entry) => entry.region).join(', ') ?? 'none';
+    throw new InvalidConfig(`config/${stage}.json: nothing deploys to ${stack.config.region} (the stage's region is ${stageConfig.region}; searchDr.regions: ${searchRegions})`);
+  }
+  return stack;
+}
+
+/** The function keys the stack's workflows invoke. */
+function deployedFunctionKeys(modules: readonly WorkflowModule[]): Set<string> {
+  return new Set(modules.flatMap((module) => module.functions));
+}
+
 /** CloudFormation pseudo-parameters, written so serverless's own ${} variables never see them. */
 export function cloudFormationEnvironment(stage: string): DeploymentEnvironment {
   return { partition: '#{AWS::Partition}', region: '#{AWS::Region}', accountId: '#{AWS::AccountId}', stage };
@@ -118,8 +149,20 @@ function definitionResolver(module: WorkflowModule, config: OpsflowConfig, env: 
   };
 }
 
-export async function renderStateMachine(workflowName: string, stage: string): Promise<JsonObject> {
-  const config = await loadStageConfig(stage);
+/** The key serverless-step-functions files a state machine under: its folder name in camelCase. */
+export function stateMachineKey(module: WorkflowModule): string {
+  return module.name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+/** The stack's state machines (serverless.yml `stepFunctions.stateMachines`), each rendered by its folder's fragment. */
+export async function renderStateMachines(stage: string, region: string | undefined, fragment: (module: WorkflowModule) => Promise<JsonObject>): Promise<JsonObject> {
+  const { modules } = await loadStack(stage, region);
+  const entries = await Promise.all(modules.map(async (module) => [stateMachineKey(module), await fragment(module)] as const));
+  return Object.fromEntries(entries);
+}
+
+export async function renderStateMachine(workflowName: string, stage: string, region?: string): Promise<JsonObject> {
+  const { config } = await loadStack(stage, region);
   const module = workflows.find((candidate) => candidate.name === workflowName);
   if (!module) throw new InvalidConfig(`unknown workflow ${workflowName}`);
   const env = cloudFormationEnvironment(stage);
@@ -154,9 +197,10 @@ export async function renderStateMachine(workflowName: string, stage: string): P
   } as JsonObject;
 }
 
-export function renderFunctions(): JsonObject {
+export async function renderFunctions(stage: string, region?: string): Promise<JsonObject> {
+  const deployed = deployedFunctionKeys((await loadStack(stage, region)).modules);
   return Object.fromEntries(
-    Object.entries(functionRegistry as Record<string, FunctionSpec>).map(([key, spec]) => [
+    Object.entries(functionRegistry as Record<string, FunctionSpec>).filter(([key]) => deployed.has(key)).map(([key, spec]) => [
       key,
       { handler: spec.handler, description: spec.description, timeout: spec.timeoutSeconds, memorySize: spec.memorySize },
     ]),
@@ -167,8 +211,8 @@ export function renderFunctions(): JsonObject {
  * serverless-step-functions gives schedule events no dead-letter queue, so schedules are plain
  * rules written here, with the same retry policy and queue as the event rules.
  */
-function scheduleResources(config: OpsflowConfig, stage: string): JsonObject {
-  const scheduled = workflows.flatMap((module) =>
+function scheduleResources(config: OpsflowConfig, modules: readonly WorkflowModule[], stage: string): JsonObject {
+  const scheduled = modules.flatMap((module) =>
     module.triggers(config).filter((trigger): trigger is ScheduleTrigger => trigger.kind === 'schedule').map((trigger) => ({ module, trigger })),
   );
   if (scheduled.length === 0) return {};
@@ -222,8 +266,38 @@ function scheduleResources(config: OpsflowConfig, stage: string): JsonObject {
   return resources;
 }
 
-export async function renderResources(stage: string): Promise<JsonObject> {
-  const config = await loadStageConfig(stage);
+/** The workflows' metric alarms (WorkflowModule.alarms) as CloudFormation alarms, to the stack's alarm topic. */
+function alarmResources(config: OpsflowConfig, modules: readonly WorkflowModule[], stage: string): JsonObject {
+  const env = cloudFormationEnvironment(stage);
+  const resources: JsonObject = {};
+  for (const module of modules) {
+    for (const alarm of module.alarms?.(config, env) ?? []) {
+      resources[`${module.stateMachineName}${alarm.id}Alarm`] = {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: alarm.alarmName,
+          AlarmDescription: alarm.description,
+          Namespace: alarm.namespace,
+          MetricName: alarm.metricName,
+          Dimensions: Object.entries(alarm.dimensions).map(([name, value]) => ({ Name: name, Value: value })),
+          Statistic: alarm.statistic,
+          Period: alarm.periodSeconds,
+          EvaluationPeriods: alarm.evaluationPeriods,
+          DatapointsToAlarm: alarm.datapointsToAlarm,
+          Threshold: alarm.threshold,
+          ComparisonOperator: alarm.comparisonOperator,
+          TreatMissingData: alarm.treatMissingData,
+          AlarmActions: [{ Ref: ALARM_TOPIC }],
+          OKActions: [{ Ref: ALARM_TOPIC }],
+        },
+      };
+    }
+  }
+  return resources;
+}
+
+export async function renderResources(stage: string, region?: string): Promise<JsonObject> {
+  const { config, modules } = await loadStack(stage, region);
   const email = config.alarms.email;
   const resources: JsonObject = {
     [DEAD_LETTER_QUEUE]: {
@@ -256,16 +330,17 @@ export async function renderResources(stage: string): Promise<JsonObject> {
         ...(email ? { Subscription: [{ Protocol: 'email', Endpoint: email }] } : {}),
       },
     },
-    ...scheduleResources(config, stage),
-    ...Object.fromEntries(workflows.map((module) => [roleLogicalId(module), stateMachineRole(module, config, stage)])),
-    ...Object.assign({}, ...workflows.map((module) => withPseudoParameters(module.resources?.(config, cloudFormationEnvironment(stage)) ?? {}) as JsonObject)),
+    ...scheduleResources(config, modules, stage),
+    ...Object.fromEntries(modules.map((module) => [roleLogicalId(module), stateMachineRole(module, config, stage)])),
+    ...alarmResources(config, modules, stage),
+    ...Object.assign({}, ...modules.map((module) => withPseudoParameters(module.resources?.(config, cloudFormationEnvironment(stage)) ?? {}) as JsonObject)),
   };
   return { Resources: resources, Outputs: { AlarmTopicArn: { Value: { Ref: ALARM_TOPIC } }, DeadLetterQueueUrl: { Value: { Ref: DEAD_LETTER_QUEUE } } } };
 }
 
-export async function renderProvider(stage: string): Promise<{ region: string; environment: JsonObject; lambdaStatements: JsonValue }> {
-  const config = await loadStageConfig(stage);
+export async function renderProvider(stage: string, region?: string): Promise<{ region: string; environment: JsonObject; lambdaStatements: JsonValue }> {
+  const { config, modules } = await loadStack(stage, region);
   const env = cloudFormationEnvironment(stage);
-  const statements = workflows.flatMap((module) => module.lambdaStatements?.(config, env) ?? []);
+  const statements = modules.flatMap((module) => module.lambdaStatements?.(config, env) ?? []);
   return { region: config.region, environment: { [CONFIG_ENV]: JSON.stringify(config) }, lambdaStatements: withPseudoParameters(statements as unknown as JsonValue) };
 }

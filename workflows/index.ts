@@ -5,6 +5,7 @@ import { findingEnrichment } from './finding-enrichment/workflow.ts';
 import { investigatePrincipal } from './investigate-principal/workflow.ts';
 import { identitySync } from './identity-sync/workflow.ts';
 import { identityReconcile } from './identity-reconcile/workflow.ts';
+import { searchSnapshot } from './search-snapshot/workflow.ts';
 
 /** Every workflow opsflow deploys and runs; adding one is a folder and a line here. */
-export const workflows: readonly WorkflowModule[] = [instanceDns, dnsReconcile, findingEnrichment, investigatePrincipal, identitySync, identityReconcile];
+export const workflows: readonly WorkflowModule[] = [instanceDns, dnsReconcile, findingEnrichment, investigatePrincipal, identitySync, identityReconcile, searchSnapshot];

@@ -48,6 +48,11 @@ export interface WorkflowModule {
   readonly type: 'STANDARD' | 'EXPRESS';
   /** Function keys (handlers/registry.ts) the definition invokes as ${functionKey}. */
   readonly functions: readonly string[];
+  /**
+   * The Regions the workflow deploys to, one stack each; without it, the stage's `region` only.
+   * A stack packaged for a Region a workflow does not list has none of its resources.
+   */
+  regions?(config: OpsflowConfig): readonly string[];
   triggers(config: OpsflowConfig): Trigger[];
   /** Statements for the state machine role covering its direct SDK integrations. */
   iamStatements(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[];

@@ -212,6 +212,110 @@ export const identitySyncSchema = z.strictObject({
   ),
 });
 
+/**
+ * searchDr: OpenSearch Service disaster recovery across two Regions (issue 9, DESIGN.md "Search DR").
+ * Each Region's stack acts on its own Region's domain; the Route 53 record clients use says which
+ * domain is active. The record is one per stage, shared by both Regions: it is the single truth both
+ * stacks read, so they can never disagree about which domain is active (a record per Region could).
+ * The active domain snapshots into the repository in the OTHER Region's bucket; the standby keeps its
+ * own Region's repository (the one the active writes to) registered read-only.
+ */
+const openSearchDomainName = z.string().check(
+  z.regex(/^[a-z][a-z0-9-]{2,27}$/, 'must be an OpenSearch Service domain name: 3 to 28 lower-case letters, digits or hyphens, starting with a letter'),
+);
+/** DescribeDomain's `DomainStatus.Endpoint`: a host name, no scheme, no path. */
+const domainEndpoint = z.string().check(
+  z.regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, 'must be the domain endpoint host name (DomainStatus.Endpoint), without https://'),
+);
+const engineVersion = z.string().check(z.regex(/^(OpenSearch|Elasticsearch)_\d+\.\d+$/, 'must be an engine version such as OpenSearch_2.13'));
+/** S3 bucket naming rules (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), without dots (virtual-hosted HTTPS). */
+const bucketName = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3 to 63 lower-case letters, digits or hyphens'));
+/** A snapshot repository name: lower case; `cs-automated*` is the service's own repository. */
+const repositoryName = z.string().check(
+  z.regex(/^[a-z0-9][a-z0-9_-]{0,127}$/, 'must be lower-case letters, digits, - or _'),
+  z.refine((name) => !name.startsWith('cs-'), 'must not start with cs- (the service keeps its automated snapshots in cs-automated)'),
+);
+const basePath = z.string().check(z.regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, 'must be a key prefix without leading or trailing /, such as opensearch/orders'));
+/** Days, as a number or OpenSearch Snapshot Management's `14d`. */
+const ageInDays = z.pipe(
+  z.union([z.int().check(z.gte(1), z.lte(3650)), z.string().check(z.regex(/^[1-9]\d{0,3}d$/, 'must be a number of days or a duration such as 14d'))]),
+  z.transform((value: number | string) => (typeof value === 'number' ? value : Number.parseInt(value, 10))),
+);
+
+export const searchRegionSchema = z.strictObject({
+  region: awsRegion,
+  domain: z.strictObject({ name: openSearchDomainName, endpoint: domainEndpoint, engineVersion }),
+  /** The repository kept in this Region's bucket: the active domain of the OTHER Region writes to it. */
+  repository: z.strictObject({ name: repositoryName, bucket: bucketName, basePath }),
+  /** The role OpenSearch Service assumes to read and write the bucket (trusts es.amazonaws.com); passed when registering. */
+  snapshotRoleArn: iamRoleArn,
+});
+
+const SEARCH_DEFAULTS = {
+  snapshotPrefix: 'opsflow-',
+  schedule: 'rate(1 hour)',
+  retention: { maxCount: 72, maxAge: 14, minCount: 3 },
+  rpoAlarm: { multiple: 2 },
+  snapshotWait: { pollSeconds: 30, maxPolls: 120, runningWaitSeconds: 1800 },
+  approval: { timeoutMinutes: 60 },
+  drill: { enabled: false, schedule: 'rate(7 days)', indexPrefix: 'drill-', keepMinutes: 60 },
+} as const;
+
+export const searchDrSchema = z.strictObject({
+  /** Exactly two Regions: each one's active domain snapshots into the other's bucket. */
+  regions: z.array(searchRegionSchema).check(
+    z.length(2, 'must list exactly two Regions (each snapshots into the other one\'s bucket)'),
+    z.refine((regions) => new Set(regions.map((r) => r.region)).size === regions.length, 'each region may appear once'),
+    z.refine((regions) => new Set(regions.map((r) => r.repository.bucket)).size === regions.length, 'each Region needs its own bucket'),
+  ),
+  /** The record clients use; its CNAME target is the active domain's endpoint. One per stage (see above). */
+  record: z.strictObject({
+    hostedZoneId: z.string().check(z.regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ')),
+    name: recordName,
+  }),
+  /** opsflow's snapshots are the ones named with this prefix; retention never touches any other. */
+  snapshotPrefix: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}-$/, 'must be lower-case letters, digits and hyphens ending with -, such as opsflow-')), SEARCH_DEFAULTS.snapshotPrefix),
+  /** rate(...) only: the RPO alarm's threshold is a multiple of the schedule's period. */
+  schedule: z._default(
+    z.string().check(z.regex(/^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/, "must be rate(...): the RPO alarm's threshold is a multiple of the schedule's period")),
+    SEARCH_DEFAULTS.schedule,
+  ),
+  enabled: z._default(z.boolean(), true),
+  /** As OpenSearch Snapshot Management's deletion conditions: max_count, max_age, min_count. */
+  retention: z._default(
+    z.strictObject({
+      maxCount: z._default(z.int().check(z.gte(1), z.lte(1000)), SEARCH_DEFAULTS.retention.maxCount),
+      /** Days (number) or `14d`; parsed to days. */
+      maxAge: z._default(ageInDays, SEARCH_DEFAULTS.retention.maxAge),
+      minCount: z._default(z.int().check(z.gte(1), z.lte(1000)), SEARCH_DEFAULTS.retention.minCount),
+    }).check(z.refine((retention) => retention.minCount <= retention.maxCount, { message: 'must not exceed maxCount', path: ['minCount'] })),
+    { ...SEARCH_DEFAULTS.retention },
+  ),
+  /** The RPO alarm fires when the newest successful snapshot is older than multiple × the schedule's period. */
+  rpoAlarm: z._default(z.strictObject({ multiple: z._default(z.number().check(z.gte(1), z.lte(48)), SEARCH_DEFAULTS.rpoAlarm.multiple) }), { ...SEARCH_DEFAULTS.rpoAlarm }),
+  /** Wait states: poll every pollSeconds, at most maxPolls for our snapshot; a snapshot already running is waited for up to runningWaitSeconds. */
+  snapshotWait: z._default(
+    z.strictObject({
+      pollSeconds: z._default(z.int().check(z.gte(5), z.lte(600)), SEARCH_DEFAULTS.snapshotWait.pollSeconds),
+      maxPolls: z._default(z.int().check(z.gte(1), z.lte(1000)), SEARCH_DEFAULTS.snapshotWait.maxPolls),
+      runningWaitSeconds: z._default(z.int().check(z.gte(0), z.lte(6 * 3600)), SEARCH_DEFAULTS.snapshotWait.runningWaitSeconds),
+    }),
+    { ...SEARCH_DEFAULTS.snapshotWait },
+  ),
+  /** search-failover / search-failback (next issue): how long an approval (.waitForTaskToken) may wait. */
+  approval: z._default(z.strictObject({ timeoutMinutes: z._default(z.int().check(z.gte(5), z.lte(7 * 24 * 60)), SEARCH_DEFAULTS.approval.timeoutMinutes) }), { ...SEARCH_DEFAULTS.approval }),
+  /** search-dr-drill (next issue): off by default; restores under indexPrefix and removes them after keepMinutes. */
+  drill: z._default(
+    z.strictObject({
+      enabled: z._default(z.boolean(), SEARCH_DEFAULTS.drill.enabled),
+      schedule: z._default(scheduleExpression, SEARCH_DEFAULTS.drill.schedule),
+      indexPrefix: z._default(z.string().check(z.regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a lower-case index name prefix such as drill-')), SEARCH_DEFAULTS.drill.indexPrefix),
+      keepMinutes: z._default(z.int().check(z.gte(0), z.lte(24 * 60)), SEARCH_DEFAULTS.drill.keepMinutes),
+    }),
+    { ...SEARCH_DEFAULTS.drill },
+  ),
+});
+
 export const configSchema = z.strictObject({
   region: awsRegion,
   instanceDns: instanceDnsSchema,
@@ -228,6 +332,8 @@ export const configSchema = z.strictObject({
   }),
   /** Without it, identity-sync and identity-reconcile deploy no rule and no schedule. */
   identitySync: z.optional(identitySyncSchema),
+  /** Without it, no search workflow is deployed in any Region. */
+  searchDr: z.optional(searchDrSchema),
   alarms: z._default(
     z.strictObject({ email: z.optional(z.string().check(z.email())) }),
     {},
@@ -239,6 +345,8 @@ export type InstanceDnsConfig = OpsflowConfig['instanceDns'];
 export type DnsGroupConfig = z.infer<typeof dnsGroupSchema>;
 export type FindingEnrichmentConfig = OpsflowConfig['findingEnrichment'];
 export type IdentitySyncConfig = z.infer<typeof identitySyncSchema>;
+export type SearchDrConfig = z.infer<typeof searchDrSchema>;
+export type SearchRegionConfig = z.infer<typeof searchRegionSchema>;
 
 /** Parses a raw config; the error names the source and the first wrong field in one line. */
 export function parseConfig(raw: unknown, source: string): OpsflowConfig {

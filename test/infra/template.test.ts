@@ -32,6 +32,7 @@ describe('packaged template', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
     expect(Object.keys(machines).sort()).toEqual([
       'DnsReconcileStateMachine', 'FindingEnrichmentStateMachine', 'IdentityReconcileStateMachine', 'IdentitySyncStateMachine', 'InstanceDnsStateMachine', 'InvestigatePrincipalStateMachine',
+      'SearchSnapshotStateMachine',
     ]);
     expect(machines.InstanceDnsStateMachine?.Properties.StateMachineName).toBe('opsflow-dev-InstanceDns');
     expect(machines.InstanceDnsStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['InstanceDnsRole', 'Arn'] });
@@ -39,7 +40,7 @@ describe('packaged template', () => {
 
   it('gives every rule target a retry policy and the dead-letter queue', () => {
     const rules = ofType('AWS::Events::Rule');
-    expect(rules.length).toBe(11);
+    expect(rules.length).toBe(12);
     for (const [, rule] of rules) {
       const targets = rule.Properties.Targets as { RetryPolicy?: unknown; DeadLetterConfig?: unknown }[];
       for (const target of targets) {
@@ -66,7 +67,7 @@ describe('packaged template', () => {
   });
 
   it('alarms on failed executions of every state machine, to the alarm topic', () => {
-    for (const machine of ['InstanceDns', 'DnsReconcile', 'FindingEnrichment', 'InvestigatePrincipal', 'IdentitySync']) {
+    for (const machine of ['InstanceDns', 'DnsReconcile', 'FindingEnrichment', 'InvestigatePrincipal', 'IdentitySync', 'SearchSnapshot']) {
       const alarm = resources[`${machine}StateMachineExecutionsFailedAlarm`];
       expect(alarm?.Properties.MetricName).toBe('ExecutionsFailed');
       expect(alarm?.Properties.AlarmActions).toEqual([{ Ref: 'OpsflowAlarmTopic' }]);
@@ -131,6 +132,7 @@ describe('packaged template', () => {
         'lambda:InvokeFunction',
       ],
       IdentitySyncRole: ['identitystore:DescribeUser', 'identitystore:ListUsers', 'lambda:InvokeFunction'],
+      SearchSnapshotRole: ['route53:ListResourceRecordSets', 'es:DescribeDomain', 'lambda:InvokeFunction'],
     };
     for (const [role, needed] of Object.entries(required)) {
       const granted = policyStatements(role).flatMap(actions);

@@ -12,6 +12,7 @@ import { dnsScenarios } from './scenarios/dns.ts';
 import { findingScenarios } from './scenarios/findings.ts';
 import { identityScenarios } from './scenarios/identity.ts';
 import { identityReconcileScenarios } from './scenarios/identity-reconcile.ts';
+import { searchScenarios } from './scenarios/search.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 
 /**
@@ -23,7 +24,7 @@ import type { Scenario } from './scenarios/scenario.ts';
  * A new Task is covered as soon as a scenario reaches it; one that none reaches fails the suite.
  */
 
-const scenarios: readonly Scenario[] = [...dnsScenarios, ...findingScenarios, ...identityScenarios, ...identityReconcileScenarios];
+const scenarios: readonly Scenario[] = [...dnsScenarios, ...findingScenarios, ...identityScenarios, ...identityReconcileScenarios, ...searchScenarios];
 
 interface TaskSite {
   readonly workflow: string;

@@ -1,0 +1,104 @@
+import { OpsflowError } from '../shared/errors.ts';
+
+/**
+ * The errors of the search tasks. OpenSearch answers REST errors as
+ * `{"error":{"root_cause":[...],"type":"<type>","reason":"<text>"},"status":<code>}` (for example
+ * `concurrent_snapshot_execution_exception`, 503, "a snapshot is already running":
+ * https://github.com/elastic/elasticsearch/issues/38030); Amazon OpenSearch Service's own front end
+ * answers 403 with `{"Message":"User: ... is not authorized ..."}` and 429 when throttled.
+ * rest.ts maps each answer to one of these names.
+ */
+
+/** Transient: the domain answered 429 (throttled, or a thread pool full: es_rejected_execution_exception). Retried with backoff. */
+export class SearchDomainThrottled extends OpsflowError {
+  override readonly name = 'SearchDomainThrottled';
+}
+
+/** Transient: the domain answered 5xx (other than the snapshot errors below). Retried with backoff. */
+export class SearchDomainServerError extends OpsflowError {
+  override readonly name = 'SearchDomainServerError';
+}
+
+/** Transient: no answer (connection refused or reset, request timeout). Retried with backoff. */
+export class SearchDomainUnreachable extends OpsflowError {
+  override readonly name = 'SearchDomainUnreachable';
+}
+
+/** 403: the request's signature or the domain's access policy refused it. Terminal: a permission to fix. */
+export class SearchAccessDenied extends OpsflowError {
+  override readonly name = 'SearchAccessDenied';
+}
+
+/** Any other 4xx (illegal_argument_exception, action_request_validation_exception...): OpenSearch will never accept the request. */
+export class SearchRequestRejected extends OpsflowError {
+  override readonly name = 'SearchRequestRejected';
+}
+
+/** concurrent_snapshot_execution_exception (503): a snapshot or a deletion is already running; the workflow waits and checks again. */
+export class ConcurrentSnapshotExecution extends OpsflowError {
+  override readonly name = 'ConcurrentSnapshotExecution';
+}
+
+/** repository_missing_exception (404): the repository is not registered on this domain. */
+export class RepositoryMissing extends OpsflowError {
+  override readonly name = 'RepositoryMissing';
+}
+
+/** repository_exception / repository_verification_exception: the domain could not use the bucket (role, bucket policy, Region). */
+export class RepositoryRejected extends OpsflowError {
+  override readonly name = 'RepositoryRejected';
+}
+
+/** snapshot_missing_exception (404) where the snapshot must exist. */
+export class SnapshotMissing extends OpsflowError {
+  override readonly name = 'SnapshotMissing';
+}
+
+/** invalid_snapshot_name_exception (400) other than "already exists" (which is "already done"). */
+export class InvalidSnapshotName extends OpsflowError {
+  override readonly name = 'InvalidSnapshotName';
+}
+
+/** The record clients use is missing, not a CNAME, or points at neither configured domain: nobody can say which domain is active. */
+export class SearchRecordUnusable extends OpsflowError {
+  override readonly name = 'SearchRecordUnusable';
+}
+
+/** This Region's domain is deleted, being deleted, or has no endpoint yet. */
+export class SearchDomainNotReady extends OpsflowError {
+  override readonly name = 'SearchDomainNotReady';
+}
+
+/** The stack runs in a Region that searchDr does not list. */
+export class SearchRegionNotConfigured extends OpsflowError {
+  override readonly name = 'SearchRegionNotConfigured';
+}
+
+/** The snapshot ended PARTIAL: some shards were not saved. */
+export class SnapshotPartial extends OpsflowError {
+  override readonly name = 'SnapshotPartial';
+}
+
+/** The snapshot ended FAILED (or INCOMPATIBLE). */
+export class SnapshotFailed extends OpsflowError {
+  override readonly name = 'SnapshotFailed';
+}
+
+/** Raised by the workflow (a Pass state), never by a task: another snapshot was still running after snapshotWait.runningWaitSeconds. */
+export class SnapshotsStillRunning extends OpsflowError {
+  override readonly name = 'SnapshotsStillRunning';
+}
+
+/** Raised by the workflow (a Pass state): opsflow's snapshot was still IN_PROGRESS after snapshotWait.maxPolls polls. */
+export class SnapshotTimedOut extends OpsflowError {
+  override readonly name = 'SnapshotTimedOut';
+}
+
+/** The transient names every search Lambda task retries, with backoff and full jitter. */
+export const searchTransientErrors = ['SearchDomainThrottled', 'SearchDomainServerError', 'SearchDomainUnreachable'] as const;
+
+export const searchErrors = [
+  SearchDomainThrottled, SearchDomainServerError, SearchDomainUnreachable, SearchAccessDenied, SearchRequestRejected, ConcurrentSnapshotExecution,
+  RepositoryMissing, RepositoryRejected, SnapshotMissing, InvalidSnapshotName, SearchRecordUnusable, SearchDomainNotReady, SearchRegionNotConfigured,
+  SnapshotPartial, SnapshotFailed, SnapshotsStillRunning, SnapshotTimedOut,
+] as const;

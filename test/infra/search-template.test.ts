@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../handlers/shared/config.ts';
+import { stackFor } from '../../workflows/deployment.ts';
+import { rpoAlarm } from '../../workflows/search-snapshot/workflow.ts';
+
+/** The search stacks: dev packaged for each Region of searchDr.regions (`osls package --region`), offline. */
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, string>> };
+
+const stacks: Record<string, Record<string, Resource>> = {};
+const outDirs: string[] = [];
+
+beforeAll(() => {
+  for (const region of ['eu-west-1', 'eu-central-1']) {
+    const outDir = mkdtempSync(join(tmpdir(), `opsflow-package-${region}-`));
+    outDirs.push(outDir);
+    execFileSync('npx', ['osls', 'package', '--stage', 'dev', '--region', region, '--package', outDir], { stdio: 'pipe', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
+    stacks[region] = (JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }).Resources;
+  }
+}, 240_000);
+
+afterAll(() => {
+  for (const outDir of outDirs) rmSync(outDir, { recursive: true, force: true });
+});
+
+const ofType = (resources: Record<string, Resource>, type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+const statementsOf = (resource: Resource | undefined): Statement[] =>
+  ((resource?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement);
+const actions = (statement: Statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+/** A packaged ARN (`Fn::Join` of pseudo-parameters) as text, the pseudo-parameters by name. */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref) return `<${ref.replace('AWS::', '')}>`;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(text).join(join[0]);
+  return JSON.stringify(value);
+}
+
+describe.each(['eu-west-1', 'eu-central-1'])('the search stack in %s', (region) => {
+  const other = region === 'eu-west-1' ? 'eu-central-1' : 'eu-west-1';
+  const resources = () => stacks[region] ?? {};
+
+  it("runs search-snapshot on schedule, acting on this Region's domain", () => {
+    const rule = resources().SearchSnapshotScheduleRule;
+    expect(rule?.Properties.ScheduleExpression).toBe('rate(1 hour)');
+    expect(rule?.Properties.State).toBe('ENABLED');
+    const definition = JSON.parse((resources().SearchSnapshotStateMachine?.Properties.DefinitionString as { 'Fn::Sub': [string, unknown] })['Fn::Sub'][0]) as {
+      States: Record<string, { Parameters?: Record<string, unknown> }>;
+    };
+    expect(definition.States.DescribeDomain?.Parameters).toEqual({ DomainName: 'orders-search' });
+    expect(definition.States.ReadRecord?.Parameters).toMatchObject({ HostedZoneId: 'Z0OPSFLOWINTERNAL01', StartRecordName: 'search.corp.internal.', StartRecordType: 'CNAME' });
+  });
+
+  it('lets the state machine read only the record zone and describe only its own domain', () => {
+    const statements = statementsOf(resources().SearchSnapshotRole);
+    const describe = statements.filter((statement) => actions(statement).includes('es:DescribeDomain'));
+    expect(describe.map((statement) => text(statement.Resource))).toEqual([`arn:<Partition>:es:${region}:<AccountId>:domain/orders-search`]);
+    const record = statements.filter((statement) => actions(statement).includes('route53:ListResourceRecordSets'));
+    expect(record.map((statement) => text(statement.Resource))).toEqual(['arn:<Partition>:route53:::hostedzone/Z0OPSFLOWINTERNAL01']);
+  });
+
+  it("lets the Lambdas call the two domains' REST API only, and pass the snapshot role to OpenSearch Service only", () => {
+    const statements = statementsOf(resources().IamRoleLambdaExecution);
+    const rest = statements.filter((statement) => actions(statement).some((action) => action.startsWith('es:')));
+    expect(rest).toHaveLength(1);
+    expect(actions(rest[0]!).sort()).toEqual(['es:ESHttpDelete', 'es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut']);
+    expect((rest[0]!.Resource as unknown[]).map(text).sort()).toEqual(
+      [region, other].flatMap((r) => [`arn:<Partition>:es:${r}:<AccountId>:domain/orders-search`, `arn:<Partition>:es:${r}:<AccountId>:domain/orders-search/*`]).sort(),
+    );
+    const pass = statements.filter((statement) => actions(statement).includes('iam:PassRole'));
+    expect(pass).toEqual([
+      expect.objectContaining({ Resource: 'arn:aws:iam::123456789012:role/opsflow-search-snapshots', Condition: { StringEquals: { 'iam:PassedToService': 'es.amazonaws.com' } } }),
+    ]);
+  });
+
+  it('alarms when the newest snapshot is older than twice the schedule, or no age arrives', () => {
+    expect(resources().SearchSnapshotRpoAlarm?.Properties).toMatchObject({
+      Namespace: 'Opsflow/SearchDr',
+      MetricName: 'NewestSnapshotAgeSeconds',
+      Dimensions: [
+        { Name: 'service', Value: 'opsflow' },
+        { Name: 'DomainName', Value: 'orders-search' },
+      ],
+      Period: 7200,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      Threshold: 7200,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: 'OpsflowAlarmTopic' }],
+    });
+  });
+});
+
+describe('stacks per Region', () => {
+  it('holds only the search workflow and its functions in the standby Region', () => {
+    const central = stacks['eu-central-1'] ?? {};
+    expect(ofType(central, 'AWS::StepFunctions::StateMachine').map(([id]) => id)).toEqual(['SearchSnapshotStateMachine']);
+    expect(ofType(central, 'AWS::Lambda::Function').map(([id]) => id).sort()).toEqual(
+      ['CheckRunningSnapshots', 'PlanSearchSnapshot', 'PruneSnapshots', 'ReadSnapshot', 'RegisterSnapshotRepository', 'ReportSnapshotAge', 'TakeSnapshot'].map((key) => `${key}LambdaFunction`),
+    );
+  });
+
+  it('deploys no search workflow to a Region searchDr does not list', () => {
+    const config = parseConfig(JSON.parse(readFileSync('config/dev.json', 'utf8')), 'config/dev.json');
+    const stack = stackFor({ ...config, region: 'us-east-1' });
+    expect(stack.modules.map((module) => module.name)).not.toContain('search-snapshot');
+    expect(stack.modules.length).toBeGreaterThan(0);
+    expect(stackFor(config, 'us-east-1').modules).toEqual([]);
+  });
+
+  it('sets the RPO threshold to multiple x the period, evaluated over one period of at most a day', () => {
+    const config = parseConfig(JSON.parse(readFileSync('config/dev.json', 'utf8')), 'config/dev.json');
+    const search = config.searchDr!;
+    expect(rpoAlarm(search)).toEqual({ thresholdSeconds: 7200, periodSeconds: 7200 });
+    expect(rpoAlarm({ ...search, schedule: 'rate(15 minutes)', rpoAlarm: { multiple: 1.5 } })).toEqual({ thresholdSeconds: 1350, periodSeconds: 1380 });
+    expect(rpoAlarm({ ...search, schedule: 'rate(1 day)' })).toEqual({ thresholdSeconds: 172_800, periodSeconds: 86_400 });
+  });
+});

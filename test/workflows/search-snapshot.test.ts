@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Engine, ExecutionRecord } from '../../engine/engine.ts';
+import { regionEngine } from './harness.ts';
+import { repositoryOutcome, searchRest, searchWorld, withOldSnapshots } from './scenarios/search.ts';
+
+/**
+ * search-snapshot's real ASL through the engine against the sandbox's two catalog domains, over the
+ * real OpenSearch client and signer (engine/sandbox/README.md, "OpenSearch Service").
+ */
+const engines: Engine[] = [];
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((engine) => engine.close()));
+});
+
+async function active(options: Parameters<typeof searchWorld>[0] = {}) {
+  const made = await searchWorld(options);
+  engines.push(made.engine);
+  return made;
+}
+
+const stateNames = (run: ExecutionRecord) => run.states.map((state) => state.name);
+type Output = { plan: { role: string; snapshotName: string }; taken?: { created: boolean; manifest: Record<string, { before: number; after: number }> }; rpo: { newest: string | null; ageSeconds: number | null } };
+
+describe('search-snapshot through the engine against the sandbox', () => {
+  it("active: registers the other Region's repository read-write, takes one snapshot with its counts in metadata, polls it to SUCCESS", async () => {
+    const { sandbox, engine } = await active();
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    const output = run.output as Output;
+    expect(output.plan.role).toBe('active');
+    expect(output.taken?.manifest.orders).toEqual({ before: 5400, after: 5400 });
+    expect(stateNames(run)).toContain('WaitForSnapshot');
+    const repository = searchRest(sandbox, 'eu-west-1', 'GET', '/_snapshot/opsflow-eu-central-1').body as Record<string, { settings: Record<string, string> }>;
+    const settings = repository['opsflow-eu-central-1']?.settings;
+    expect(settings).toMatchObject({ bucket: 'opsflow-search-snapshots-eu-central-1', base_path: 'orders-search', region: 'eu-central-1' });
+    expect(settings?.readonly ?? 'false').toBe('false');
+    const snapshots = (searchRest(sandbox, 'eu-west-1', 'GET', `/_snapshot/opsflow-eu-central-1/${output.plan.snapshotName}`).body as { snapshots: { state: string; metadata: unknown }[] }).snapshots;
+    expect(snapshots[0]?.state).toBe('SUCCESS');
+    expect(snapshots[0]?.metadata).toMatchObject({ taken_by: 'opsflow', doc_counts_before: { orders: 5400, products: 1200, customers: 830 } });
+    expect(output.rpo.newest).toBe(output.plan.snapshotName);
+  });
+
+  it('a second run in the same period takes no other snapshot and ends the same', async () => {
+    const { sandbox, engine } = await active();
+    expect((await engine.runSchedule('search-snapshot')).status).toBe('SUCCEEDED');
+    const once = repositoryOutcome(sandbox);
+    const again = await engine.runSchedule('search-snapshot');
+    expect(again.status).toBe('SUCCEEDED');
+    expect((again.output as Output).taken?.created).toBe(false);
+    expect(repositoryOutcome(sandbox)).toEqual(once);
+  });
+
+  it("standby: registers its own Region's repository read-only, takes nothing, ends Standby", async () => {
+    const { sandbox, engine, config } = await searchWorld();
+    await engine.close();
+    const central = await regionEngine(sandbox, 'eu-central-1', { config });
+    engines.push(central);
+    const run = await central.runSchedule('search-snapshot');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    expect(stateNames(run)).toContain('Standby');
+    expect(stateNames(run)).not.toContain('TakeSnapshot');
+    const repository = searchRest(sandbox, 'eu-central-1', 'GET', '/_snapshot/opsflow-eu-central-1').body as Record<string, { settings: Record<string, string> }>;
+    expect(repository['opsflow-eu-central-1']?.settings.readonly).toBe('true');
+    expect(sandbox.calls.filter((call) => call.service === 'es' && call.operation === 'snapshot.create')).toEqual([]);
+  });
+
+  it('PARTIAL is the named failure SnapshotPartial, after the age is reported', async () => {
+    const { engine } = await active({
+      changeSeed: (seed) => {
+        for (const domain of (seed.openSearch as { domains: Record<string, unknown>[] }).domains) if (domain.region === 'eu-west-1') domain.snapshotOutcome = 'PARTIAL';
+      },
+    });
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('SnapshotPartial');
+    expect(stateNames(run)).toContain('ReportSnapshotAge');
+  });
+
+  it('waits out a snapshot already running, then takes its own', async () => {
+    const { sandbox, engine } = await active();
+    const endpoint = sandbox.openSearchEndpoints().find((entry) => entry.region === 'eu-west-1')?.endpoint ?? '';
+    sandbox.openSearchRequest({ endpoint, method: 'PUT', path: '/_snapshot/by-hand', query: {}, body: { type: 's3', settings: { bucket: 'opsflow-search-snapshots-eu-west-1', base_path: 'by-hand' } } });
+    expect(sandbox.openSearchRequest({ endpoint, method: 'PUT', path: '/_snapshot/by-hand/someone-elses', query: {}, body: { indices: 'orders' } }).statusCode).toBe(200);
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    expect(stateNames(run)).toContain('WaitForRunningSnapshot');
+  });
+
+  it('fails SnapshotsStillRunning when the running snapshot outlasts the wait', async () => {
+    const { sandbox, engine } = await active({ change: (search) => (search.snapshotWait = { pollSeconds: 30, maxPolls: 120, runningWaitSeconds: 30 }) });
+    const endpoint = sandbox.openSearchEndpoints().find((entry) => entry.region === 'eu-west-1')?.endpoint ?? '';
+    sandbox.openSearchRequest({ endpoint, method: 'PUT', path: '/_snapshot/by-hand', query: {}, body: { type: 's3', settings: { bucket: 'opsflow-search-snapshots-eu-west-1', base_path: 'by-hand' } } });
+    sandbox.openSearchRequest({ endpoint, method: 'PUT', path: '/_snapshot/by-hand/someone-elses', query: {}, body: { indices: 'orders' } });
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('SnapshotsStillRunning');
+  });
+
+  it("applies retention to opsflow's snapshots only, one deletion at a time", async () => {
+    const { sandbox, engine } = await active({ changeSeed: withOldSnapshots, change: (search) => (search.retention = { maxCount: 72, maxAge: 14, minCount: 1 }) });
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    const names = (repositoryOutcome(sandbox) as string[]).map((entry) => entry.split(' ')[0]);
+    expect(names).not.toContain('opsflow-20251201t0000z');
+    expect(names).toContain('by-hand-1');
+    expect(sandbox.calls.filter((call) => call.service === 'es' && call.operation === 'snapshot.delete')).toHaveLength(1);
+  });
+
+  it('retries throttling and 5xx from the domain, and ends as without them', async () => {
+    const { sandbox, engine } = await active();
+    sandbox.injectFault({ service: 'es', operation: 'snapshot.status', error: 'TooManyRequests', nth: [1] });
+    sandbox.injectFault({ service: 'es', operation: 'snapshot.get_repository', error: 'cluster_manager_not_discovered_exception', nth: [1] });
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    const failed = sandbox.calls.filter((call) => call.service === 'es' && 'error' in call).map((call) => `${call.operation} ${String((call as { error?: string }).error)}`);
+    // Besides the 404s that answer "not there yet" (repository, snapshot), the two injected faults, each retried once.
+    expect(failed).toEqual(expect.arrayContaining(['snapshot.get_repository cluster_manager_not_discovered_exception', 'snapshot.status TooManyRequests']));
+    expect(failed).toHaveLength(4);
+    expect(sandbox.calls.filter((call) => call.service === 'es' && call.operation === 'snapshot.status')).toHaveLength(2);
+  });
+});
