@@ -52,14 +52,14 @@ describe.each(['eu-west-1', 'eu-central-1'])('the search stack in %s', (region) 
     const definition = JSON.parse((resources().SearchSnapshotStateMachine?.Properties.DefinitionString as { 'Fn::Sub': [string, unknown] })['Fn::Sub'][0]) as {
       States: Record<string, { Parameters?: Record<string, unknown> }>;
     };
-    expect(definition.States.DescribeDomain?.Parameters).toEqual({ DomainName: 'orders-search' });
+    expect(definition.States.DescribeDomain?.Parameters).toEqual({ DomainName: 'catalog' });
     expect(definition.States.ReadRecord?.Parameters).toMatchObject({ HostedZoneId: 'Z0OPSFLOWINTERNAL01', StartRecordName: 'search.corp.internal.', StartRecordType: 'CNAME' });
   });
 
   it('lets the state machine read only the record zone and describe only its own domain', () => {
     const statements = statementsOf(resources().SearchSnapshotRole);
     const describe = statements.filter((statement) => actions(statement).includes('es:DescribeDomain'));
-    expect(describe.map((statement) => text(statement.Resource))).toEqual([`arn:<Partition>:es:${region}:<AccountId>:domain/orders-search`]);
+    expect(describe.map((statement) => text(statement.Resource))).toEqual([`arn:<Partition>:es:${region}:<AccountId>:domain/catalog`]);
     const record = statements.filter((statement) => actions(statement).includes('route53:ListResourceRecordSets'));
     expect(record.map((statement) => text(statement.Resource))).toEqual(['arn:<Partition>:route53:::hostedzone/Z0OPSFLOWINTERNAL01']);
   });
@@ -70,11 +70,11 @@ describe.each(['eu-west-1', 'eu-central-1'])('the search stack in %s', (region) 
     expect(rest).toHaveLength(1);
     expect(actions(rest[0]!).sort()).toEqual(['es:ESHttpDelete', 'es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut']);
     expect((rest[0]!.Resource as unknown[]).map(text).sort()).toEqual(
-      [region, other].flatMap((r) => [`arn:<Partition>:es:${r}:<AccountId>:domain/orders-search`, `arn:<Partition>:es:${r}:<AccountId>:domain/orders-search/*`]).sort(),
+      [region, other].flatMap((r) => [`arn:<Partition>:es:${r}:<AccountId>:domain/catalog`, `arn:<Partition>:es:${r}:<AccountId>:domain/catalog/*`]).sort(),
     );
     const pass = statements.filter((statement) => actions(statement).includes('iam:PassRole'));
     expect(pass).toEqual([
-      expect.objectContaining({ Resource: 'arn:aws:iam::123456789012:role/opsflow-search-snapshots', Condition: { StringEquals: { 'iam:PassedToService': 'es.amazonaws.com' } } }),
+      expect.objectContaining({ Resource: 'arn:aws:iam::123456789012:role/OpsflowSearchSnapshotRole', Condition: { StringEquals: { 'iam:PassedToService': 'es.amazonaws.com' } } }),
     ]);
   });
 
@@ -84,7 +84,7 @@ describe.each(['eu-west-1', 'eu-central-1'])('the search stack in %s', (region) 
       MetricName: 'NewestSnapshotAgeSeconds',
       Dimensions: [
         { Name: 'service', Value: 'opsflow' },
-        { Name: 'DomainName', Value: 'orders-search' },
+        { Name: 'DomainName', Value: 'catalog' },
       ],
       Period: 7200,
       EvaluationPeriods: 1,

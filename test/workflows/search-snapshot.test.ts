@@ -32,7 +32,7 @@ describe('search-snapshot through the engine against the sandbox', () => {
     expect(stateNames(run)).toContain('WaitForSnapshot');
     const repository = searchRest(sandbox, 'eu-west-1', 'GET', '/_snapshot/opsflow-eu-central-1').body as Record<string, { settings: Record<string, string> }>;
     const settings = repository['opsflow-eu-central-1']?.settings;
-    expect(settings).toMatchObject({ bucket: 'opsflow-search-snapshots-eu-central-1', base_path: 'orders-search', region: 'eu-central-1' });
+    expect(settings).toMatchObject({ bucket: 'opsflow-search-snapshots-eu-central-1', base_path: 'catalog', region: 'eu-central-1' });
     expect(settings?.readonly ?? 'false').toBe('false');
     const snapshots = (searchRest(sandbox, 'eu-west-1', 'GET', `/_snapshot/opsflow-eu-central-1/${output.plan.snapshotName}`).body as { snapshots: { state: string; metadata: unknown }[] }).snapshots;
     expect(snapshots[0]?.state).toBe('SUCCESS');

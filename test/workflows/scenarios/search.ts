@@ -50,8 +50,8 @@ export function withOldSnapshots(seed: Json): void {
   const day = 86_400_000;
   const start = Date.parse('2026-01-01T00:00:00Z');
   openSearch.snapshots = [
-    { bucket: 'opsflow-search-snapshots-eu-central-1', basePath: 'orders-search', snapshot: 'opsflow-20251201t0000z', takenBy: 'eu-west-1/catalog', startTime: new Date(start - 31 * day).toISOString(), state: 'SUCCESS', indices: ['orders'] },
-    { bucket: 'opsflow-search-snapshots-eu-central-1', basePath: 'orders-search', snapshot: 'by-hand-1', takenBy: 'eu-west-1/catalog', startTime: new Date(start - 31 * day).toISOString(), state: 'SUCCESS', indices: ['orders'] },
+    { bucket: 'opsflow-search-snapshots-eu-central-1', basePath: 'catalog', snapshot: 'opsflow-20251201t0000z', takenBy: 'eu-west-1/catalog', startTime: new Date(start - 31 * day).toISOString(), state: 'SUCCESS', indices: ['orders'] },
+    { bucket: 'opsflow-search-snapshots-eu-central-1', basePath: 'catalog', snapshot: 'by-hand-1', takenBy: 'eu-west-1/catalog', startTime: new Date(start - 31 * day).toISOString(), state: 'SUCCESS', indices: ['orders'] },
   ];
 }
 

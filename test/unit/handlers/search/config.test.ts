@@ -15,8 +15,8 @@ describe('searchDr config', () => {
   it('parses the committed dev config: two Regions, one record, 14d read as 14 days', () => {
     const config = parseConfig(JSON.parse(readFileSync('config/dev.json', 'utf8')), 'config/dev.json');
     expect(config.searchDr?.regions.map((r) => [r.region, r.domain.name, r.repository.bucket])).toEqual([
-      ['eu-west-1', 'orders-search', 'opsflow-search-snapshots-eu-west-1'],
-      ['eu-central-1', 'orders-search', 'opsflow-search-snapshots-eu-central-1'],
+      ['eu-west-1', 'catalog', 'opsflow-search-snapshots-eu-west-1'],
+      ['eu-central-1', 'catalog', 'opsflow-search-snapshots-eu-central-1'],
     ]);
     expect(config.searchDr?.record).toEqual({ hostedZoneId: 'Z0OPSFLOWINTERNAL01', name: 'search.corp.internal.' });
     expect(config.searchDr?.retention.maxAge).toBe(14);

@@ -21,7 +21,7 @@ describe('planSearchSnapshot', () => {
       endpoint: west!.domain.endpoint,
       repository: {
         name: 'opsflow-eu-central-1',
-        settings: { bucket: 'opsflow-search-snapshots-eu-central-1', base_path: 'orders-search', region: 'eu-central-1', role_arn: west!.snapshotRoleArn, readonly: false },
+        settings: { bucket: 'opsflow-search-snapshots-eu-central-1', base_path: 'catalog', region: 'eu-central-1', role_arn: west!.snapshotRoleArn, readonly: false },
       },
       snapshotName: 'opsflow-20261130t1000z',
     });
