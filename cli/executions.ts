@@ -16,25 +16,32 @@ export interface RunFlags {
   readonly state?: string;
   readonly aws?: boolean;
   readonly json?: boolean;
+  readonly region?: string;
 }
+
+/** An AWS Region's code (`eu-west-1`, `us-gov-west-1`, `cn-north-1`). */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 async function target(flags: RunFlags, config: OpsflowConfig, readStdin?: () => Promise<string>): Promise<{ target: AccountTarget; sandbox?: SandboxAccount }> {
   const { awsTarget, sandboxTarget } = await import('../engine/target.ts');
+  if (flags.region !== undefined && !REGION.test(flags.region)) throw new UsageError(`--region: ${JSON.stringify(flags.region)} is not a Region code such as eu-west-1`);
+  // The stage's stack runs in the config's Region, as on AWS; --region picks another Region's stack.
+  const region = { region: flags.region ?? config.region };
   if (flags.aws) {
     if (flags.sandbox) throw new UsageError('--aws and --sandbox exclude each other');
     if (flags.state) throw new UsageError('--state keeps a sandbox account; it does not go with --aws');
-    return { target: awsTarget(config.region) };
+    return { target: awsTarget(flags.region ?? config.region) };
   }
   if (flags.state !== undefined) {
     const { loadStateFile } = await import('../engine/sandbox/state-file.ts');
     const saved = await loadStateFile(flags.state);
-    if (saved) return { target: sandboxTarget(saved), sandbox: saved };
+    if (saved) return { target: sandboxTarget(saved, region), sandbox: saved };
   }
   const path = flags.sandbox ?? DEFAULT_SANDBOX;
   const seed = await readJsonFile(path, 'sandbox seed', readStdin);
   const { SandboxAccount } = await import('../engine/sandbox/index.ts');
   const sandbox = SandboxAccount.fromSeed(seed, { source: `sandbox seed ${path === STDIN ? 'standard input' : path}` });
-  return { target: sandboxTarget(sandbox), sandbox };
+  return { target: sandboxTarget(sandbox, region), sandbox };
 }
 
 /**

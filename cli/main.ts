@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InvalidFaultsFile, InvalidName, PayloadNotJson, PayloadTooDeep, ValidationException } from '../engine/errors.ts';
+import { InvalidFaultsFile, InvalidName, UnknownWorkflow, PayloadNotJson, PayloadTooDeep, ValidationException } from '../engine/errors.ts';
 import { InvalidSandboxSeed, InvalidStateFile } from '../engine/sandbox/errors.ts';
 import { InvalidConfig } from '../handlers/shared/errors.ts';
 import { parseCommandLine, usageOf, type Output } from './command.ts';
@@ -17,7 +17,7 @@ const consoleOutput: Output = { out: (line) => console.log(line), err: (line) =>
 /** Refusals of bad input (exit 2): the CLI's own, and what the engine refuses as AWS would (a start over the limits, an event EventBridge would not take). */
 const inputErrors = [
   UsageError, UnreadableFile, UnwritableFile, InvalidEventFile, NoRouteForEvent, InvalidConfig, InvalidSandboxSeed, InvalidFaultsFile, InvalidStateFile,
-  ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson,
+  ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson, UnknownWorkflow,
 ];
 
 const helpFlags = new Set(['--help', '-h']);

@@ -21,3 +21,8 @@ export const state = {
   file: 'written',
   description: 'the sandbox account is loaded from this file when it exists (else from the seed) and saved back after',
 } as const satisfies OptionSpec;
+export const region = {
+  type: 'string',
+  value: '<region>',
+  description: "the Region whose stack runs (default the config's region): a sandbox Region such as the search standby's, or the AWS Region with --aws",
+} as const satisfies OptionSpec;

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { functionRegistry, type FunctionSpec } from '../handlers/registry.ts';
 import type { OpsflowConfig } from '../handlers/shared/config.ts';
 import { listPlaceholders, loadDefinition as loadWorkflowDefinition, substitutePlaceholders } from '../workflows/definition.ts';
-import { workflows as allWorkflows } from '../workflows/index.ts';
+import { stackFor } from '../workflows/stack.ts';
 import type { DeploymentEnvironment, JsonValue, WorkflowModule } from '../workflows/types.ts';
 import { isJsonObject } from './asl.ts';
 import { bindTask, type BridgeServices, type CallingExecution, type ChildExecution } from './bridge.ts';
@@ -29,7 +29,11 @@ export interface EngineOptions {
   target: AccountTarget;
   /** Default 'local'. */
   stage?: string;
-  /** Default: `workflows` from workflows/index.ts. */
+  /**
+   * Default: the workflows the config deploys in the target's Region (workflows/stack.ts: the
+   * stage's Region holds every workflow, the other search Region the search workflows only),
+   * with the config as that Region's stack sees it.
+   */
   workflows?: readonly WorkflowModule[];
   /**
    * The workflows to build, by name, with every workflow they start as a child (their definitions'
@@ -147,7 +151,8 @@ export class Engine {
    * every definition's placeholders and builds every state machine once. `close()` undoes the open.
    */
   static async create(options: EngineOptions): Promise<Engine> {
-    const engine = new Engine(options);
+    const stack = options.workflows ? undefined : stackFor(options.config, options.target.region);
+    const engine = new Engine(stack ? { ...options, config: stack.config, workflows: stack.modules } : options);
     await options.target.open?.();
     try {
       await engine.build();
@@ -292,7 +297,7 @@ export class Engine {
 
   private async build(): Promise<void> {
     const { config, target } = this.options;
-    const modules = this.options.workflows ?? allWorkflows;
+    const modules = this.options.workflows ?? [];
     const functions = this.options.functions ?? (functionRegistry as Readonly<Record<string, FunctionSpec>>);
     const load = this.options.loadDefinition ?? loadWorkflowDefinition;
     const services = this.bridgeServices(functions);
@@ -302,7 +307,7 @@ export class Engine {
       this.workflowByArn.set(naming.stateMachineArn(this.env, module), module.name);
       this.routable.push(routableWorkflow(module, config));
     }
-    for (const { module, written } of await workflowsToBuild(modules, this.options.build, load)) {
+    for (const { module, written } of await workflowsToBuild(modules, this.options.build, load, this.env.region)) {
       const stateMachineArn = naming.stateMachineArn(this.env, module);
       const resolve = this.placeholderResolver(module, functions, machineArns);
       const definition = substitutePlaceholders(written, resolve);
@@ -433,7 +438,7 @@ export class Engine {
 
   private launch(workflow: string, input: unknown, options: LaunchOptions): Launched {
     const compiled = this.compiled.get(workflow);
-    if (!compiled) throw new UnknownWorkflow(`no workflow named ${workflow} (known: ${this.workflowNames().join(', ')})`);
+    if (!compiled) throw new UnknownWorkflow(`no workflow named ${workflow} in ${this.env.region}'s stack (known: ${this.workflowNames().join(', ')})`);
     const name = options.name ?? randomUUID();
     // Step Functions receives its input as a JSON string: what runs is a parsed copy.
     const executionInput = checkStartExecution(name, input);
@@ -500,13 +505,14 @@ async function workflowsToBuild(
   modules: readonly WorkflowModule[],
   names: readonly string[] | undefined,
   load: (module: WorkflowModule) => Promise<StateMachineDefinitionJson>,
+  region: string,
 ): Promise<{ module: WorkflowModule; written: JsonValue }[]> {
   if (names === undefined) return Promise.all(modules.map(async (module) => ({ module, written: await load(module) })));
   const byMachineArnPlaceholder = new Map(modules.map((module) => [`${module.stateMachineName}StateMachineArn`, module]));
   const chosen = new Map<string, { module: WorkflowModule; written: JsonValue }>();
   const pending = names.map((name) => {
     const module = modules.find((candidate) => candidate.name === name);
-    if (!module) throw new UnknownWorkflow(`no workflow named ${name} (known: ${modules.map((candidate) => candidate.name).join(', ')})`);
+    if (!module) throw new UnknownWorkflow(`no workflow named ${name} in ${region}'s stack (known: ${modules.map((candidate) => candidate.name).join(', ')})`);
     return module;
   });
   for (let module = pending.pop(); module; module = pending.pop()) {

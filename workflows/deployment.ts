@@ -6,6 +6,7 @@ import { InvalidConfig } from '../handlers/shared/errors.ts';
 import { loadDefinition, substitutePlaceholders } from './definition.ts';
 import { deployedName } from './iam.ts';
 import { workflows } from './index.ts';
+import { stackFor, type StackContext } from './stack.ts';
 import type { DeploymentEnvironment, JsonObject, JsonValue, ScheduleTrigger, WorkflowModule } from './types.ts';
 
 /**
@@ -28,22 +29,6 @@ export async function loadStageConfig(stage: string): Promise<OpsflowConfig> {
     return parseConfig(undefined, `config/${stage}.json (missing: create it for stage ${stage})`);
   }
   return parseConfig(JSON.parse(text) as unknown, `config/${stage}.json`);
-}
-
-/**
- * What one stack holds: the stage's config as the stack's Region sees it (`region` is the Region
- * being packaged, `osls package --region`, else the stage's own) and the workflows deployed there
- * (WorkflowModule.regions, else the stage's Region only). A search stack in the standby Region
- * holds the search workflows only.
- */
-export interface StackContext {
-  readonly config: OpsflowConfig;
-  readonly modules: readonly WorkflowModule[];
-}
-
-export function stackFor(stageConfig: OpsflowConfig, region: string = stageConfig.region): StackContext {
-  const modules = workflows.filter((module) => (module.regions?.(stageConfig) ?? [stageConfig.region]).includes(region));
-  return { config: { ...stageConfig, region }, modules };
 }
 
 export async function loadStack(stage: string, region?: string): Promise<StackContext> {

@@ -23,6 +23,7 @@ export const run = defineCommand({
     json: options.json,
     faults: options.faults,
     state: options.state,
+    region: options.region,
   },
   positionals: { min: 1, max: 1, missing: 'workflow name' },
   examples: [
@@ -31,6 +32,7 @@ export const run = defineCommand({
     'cat examples/state-walk/launch.json | opsflow run instance-dns --event -',
     'opsflow run instance-dns --event examples/state-walk/launch.json --faults examples/faults/route53-throttling.json',
     'opsflow run dns-reconcile --schedule --state story.json',
+    'opsflow run search-snapshot --schedule --region eu-central-1',
   ],
   async run(args, flags, output) {
     const workflow = await knownWorkflow(args[0]);

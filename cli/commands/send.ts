@@ -13,7 +13,7 @@ export const send = defineCommand({
     '(and whatever those emit), in order. `-` reads one event from standard input. Nothing runs',
     'when an event matches no workflow (exit 2); exits 1 when an execution did not succeed.',
   ].join('\n'),
-  options: { config: options.config, sandbox: options.sandbox, aws: options.aws, json: options.json, faults: options.faults, state: options.state },
+  options: { config: options.config, sandbox: options.sandbox, aws: options.aws, json: options.json, faults: options.faults, state: options.state, region: options.region },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'event file' },
   examples: [
     'opsflow send workflows/instance-dns/example-input.json',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../handlers/shared/config.ts';
-import { stackFor } from '../../workflows/deployment.ts';
+import { stackFor } from '../../workflows/stack.ts';
 import { rpoAlarm } from '../../workflows/search-snapshot/workflow.ts';
 
 /** The search stacks: dev packaged for each Region of searchDr.regions (`osls package --region`), offline. */

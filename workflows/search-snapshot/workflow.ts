@@ -4,17 +4,9 @@ import { RPO_METRIC } from '../../handlers/search/report-snapshot-age/task.ts';
 import { metricsServiceName } from '../../handlers/shared/metrics.ts';
 import type { AlarmSpec, DeploymentEnvironment, IamStatement, JsonValue, Trigger, WorkflowModule } from '../types.ts';
 
-/**
- * The Region this stack acts in: the engine's own Region offline; on AWS the Region being packaged,
- * which the deployment puts in config.region (one stack per Region, `osls package --region`).
- */
-function stackRegion(config: OpsflowConfig, env: DeploymentEnvironment): string {
-  return /^[a-z]{2}(-[a-z]+)+-\d$/.test(env.region) ? env.region : config.region;
-}
-
 /** searchDr and this Region's entry, or undefined when this Region runs no search stack. */
-function here(config: OpsflowConfig, env: DeploymentEnvironment): { search: SearchDrConfig; region: SearchRegionConfig } | undefined {
-  const region = config.searchDr?.regions.find((entry) => entry.region === stackRegion(config, env));
+function here(config: OpsflowConfig): { search: SearchDrConfig; region: SearchRegionConfig } | undefined {
+  const region = config.searchDr?.regions.find((entry) => entry.region === config.region);
   return region && config.searchDr ? { search: config.searchDr, region } : undefined;
 }
 
@@ -49,13 +41,14 @@ export const searchSnapshot: WorkflowModule = {
   },
 
   /**
-   * Without searchDr for this Region nothing is deployed (regions()); the local engine still loads
-   * every definition, so the values then say what is missing, and a run fails on the first call.
+   * `config.region` is the stack's Region (workflows/stack.ts, for the deployment and the engine).
+   * Without searchDr for it nothing is deployed (regions()); an engine given this module explicitly
+   * still builds it, so the values then say what is missing, and a run fails on the first call.
    */
-  substitutions(config: OpsflowConfig, env: DeploymentEnvironment): Record<string, JsonValue> {
-    const found = here(config, env);
+  substitutions(config: OpsflowConfig): Record<string, JsonValue> {
+    const found = here(config);
     if (!found) {
-      const missing = `searchDr does not list ${stackRegion(config, env)}`;
+      const missing = `searchDr does not list ${config.region}`;
       return { SearchRecordZoneId: missing, SearchRecordName: missing, SearchDomainName: missing, SearchPollSeconds: 1, SearchMaxPolls: 0, SearchRunningPolls: 0 };
     }
     const { search, region } = found;
@@ -71,7 +64,7 @@ export const searchSnapshot: WorkflowModule = {
   },
 
   iamStatements(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[] {
-    const found = here(config, env);
+    const found = here(config);
     if (!found) return [];
     return [
       { Sid: 'ReadSearchRecord', Effect: 'Allow', Action: ['route53:ListResourceRecordSets'], Resource: `arn:${env.partition}:route53:::hostedzone/${found.search.record.hostedZoneId}` },
@@ -86,7 +79,7 @@ export const searchSnapshot: WorkflowModule = {
    * Amazon OpenSearch Service developer guide, "Creating index snapshots", prerequisites).
    */
   lambdaStatements(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[] {
-    const found = here(config, env);
+    const found = here(config);
     if (!found) return [];
     const regions = found.search.regions;
     return [
@@ -107,7 +100,7 @@ export const searchSnapshot: WorkflowModule = {
   },
 
   alarms(config: OpsflowConfig, env: DeploymentEnvironment): AlarmSpec[] {
-    const found = here(config, env);
+    const found = here(config);
     if (!found) return [];
     const { thresholdSeconds, periodSeconds } = rpoAlarm(found.search);
     const domain = found.region.domain.name;

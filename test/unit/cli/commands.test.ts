@@ -105,7 +105,7 @@ describe('a file named - is standard input', () => {
 /** The engine send builds: on the default sandbox seed's account. */
 async function sandboxEngine(config: Awaited<ReturnType<typeof readConfig>>): Promise<Engine> {
   const sandbox = SandboxAccount.fromSeed(JSON.parse(readFileSync(DEFAULT_SANDBOX, 'utf8')));
-  return Engine.create({ config, target: sandboxTarget(sandbox) });
+  return Engine.create({ config, target: sandboxTarget(sandbox, { region: config.region }) });
 }
 
 describe('opsflow routes without the engine', () => {
