@@ -12,18 +12,20 @@ export interface MetricValue {
 }
 
 /**
- * Emits metrics in CloudWatch's embedded metric format (Powertools Metrics), timestamped with the
- * runtime's clock: to stdout on AWS (CloudWatch Logs extracts them), to the runtime's sink locally.
- * Every metric carries `service: opsflow` besides `dimensions`.
+ * Emits metrics in CloudWatch's embedded metric format (Powertools Metrics): to stdout on AWS
+ * (CloudWatch Logs extracts them, timestamped now), to the runtime's sink locally, timestamped
+ * with the runtime's clock. Powertools' setTimestamp is not used for that: it checks the time
+ * against the system clock, which a simulated clock may be days ahead of. Every metric carries
+ * `service: opsflow` besides `dimensions`.
  */
 export function emitMetrics(namespace: string, dimensions: Readonly<Record<string, string>>, values: readonly MetricValue[]): void {
   const runtime = currentRuntime();
   const metrics = new Metrics({ namespace, serviceName: metricsServiceName });
-  metrics.setTimestamp(runtime.now());
   metrics.addDimensions({ ...dimensions });
   for (const { name, unit, value } of values) metrics.addMetric(name, unit, value);
   if (runtime.metrics) {
-    runtime.metrics.publish(metrics.serializeMetrics());
+    const document = metrics.serializeMetrics();
+    runtime.metrics.publish({ ...document, _aws: { ...document._aws, Timestamp: runtime.now().getTime() } });
     metrics.clearMetrics();
     return;
   }
