@@ -230,7 +230,11 @@ export class ServiceErrors {
     return new TaskFailure(this.nameOf(code), this.causeOf(message, code, this.statusOf(code), randomUUID()));
   }
 
-  /** Every name a Retry of this operation must list (the fallback first), sorted after it. */
+  /**
+   * Every name a Retry of this operation must list (the fallback first), sorted after it: the
+   * transient errors the operation declares, and the service's throttling under the name Step
+   * Functions gives it, which any operation can answer whether or not its model declares it.
+   */
   transientNames(operation: string): string[] {
     if (this.options.transientOverride) return [...this.options.transientOverride];
     const shapes = operationErrorShapes(this.options.packageName, operation) ?? this.model.shapes();
@@ -238,7 +242,9 @@ export class ServiceErrors {
       .map((shape) => this.model.byShapeName(shape))
       .filter((error): error is ModeledError => error !== undefined && isTransient(error))
       .map((error) => error.stepFunctionsName);
-    return [this.fallback, ...new Set([...(this.options.documentedTransient ?? []), ...derived].sort())];
+    const throttled = this.nameOf(this.throttlingCode);
+    const names = new Set([...(this.options.documentedTransient ?? []), ...derived, ...(throttled === this.fallback ? [] : [throttled])]);
+    return [this.fallback, ...[...names].sort()];
   }
 }
 

@@ -37,7 +37,7 @@ describe('the service error table, derived from the SDK models', () => {
     expect((await errorsOf('lambda:invoke')).statusOf('ResourceNotFoundException')).toBe(404);
   });
 
-  it('lists, per operation, the transient names a Retry must have: the fallback, then the modeled throttling and server errors it declares', async () => {
+  it("lists, per operation, the transient names a Retry must have: the fallback, then the modeled throttling and server errors it declares, and the service's throttling", async () => {
     const route53 = await errorsOf('route53');
     expect(route53.transientNames('ListResourceRecordSets')).toEqual(['Route53.Route53Exception']);
     expect(route53.transientNames('ChangeResourceRecordSets')).toEqual(['Route53.Route53Exception', 'Route53.PriorRequestNotCompleteException']);
@@ -57,7 +57,10 @@ describe('the service error table, derived from the SDK models', () => {
       'EventBridge.AmazonEventBridgeException',
       'EventBridge.FailedEntry',
       'EventBridge.InternalException',
+      'EventBridge.ThrottlingException',
     ]);
+    // DescribeDomain's model declares no throttling, but the service throttles every operation, under a modeled name.
+    expect((await errorsOf('opensearch')).transientNames('DescribeDomain')).toContain('OpenSearch.ThrottlingException');
     expect((await errorsOf('states:startExecution')).transientNames('StartExecution')).toEqual([
       'StepFunctions.AWSStepFunctionsException',
       'StepFunctions.ExecutionLimitExceededException',
