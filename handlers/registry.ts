@@ -166,6 +166,12 @@ export const functionRegistry = {
     ...SEARCH_REST_TASK,
     load: () => import('./search/read-snapshot/handler.ts'),
   },
+  writeSnapshotManifest: {
+    handler: 'handlers/search/write-snapshot-manifest/handler.handler',
+    description: "search-snapshot: write the snapshot's manifest (document counts before and after) beside it in the repository's bucket",
+    ...SEARCH_REST_TASK,
+    load: () => import('./search/write-snapshot-manifest/handler.ts'),
+  },
   pruneSnapshots: {
     handler: 'handlers/search/prune-snapshots/handler.handler',
     description: "search-snapshot: apply retention (max count, max age, min count) to opsflow's snapshots, one deletion per call",

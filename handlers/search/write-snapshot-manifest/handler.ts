@@ -1,0 +1,5 @@
+import { lambdaHandler } from '../../shared/lambda.ts';
+import { manifestStore } from '../manifest.ts';
+import { writeManifest, writeSnapshotManifestInput } from './task.ts';
+
+export const handler = lambdaHandler(writeSnapshotManifestInput, (input, runtime) => writeManifest(input, manifestStore(runtime, input.plan.repository.settings.region)));
