@@ -169,7 +169,9 @@ export const functionRegistry = {
   writeSnapshotManifest: {
     handler: 'handlers/search/write-snapshot-manifest/handler.handler',
     description: "search-snapshot: write the snapshot's manifest (document counts before and after) beside it in the repository's bucket",
-    ...SEARCH_REST_TASK,
+    // A document count per index, then one PutObject.
+    timeoutSeconds: 120,
+    memorySize: 256,
     load: () => import('./search/write-snapshot-manifest/handler.ts'),
   },
   pruneSnapshots: {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { manifestKey, manifestPrefix, readSnapshotManifest, writeSnapshotManifest, type SnapshotManifest } from '../../../../handlers/search/manifest.ts';
 import { writeManifest } from '../../../../handlers/search/write-snapshot-manifest/task.ts';
-import { plan } from './fake-domain.ts';
+import { FakeDomain, plan } from './fake-domain.ts';
 
 const s3 = mockClient(S3Client);
 const store = new S3Client({ region: 'eu-central-1' });
@@ -56,9 +56,11 @@ describe('writeSnapshotManifest', () => {
     await expect(writeSnapshotManifest(store, location, manifest)).rejects.toMatchObject({ name, message: expect.stringContaining(`${code} (${status})`) });
   });
 
-  it("builds the manifest from the plan, TakeSnapshot's counts and the snapshot's start time", async () => {
+  it("builds the manifest from the plan, TakeSnapshot's counts before, the counts at the end and the snapshot's start time", async () => {
     s3.on(PutObjectCommand).resolves({});
-    const result = await writeManifest({ plan: plan(), taken: { manifest: manifest.indices }, snapshot: { startTime: manifest.takenAt } }, store);
+    const domain = new FakeDomain();
+    domain.indices = { orders: 12 };
+    const result = await writeManifest({ plan: plan(), taken: { manifest: { orders: { before: 10 }, customers: { before: 3 } } }, snapshot: { startTime: manifest.takenAt } }, domain, store);
     expect(result).toEqual({ bucket: location.bucket, key: 'orders-search/opsflow-manifests/opsflow-20261130t1000z.json', written: true });
     expect(JSON.parse(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body as string)).toEqual(manifest);
   });
