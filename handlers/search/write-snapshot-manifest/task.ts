@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { writeSnapshotManifest, type ManifestStore } from '../manifest.ts';
+import { manifestKey, writeSnapshotManifest, type ManifestStore } from '../manifest.ts';
 import { send, segment, type OpenSearchTransport } from '../rest.ts';
 import { searchPlanSchema } from '../schemas.ts';
 
@@ -21,12 +21,16 @@ export type WriteSnapshotManifestInput = z.infer<typeof writeSnapshotManifestInp
  * taken at the end bounds it where a count taken when the request was accepted may not.
  *
  * The bucket is the other Region's, which a Step Functions SDK integration cannot reach: `store` is
- * a client of the bucket's Region. Once: a manifest already there is kept (`written: false`).
+ * a client of the bucket's Region. Once: a manifest already there is kept (`written: false`). None
+ * when no count before is known (a replay whose counts did not fit the snapshot's metadata).
  * Raises rest.ts's names, ManifestStoreUnavailable (transient) and ManifestStoreRejected (manifest.ts).
  */
 export async function writeManifest(input: WriteSnapshotManifestInput, transport: OpenSearchTransport, store: ManifestStore): Promise<{ bucket: string; key: string; written: boolean }> {
   const { plan } = input;
   const { bucket, base_path: basePath, region } = plan.repository.settings;
+  const empty = { bucket, key: manifestKey(basePath, plan.snapshotName), written: false };
+  // A replay whose counts before did not fit the snapshot's metadata knows none: no manifest rather than an empty one.
+  if (Object.keys(input.taken.manifest).length === 0) return empty;
   const indices: Record<string, { before: number; after: number | null }> = {};
   for (const [index, counts] of Object.entries(input.taken.manifest)) {
     const answer = await send(transport, 'GET', `/${segment(index)}/_count`, { accept: [404] });

@@ -92,3 +92,11 @@ describe('readSnapshotManifest', () => {
     await expect(readSnapshotManifest(store, location, manifest.snapshot)).rejects.toMatchObject({ name: 'ManifestStoreUnavailable' });
   });
 });
+
+describe('writeManifest without counts before', () => {
+  it('writes nothing rather than an empty manifest', async () => {
+    const result = await writeManifest({ plan: plan(), taken: { manifest: {} }, snapshot: { startTime: manifest.takenAt } }, new FakeDomain(), store);
+    expect(result).toMatchObject({ written: false });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+});
