@@ -166,6 +166,14 @@ export const functionRegistry = {
     ...SEARCH_REST_TASK,
     load: () => import('./search/read-snapshot/handler.ts'),
   },
+  writeSnapshotManifest: {
+    handler: 'handlers/search/write-snapshot-manifest/handler.handler',
+    description: "search-snapshot: write the snapshot's manifest (document counts before and after) beside it in the repository's bucket",
+    // A document count per index, then one PutObject.
+    timeoutSeconds: 120,
+    memorySize: 256,
+    load: () => import('./search/write-snapshot-manifest/handler.ts'),
+  },
   pruneSnapshots: {
     handler: 'handlers/search/prune-snapshots/handler.handler',
     description: "search-snapshot: apply retention (max count, max age, min count) to opsflow's snapshots, one deletion per call",

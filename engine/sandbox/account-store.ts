@@ -5,6 +5,7 @@ import { quickSightContainers, quickSightSnapshot } from './services/quicksight.
 import { recordKey, recordSortKey } from './services/route53.ts';
 import { findingKey } from './services/securityhub.ts';
 import { snapshotKey, snapshotSortKey } from './opensearch/snapshots.ts';
+import { objectKey } from './services/s3.ts';
 import type { RecordKey, ResourceRecordState, SandboxState, SandboxStore } from './state.ts';
 import { Cell, SortedTable, Table, type Journal } from './store.ts';
 
@@ -54,6 +55,7 @@ export function buildStore(state: SandboxState, journal: Journal): SandboxStore 
       domains: new Table(journal, (domain) => `${domain.region}/${domain.domainName}`, { items: state.openSearch.domains, indexes: { endpoint: (domain) => domain.endpoint } }),
       buckets: new Table(journal, (bucket) => bucket.name, { items: state.openSearch.buckets }),
       snapshots: new SortedTable(journal, snapshotKey, snapshotSortKey, state.openSearch.snapshots),
+      objects: new SortedTable(journal, objectKey, objectKey, state.openSearch.objects),
     },
   };
 }
@@ -86,6 +88,6 @@ export function snapshotOf(store: SandboxStore, now: Date): SandboxState {
     iam: { users: [...iam.users.values()], roles: [...iam.roles.values()] },
     identityStore: identityStoreSnapshot(identityStore),
     quickSight: quickSightSnapshot(quickSight),
-    openSearch: { domains: [...openSearch.domains.values()], buckets: [...openSearch.buckets.values()], snapshots: [...openSearch.snapshots.values()] },
+    openSearch: { domains: [...openSearch.domains.values()], buckets: [...openSearch.buckets.values()], snapshots: [...openSearch.snapshots.values()], objects: [...openSearch.objects.values()] },
   });
 }

@@ -510,7 +510,8 @@ export class SandboxAccount implements OpenSearchDomains {
       }
       if (fault) throw new SimulatedAwsError(fault.error, faultMessage(fault));
       const { result } = this.#transact((context) => spec.run(input, context), region);
-      return { ...cloneData(result), $metadata: responseMetadata(200, requestId) };
+      const output = { ...cloneData(result), $metadata: responseMetadata(200, requestId) };
+      return service.respond ? service.respond(operationName, output) : output;
     } catch (error) {
       if (!(error instanceof SimulatedAwsError && service)) {
         call.error = error instanceof Error ? error.name : String(error);

@@ -182,5 +182,5 @@ export function openSearchState(seed: z.output<typeof openSearchSeedSchema>, { a
       docsCounts: {},
     };
   });
-  return { domains, buckets: seed.buckets.map((bucket) => ({ ...bucket })), snapshots };
+  return { domains, buckets: seed.buckets.map((bucket) => ({ ...bucket })), snapshots, objects: [] };
 }

@@ -94,4 +94,9 @@ export interface SandboxService {
   readonly regions: 'home' | 'each' | 'global';
   readonly exceptions: SdkExceptionFactory;
   readonly operations: Readonly<Record<string, OperationSpec>>;
+  /**
+   * Turns an operation's answer, once the account has copied it, into what the client returns where
+   * that is not plain data (S3 GetObject's Body stream). Without it the copy is the answer.
+   */
+  respond?(operationName: string, output: object): object;
 }

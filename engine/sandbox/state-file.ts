@@ -65,6 +65,8 @@ const accountSchema = z.strictObject({
     domains: z.array(z.looseObject({ region: key, domainName: key, endpoint: key, automatedThrough: isoTime, indices: z.array(z.looseObject({ name: key, docsCount: z.int().nonnegative() })) })),
     buckets: z.array(z.looseObject({ name: key, region: key })),
     snapshots: z.array(z.looseObject({ location: z.string(), snapshot: key, startTime: isoTime, endsAt: isoTime })),
+    // Files saved before the sandbox kept S3 objects have none.
+    objects: z.array(z.looseObject({ bucket: key, key, body: z.base64(), lastModified: isoTime })).default([]),
   }),
 }).superRefine(checkKeys);
 
@@ -96,6 +98,7 @@ function checkKeys(account: SavedAccount, context: z.RefinementCtx): void {
     [['openSearch', 'domains'], account.openSearch.domains, (domain: { region: string; domainName: string }) => `${domain.region}/${domain.domainName}`],
     [['openSearch', 'buckets'], account.openSearch.buckets, (bucket: { name: string }) => bucket.name],
     [['openSearch', 'snapshots'], account.openSearch.snapshots, (snapshot: { location: string; snapshot: string }) => `${snapshot.location}:${snapshot.snapshot}`],
+    [['openSearch', 'objects'], account.openSearch.objects, (object: { bucket: string; key: string }) => `s3://${object.bucket}/${object.key}`],
   ];
   for (const [path, items, key] of tables) {
     const seen = new Set<string>();

@@ -548,10 +548,26 @@ export interface OpenSearchSnapshotState {
   docsCounts: Record<string, number>;
 }
 
+/**
+ * An object in one of the simulated buckets, written through the S3 client (PutObject): the
+ * search workflows keep each snapshot's manifest beside it this way.
+ */
+export interface S3ObjectState {
+  bucket: string;
+  key: string;
+  /** The object's bytes, base64-encoded. */
+  body: string;
+  contentType: string;
+  /** The MD5 of the bytes in hex, in double quotes, as S3 gives a single-part upload's ETag. */
+  etag: string;
+  lastModified: string;
+}
+
 export interface OpenSearchState {
   domains: OpenSearchDomainState[];
   buckets: S3BucketState[];
   snapshots: OpenSearchSnapshotState[];
+  objects: S3ObjectState[];
 }
 
 export interface OpenSearchStore {
@@ -561,4 +577,6 @@ export interface OpenSearchStore {
   readonly buckets: Table<S3BucketState>;
   /** By location then snapshot name; a location's snapshots are one range, by start time. */
   readonly snapshots: SortedTable<OpenSearchSnapshotState>;
+  /** By bucket then key, in key order (ListObjectsV2's). */
+  readonly objects: SortedTable<S3ObjectState>;
 }

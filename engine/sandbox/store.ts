@@ -69,7 +69,8 @@ export function deepFreeze<T>(value: T): T {
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const next = pending.pop();
-    if (next === null || typeof next !== 'object' || Object.isFrozen(next)) continue;
+    // A typed array with elements cannot be frozen (a byte Body): it is left as it is.
+    if (next === null || typeof next !== 'object' || Object.isFrozen(next) || ArrayBuffer.isView(next)) continue;
     Object.freeze(next);
     for (const member of Object.values(next)) pending.push(member);
   }

@@ -94,11 +94,31 @@ export class SnapshotTimedOut extends OpsflowError {
   override readonly name = 'SnapshotTimedOut';
 }
 
+/** Transient: the manifest's bucket throttled (S3 SlowDown) or answered 5xx. Retried with backoff. */
+export class ManifestStoreUnavailable extends OpsflowError {
+  override readonly name = 'ManifestStoreUnavailable';
+}
+
+/** S3 refused a manifest request for good (AccessDenied, NoSuchBucket, a bucket of another Region...); the message has S3's code. */
+export class ManifestStoreRejected extends OpsflowError {
+  override readonly name = 'ManifestStoreRejected';
+}
+
+/** No manifest beside the snapshot (`<base_path>/opsflow-manifests/<snapshot>.json`): it was taken before manifests were kept, or pruned. */
+export class ManifestMissing extends OpsflowError {
+  override readonly name = 'ManifestMissing';
+}
+
+/** The object at the manifest's key is not JSON of the manifest's shape; the message names the first wrong field. */
+export class ManifestInvalid extends OpsflowError {
+  override readonly name = 'ManifestInvalid';
+}
+
 /** The transient names every search Lambda task retries, with backoff and full jitter. */
 export const searchTransientErrors = ['SearchDomainThrottled', 'SearchDomainServerError', 'SearchDomainUnreachable'] as const;
 
 export const searchErrors = [
   SearchDomainThrottled, SearchDomainServerError, SearchDomainUnreachable, SearchAccessDenied, SearchRequestRejected, ConcurrentSnapshotExecution,
   RepositoryMissing, RepositoryRejected, SnapshotMissing, InvalidSnapshotName, SearchRecordUnusable, SearchDomainNotReady, SearchRegionNotConfigured,
-  SnapshotPartial, SnapshotFailed, SnapshotsStillRunning, SnapshotTimedOut,
+  SnapshotPartial, SnapshotFailed, SnapshotsStillRunning, SnapshotTimedOut, ManifestStoreUnavailable, ManifestStoreRejected, ManifestMissing, ManifestInvalid,
 ] as const;

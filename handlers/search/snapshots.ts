@@ -31,7 +31,10 @@ export function snapshotNameFor(prefix: string, startTime: string, periodSeconds
   return `${prefix}${stamp}z`;
 }
 
-/** Per index, the document count just before the snapshot was requested and just after OpenSearch accepted it. */
+/**
+ * Per index, the document count just before the snapshot was requested and just after OpenSearch
+ * accepted it. The manifest kept beside the snapshot (manifest.ts) counts again once it has ended.
+ */
 export type Manifest = Record<string, { readonly before: number; readonly after: number | null }>;
 
 /** OpenSearch refuses snapshot `metadata` of 1024 bytes or more (CreateSnapshotRequest.validate). */
@@ -39,7 +42,7 @@ export const METADATA_LIMIT_BYTES = 1024;
 
 /**
  * The `metadata` a snapshot is created with. Metadata is fixed when the snapshot is requested, so it
- * can carry only the counts before; the counts after are in the workflow's output. When the
+ * can carry only the counts before; the counts after are in the manifest beside the snapshot (manifest.ts). When the
  * counts do not fit below OpenSearch's limit the metadata says so and carries how many indices there were.
  */
 export function snapshotMetadata(execution: string, before: Readonly<Record<string, number>>): Record<string, unknown> {

@@ -64,7 +64,7 @@ describe.each(['eu-west-1', 'eu-central-1'])('the search stack in %s', (region) 
     expect(record.map((statement) => text(statement.Resource))).toEqual(['arn:<Partition>:route53:::hostedzone/Z0OPSFLOWINTERNAL01']);
   });
 
-  it("lets the Lambdas call the two domains' REST API only, and pass the snapshot role to OpenSearch Service only", () => {
+  it("lets the Lambdas call the two domains' REST API only, write and delete only the manifests in the other Region's bucket, and pass the snapshot role to OpenSearch Service only", () => {
     const statements = statementsOf(resources().IamRoleLambdaExecution);
     const rest = statements.filter((statement) => actions(statement).some((action) => action.startsWith('es:')));
     expect(rest).toHaveLength(1);
@@ -72,6 +72,14 @@ describe.each(['eu-west-1', 'eu-central-1'])('the search stack in %s', (region) 
     expect((rest[0]!.Resource as unknown[]).map(text).sort()).toEqual(
       [region, other].flatMap((r) => [`arn:<Partition>:es:${r}:<AccountId>:domain/catalog`, `arn:<Partition>:es:${r}:<AccountId>:domain/catalog/*`]).sort(),
     );
+    const s3 = statements.filter((statement) => actions(statement).some((action) => action.startsWith('s3:')));
+    expect(s3.map((statement) => ({ actions: actions(statement).sort(), resource: text(statement.Resource), condition: statement.Condition }))).toEqual([
+      // The manifests beside the snapshots, in the other Region's bucket (where this Region's domain snapshots to) only.
+      { actions: ['s3:DeleteObject', 's3:PutObject'], resource: `arn:<Partition>:s3:::opsflow-search-snapshots-${other}/catalog/opsflow-manifests/*`, condition: undefined },
+      { actions: ['s3:ListBucket'], resource: `arn:<Partition>:s3:::opsflow-search-snapshots-${other}`, condition: { StringLike: { 's3:prefix': 'catalog/opsflow-manifests/*' } } },
+    ]);
+    const stateMachineS3 = statementsOf(resources().SearchSnapshotRole).filter((statement) => actions(statement).some((action) => action.startsWith('s3:')));
+    expect(stateMachineS3).toEqual([]);
     const pass = statements.filter((statement) => actions(statement).includes('iam:PassRole'));
     expect(pass).toEqual([
       expect.objectContaining({ Resource: 'arn:aws:iam::123456789012:role/OpsflowSearchSnapshotRole', Condition: { StringEquals: { 'iam:PassedToService': 'es.amazonaws.com' } } }),
@@ -102,7 +110,7 @@ describe('stacks per Region', () => {
     const central = stacks['eu-central-1'] ?? {};
     expect(ofType(central, 'AWS::StepFunctions::StateMachine').map(([id]) => id)).toEqual(['SearchSnapshotStateMachine']);
     expect(ofType(central, 'AWS::Lambda::Function').map(([id]) => id).sort()).toEqual(
-      ['CheckRunningSnapshots', 'PlanSearchSnapshot', 'PruneSnapshots', 'ReadSnapshot', 'RegisterSnapshotRepository', 'ReportSnapshotAge', 'TakeSnapshot'].map((key) => `${key}LambdaFunction`),
+      ['CheckRunningSnapshots', 'PlanSearchSnapshot', 'PruneSnapshots', 'ReadSnapshot', 'RegisterSnapshotRepository', 'ReportSnapshotAge', 'TakeSnapshot', 'WriteSnapshotManifest'].map((key) => `${key}LambdaFunction`),
     );
   });
 

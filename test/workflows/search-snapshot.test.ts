@@ -1,5 +1,8 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine, ExecutionRecord } from '../../engine/engine.ts';
+import type { SandboxAccount } from '../../engine/sandbox/index.ts';
+import { manifestStore, readSnapshotManifest } from '../../handlers/search/manifest.ts';
 import { regionEngine } from './harness.ts';
 import { repositoryOutcome, searchRest, searchWorld, withOldSnapshots } from './scenarios/search.ts';
 
@@ -19,6 +22,12 @@ async function active(options: Parameters<typeof searchWorld>[0] = {}) {
 }
 
 const stateNames = (run: ExecutionRecord) => run.states.map((state) => state.name);
+
+/** The repository eu-west-1's domain snapshots into: eu-central-1's bucket, base path catalog. */
+const centralRepository = { bucket: 'opsflow-search-snapshots-eu-central-1', basePath: 'catalog', region: 'eu-central-1' };
+/** An S3 client of the bucket's Region over the sandbox, as the tasks make one. */
+const centralStore = (sandbox: SandboxAccount) => manifestStore({ sdkPlugins: [sandbox.plugin({ region: 'eu-central-1' })] }, 'eu-central-1');
+const manifestKeys = (sandbox: SandboxAccount) => sandbox.snapshot().openSearch.objects.map((object) => `${object.bucket}/${object.key}`);
 type Output = { plan: { role: string; snapshotName: string }; taken?: { created: boolean; manifest: Record<string, { before: number; after: number }> }; rpo: { newest: string | null; ageSeconds: number | null } };
 
 describe('search-snapshot through the engine against the sandbox', () => {
@@ -38,6 +47,57 @@ describe('search-snapshot through the engine against the sandbox', () => {
     expect(snapshots[0]?.state).toBe('SUCCESS');
     expect(snapshots[0]?.metadata).toMatchObject({ taken_by: 'opsflow', doc_counts_before: { orders: 5400, products: 1200, customers: 830 } });
     expect(output.rpo.newest).toBe(output.plan.snapshotName);
+  });
+
+  it("writes the manifest beside the snapshot in the other Region's bucket: counts before, and after it ended", async () => {
+    const { sandbox, engine } = await active();
+    // Documents indexed while the snapshot runs (it is IN_PROGRESS for the domain's snapshotSeconds).
+    sandbox.clock.after(1, () => sandbox.indexDocuments('eu-west-1', 'catalog', 'orders', 25));
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    const snapshot = (run.output as Output).plan.snapshotName;
+    const manifest = await readSnapshotManifest(centralStore(sandbox), centralRepository, snapshot);
+    expect(manifest).toMatchObject({ snapshot, repository: 'opsflow-eu-central-1', domain: 'catalog', region: 'eu-west-1' });
+    expect(manifest.indices).toEqual({ customers: { before: 830, after: 830 }, orders: { before: 5400, after: 5425 }, products: { before: 1200, after: 1200 } });
+    const started = (searchRest(sandbox, 'eu-west-1', 'GET', `/_snapshot/opsflow-eu-central-1/${snapshot}`).body as { snapshots: { start_time_in_millis: number }[] }).snapshots[0];
+    expect(manifest.takenAt).toBe(new Date(started?.start_time_in_millis ?? 0).toISOString());
+    expect(stateNames(run).indexOf('WriteSnapshotManifest')).toBeLessThan(stateNames(run).indexOf('PruneSnapshots'));
+    // Its bucket is the other Region's: every S3 call went to a client of eu-central-1, none was refused.
+    expect(sandbox.calls.filter((call) => call.service === 's3' && 'error' in call)).toEqual([]);
+  });
+
+  it('a replayed run keeps the manifest the first run wrote', async () => {
+    const { sandbox, engine } = await active();
+    sandbox.clock.after(1, () => sandbox.indexDocuments('eu-west-1', 'catalog', 'orders', 25));
+    const first = await engine.runSchedule('search-snapshot');
+    const snapshot = (first.output as Output).plan.snapshotName;
+    const written = await readSnapshotManifest(centralStore(sandbox), centralRepository, snapshot);
+    sandbox.indexDocuments('eu-west-1', 'catalog', 'orders', 100);
+    const again = await engine.runSchedule('search-snapshot');
+    expect(again.status, again.cause).toBe('SUCCEEDED');
+    expect((again.output as { manifest: { written: boolean } }).manifest.written).toBe(false);
+    expect(await readSnapshotManifest(centralStore(sandbox), centralRepository, snapshot)).toEqual(written);
+  });
+
+  it('retries S3 throttling (SlowDown) on the manifest, and writes it once', async () => {
+    const { sandbox, engine } = await active();
+    sandbox.injectFault({ service: 's3', operation: 'PutObject', error: 'SlowDown', nth: [1, 2] });
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    expect(sandbox.calls.filter((call) => call.service === 's3' && call.operation === 'PutObject').map((call) => (call as { error?: string }).error ?? 'ok')).toEqual(['SlowDown', 'SlowDown', 'ok']);
+    expect(manifestKeys(sandbox)).toEqual([`opsflow-search-snapshots-eu-central-1/catalog/opsflow-manifests/${(run.output as Output).plan.snapshotName}.json`]);
+  });
+
+  it('fails ManifestStoreRejected, pruning nothing, when S3 refuses the manifest for good', async () => {
+    const { sandbox, engine } = await active({ changeSeed: withOldSnapshots, change: (search) => (search.retention = { maxCount: 72, maxAge: 14, minCount: 1 }) });
+    sandbox.injectFault({ service: 's3', operation: 'PutObject', error: 'AccessDenied' });
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('ManifestStoreRejected');
+    expect(run.cause).toContain('AccessDenied (403)');
+    expect(sandbox.callCount('s3', 'PutObject')).toBe(1);
+    expect(stateNames(run)).not.toContain('PruneSnapshots');
+    expect(stateNames(run)).toContain('ReportSnapshotAge');
   });
 
   it('a second run in the same period takes no other snapshot and ends the same', async () => {
@@ -64,8 +124,8 @@ describe('search-snapshot through the engine against the sandbox', () => {
     expect(sandbox.calls.filter((call) => call.service === 'es' && call.operation === 'snapshot.create')).toEqual([]);
   });
 
-  it('PARTIAL is the named failure SnapshotPartial, after the age is reported', async () => {
-    const { engine } = await active({
+  it('PARTIAL is the named failure SnapshotPartial, after the age is reported, with no manifest', async () => {
+    const { sandbox, engine } = await active({
       changeSeed: (seed) => {
         for (const domain of (seed.openSearch as { domains: Record<string, unknown>[] }).domains) if (domain.region === 'eu-west-1') domain.snapshotOutcome = 'PARTIAL';
       },
@@ -74,6 +134,7 @@ describe('search-snapshot through the engine against the sandbox', () => {
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('SnapshotPartial');
     expect(stateNames(run)).toContain('ReportSnapshotAge');
+    expect(sandbox.callCount('s3', 'PutObject')).toBe(0);
   });
 
   it('waits out a snapshot already running, then takes its own', async () => {
@@ -104,6 +165,21 @@ describe('search-snapshot through the engine against the sandbox', () => {
     expect(names).not.toContain('opsflow-20251201t0000z');
     expect(names).toContain('by-hand-1');
     expect(sandbox.calls.filter((call) => call.service === 'es' && call.operation === 'snapshot.delete')).toHaveLength(1);
+  });
+
+  it("retention deletes a pruned snapshot's manifest after the snapshot, and keeps the others'", async () => {
+    const { sandbox, engine } = await active({ changeSeed: withOldSnapshots, change: (search) => (search.retention = { maxCount: 72, maxAge: 14, minCount: 1 }) });
+    const folder = 'catalog/opsflow-manifests';
+    const store = centralStore(sandbox);
+    for (const name of ['opsflow-20251201t0000z', 'by-hand-1']) {
+      await store.send(new PutObjectCommand({ Bucket: centralRepository.bucket, Key: `${folder}/${name}.json`, Body: '{}', ContentType: 'application/json' }));
+    }
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    const snapshot = (run.output as Output).plan.snapshotName;
+    expect(manifestKeys(sandbox).sort()).toEqual([`${centralRepository.bucket}/${folder}/by-hand-1.json`, `${centralRepository.bucket}/${folder}/${snapshot}.json`]);
+    const order = sandbox.calls.map((call) => `${call.service} ${call.operation}`);
+    expect(order.indexOf('es snapshot.delete')).toBeLessThan(order.indexOf('s3 DeleteObject'));
   });
 
   it('retries throttling and 5xx from the domain, and ends as without them', async () => {

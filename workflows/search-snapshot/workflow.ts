@@ -1,4 +1,5 @@
 import type { OpsflowConfig, SearchDrConfig, SearchRegionConfig } from '../../handlers/shared/config.ts';
+import { manifestPrefix } from '../../handlers/search/manifest.ts';
 import { ratePeriodSeconds } from '../../handlers/search/snapshots.ts';
 import { RPO_METRIC } from '../../handlers/search/report-snapshot-age/task.ts';
 import { metricsServiceName } from '../../handlers/shared/metrics.ts';
@@ -28,7 +29,7 @@ export const searchSnapshot: WorkflowModule = {
   stateMachineName: 'SearchSnapshot',
   description: "On schedule in each Region, snapshots this Region's OpenSearch domain into the other Region's bucket while it is the active one, with retention and an RPO metric.",
   type: 'STANDARD',
-  functions: ['planSearchSnapshot', 'registerSnapshotRepository', 'checkRunningSnapshots', 'takeSnapshot', 'readSnapshot', 'pruneSnapshots', 'reportSnapshotAge'],
+  functions: ['planSearchSnapshot', 'registerSnapshotRepository', 'checkRunningSnapshots', 'takeSnapshot', 'readSnapshot', 'writeSnapshotManifest', 'pruneSnapshots', 'reportSnapshotAge'],
 
   regions(config: OpsflowConfig): string[] {
     return config.searchDr?.regions.map((entry) => entry.region) ?? [];
@@ -77,11 +78,18 @@ export const searchSnapshot: WorkflowModule = {
    * Functions cannot sign for OpenSearch). Registering a repository passes the snapshot role to the
    * service: iam:PassRole on that role only, to OpenSearch Service (the role trusts es.amazonaws.com:
    * Amazon OpenSearch Service developer guide, "Creating index snapshots", prerequisites).
+   * The manifests are written and deleted by Lambda tasks with a client of the other Region (where
+   * this stack's domain snapshots to; a Step Functions SDK integration calls its own Region only):
+   * s3:PutObject and s3:DeleteObject on that bucket's manifest folder only, and s3:ListBucket on the
+   * bucket limited to that folder by the `s3:prefix` condition key (retention's sweep of manifests
+   * left behind). Service Authorization Reference, Amazon S3: object ARNs `arn:<partition>:s3:::<bucket>/<key>`.
    */
   lambdaStatements(config: OpsflowConfig, env: DeploymentEnvironment): IamStatement[] {
     const found = here(config);
     if (!found) return [];
     const regions = found.search.regions;
+    const other = regions.find((entry) => entry.region !== found.region.region);
+    const manifests = other && { bucketArn: `arn:${env.partition}:s3:::${other.repository.bucket}`, folder: manifestPrefix(other.repository.basePath) };
     return [
       {
         Sid: 'SearchDomainsRestApi',
@@ -96,6 +104,12 @@ export const searchSnapshot: WorkflowModule = {
         Resource: [...new Set(regions.map((region) => region.snapshotRoleArn))],
         Condition: { StringEquals: { 'iam:PassedToService': 'es.amazonaws.com' } },
       },
+      ...(manifests
+        ? [
+            { Sid: 'SnapshotManifests', Effect: 'Allow' as const, Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${manifests.bucketArn}/${manifests.folder}*` },
+            { Sid: 'ListSnapshotManifests', Effect: 'Allow' as const, Action: ['s3:ListBucket'], Resource: manifests.bucketArn, Condition: { StringLike: { 's3:prefix': `${manifests.folder}*` } } },
+          ]
+        : []),
     ];
   },
 

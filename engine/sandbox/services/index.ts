@@ -8,6 +8,7 @@ import { identityStoreService } from './identitystore.ts';
 import { openSearchService } from './opensearch.ts';
 import { quickSightService } from './quicksight.ts';
 import { route53Service } from './route53.ts';
+import { s3Service } from './s3.ts';
 import { securityHubService } from './securityhub.ts';
 
 /** Every simulated service. Adding one is a module exporting a `SandboxService` and a line here. */
@@ -22,6 +23,7 @@ export const sandboxServices: readonly SandboxService[] = [
   identityStoreService,
   quickSightService,
   openSearchService,
+  s3Service,
 ];
 
 export const serviceKeys = sandboxServices.map((service) => service.key);

@@ -55,7 +55,7 @@ describe('faults file', () => {
   it('refuses, before anything runs, a rule the sandbox or the engine cannot apply, naming the field', async () => {
     const cases = [
       [{ service: 'route53', operation: 'CreateHostedZone', error: 'Throttling' }, 'faults.1.operation: route53 has no simulated operation CreateHostedZone'],
-      [{ service: 's3', error: 'SlowDown' }, 'faults.1.service: s3 is not simulated'],
+      [{ service: 'sqs', error: 'Throttling' }, 'faults.1.service: sqs is not simulated'],
       [{ service: 'route53', workflow: 'instance-dns', state: 'NoSuchState', error: 'Throttling' }, 'faults.1.state: no Task state named NoSuchState in instance-dns'],
       [{ service: 'lambda', operation: 'CreateFunction', error: 'ServiceException' }, 'faults.1.operation: the engine answers lambda Invoke'],
     ] as const;

@@ -44,6 +44,15 @@ export function repositoryOutcome(sandbox: SandboxAccount): unknown {
   return ((answer.body as { snapshots?: { snapshot: string; state: string }[] }).snapshots ?? []).map((snapshot) => `${snapshot.snapshot} ${snapshot.state}`);
 }
 
+/** The repository's snapshots and the manifests beside them: key and counts (`takenAt` moves with retries, as the snapshot's start does). */
+export function repositoryAndManifests(sandbox: SandboxAccount): unknown {
+  const manifests = sandbox.snapshot().openSearch.objects.map((object) => {
+    const { takenAt: _startedAt, ...rest } = JSON.parse(Buffer.from(object.body, 'base64').toString('utf8')) as Record<string, unknown>;
+    return `${object.bucket}/${object.key} ${JSON.stringify(rest)}`;
+  });
+  return { snapshots: repositoryOutcome(sandbox), manifests };
+}
+
 /** Old snapshots of opsflow's in eu-central-1's bucket, beyond retention, and one of someone else's. */
 export function withOldSnapshots(seed: Json): void {
   const openSearch = seed.openSearch as { snapshots: Json[] };
@@ -62,6 +71,6 @@ export const searchScenarios: readonly Scenario[] = [
       const { engine, sandbox } = await searchWorld({ randomSeed, changeSeed: withOldSnapshots, change: (search) => (search.retention = { maxCount: 72, maxAge: 14, minCount: 1 }) });
       return { engine, sandbox, act: () => executionsOf(engine, () => engine.runSchedule('search-snapshot')) };
     },
-    outcome: repositoryOutcome,
+    outcome: repositoryAndManifests,
   },
 ];

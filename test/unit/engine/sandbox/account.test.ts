@@ -183,7 +183,7 @@ describe('SandboxAccount seed', () => {
         groups: [],
         memberships: [],
       },
-      openSearch: { domains: [], buckets: [], snapshots: [] },
+      openSearch: { domains: [], buckets: [], snapshots: [], objects: [] },
     });
   });
 

@@ -134,7 +134,7 @@ describe('fault injection', () => {
   });
 
   it('refuses malformed rules, naming the field', () => {
-    expect(() => sandbox({ faults: [{ service: 'sqs', error: 'Throttling' }] })).toThrow(new InvalidSandboxOptions('faults.0.service: sqs is not simulated (one of ec2, autoscaling, route53, eventbridge, securityhub, detective, iam, identitystore, quicksight, opensearch, or es for the domains\' REST API)'));
+    expect(() => sandbox({ faults: [{ service: 'sqs', error: 'Throttling' }] })).toThrow(new InvalidSandboxOptions('faults.0.service: sqs is not simulated (one of ec2, autoscaling, route53, eventbridge, securityhub, detective, iam, identitystore, quicksight, opensearch, s3, or es for the domains\' REST API)'));
     expect(() => sandbox({ faults: [{ service: 'route53', operation: 'ChangeRecords', error: 'Throttling' }] })).toThrow(/faults\.0\.operation: route53 has no simulated operation ChangeRecords/);
     expect(() => sandbox({ faults: [{ service: 'route53', error: 'Throttling', fraction: 2 }] })).toThrow(/^faults\.0\.fraction: /);
   });

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { checkRunningSnapshots } from '../../../../handlers/search/check-running-snapshots/task.ts';
 import { pruneSnapshots } from '../../../../handlers/search/prune-snapshots/task.ts';
 import { readSnapshot } from '../../../../handlers/search/read-snapshot/task.ts';
@@ -118,12 +120,12 @@ describe('takeSnapshot', () => {
 });
 
 describe('readSnapshot', () => {
-  it('reports the state, shards and the reason of a partial snapshot', async () => {
+  it('reports the state, shards, reason and start time of a partial snapshot', async () => {
     const domain = registered(new FakeDomain());
     domain.snapshots[active.repository.name] = [
       Object.assign({ snapshot: active.snapshotName, state: 'PARTIAL', start_time_in_millis: 0 }, { shards: { total: 2, failed: 1, successful: 1 }, failures: [{ reason: 'shard lost' }] }),
     ];
-    expect(await readSnapshot({ plan: active }, domain)).toEqual({ state: 'PARTIAL', shards: { total: 2, failed: 1, successful: 1 }, reason: 'shard lost' });
+    expect(await readSnapshot({ plan: active }, domain)).toEqual({ state: 'PARTIAL', shards: { total: 2, failed: 1, successful: 1 }, reason: 'shard lost', startTime: '1970-01-01T00:00:00.000Z' });
   });
 
   it('raises SnapshotMissing when the snapshot is not there', async () => {
@@ -150,7 +152,16 @@ describe('pruneSnapshots', () => {
     'test',
   ).searchDr!;
 
-  it('deletes one due snapshot per call, oldest first, until none is due; foreign ones stay', async () => {
+  const s3 = mockClient(S3Client);
+  const store = new S3Client({ region: active.repository.settings.region });
+  const deletedManifests = () => s3.commandCalls(DeleteObjectCommand).map((call) => `${call.args[0].input.Bucket}/${call.args[0].input.Key}`);
+  beforeEach(() => {
+    s3.reset();
+    s3.on(DeleteObjectCommand).resolves({});
+    s3.on(ListObjectsV2Command).resolves({ KeyCount: 0, IsTruncated: false });
+  });
+
+  it('deletes one due snapshot per call, oldest first, then its manifest, until none is due; foreign ones stay', async () => {
     const domain = registered(new FakeDomain());
     const hour = 3_600_000;
     domain.snapshots[active.repository.name] = [
@@ -161,17 +172,40 @@ describe('pruneSnapshots', () => {
       { snapshot: 'by-hand', state: 'SUCCESS', start_time_in_millis: domain.now - 100 * 24 * hour },
     ];
     const now = new Date(domain.now);
-    expect(await pruneSnapshots({ plan: active }, search, domain, now)).toEqual({ deleted: 'opsflow-1', due: 1 });
-    expect(await pruneSnapshots({ plan: active }, search, domain, now)).toEqual({ deleted: 'opsflow-2', due: 0 });
-    expect(await pruneSnapshots({ plan: active }, search, domain, now)).toEqual({ deleted: null, due: 0 });
+    expect(await pruneSnapshots({ plan: active }, search, domain, store, now)).toEqual({ deleted: 'opsflow-1', due: 1 });
+    expect(await pruneSnapshots({ plan: active }, search, domain, store, now)).toEqual({ deleted: 'opsflow-2', due: 0 });
+    expect(await pruneSnapshots({ plan: active }, search, domain, store, now)).toEqual({ deleted: null, due: 0 });
     expect(domain.snapshots[active.repository.name]?.map((s) => s.snapshot)).toEqual(['opsflow-3', 'opsflow-4', 'by-hand']);
+    const { bucket, base_path: basePath } = active.repository.settings;
+    expect(deletedManifests()).toEqual([`${bucket}/${basePath}/opsflow-manifests/opsflow-1.json`, `${bucket}/${basePath}/opsflow-manifests/opsflow-2.json`]);
+  });
+
+  it("when nothing is due, deletes the manifests of opsflow's snapshots the repository no longer lists, and no other", async () => {
+    const domain = registered(new FakeDomain());
+    domain.snapshots[active.repository.name] = [{ snapshot: 'opsflow-3', state: 'SUCCESS', start_time_in_millis: domain.now - 3_600_000 }];
+    const { bucket, base_path: basePath } = active.repository.settings;
+    const folder = `${basePath}/opsflow-manifests/`;
+    s3.on(ListObjectsV2Command, { Bucket: bucket, Prefix: folder })
+      .resolvesOnce({ IsTruncated: true, NextContinuationToken: 'page-2', Contents: [{ Key: `${folder}opsflow-1.json` }, { Key: `${folder}opsflow-3.json` }] })
+      .resolvesOnce({ IsTruncated: false, Contents: [{ Key: `${folder}someone-else.json` }, { Key: `${folder}opsflow-2.json` }] });
+    expect(await pruneSnapshots({ plan: active }, search, domain, store, new Date(domain.now))).toEqual({ deleted: null, due: 0 });
+    expect(s3.commandCalls(ListObjectsV2Command)[1]?.args[0].input.ContinuationToken).toBe('page-2');
+    expect(deletedManifests()).toEqual([`${bucket}/${folder}opsflow-1.json`, `${bucket}/${folder}opsflow-2.json`]);
+  });
+
+  it("raises ManifestStoreUnavailable when S3 throttles the manifest's deletion (the state retries), after the snapshot is gone", async () => {
+    const domain = registered(new FakeDomain());
+    domain.snapshots[active.repository.name] = ['opsflow-1', 'opsflow-2', 'opsflow-3', 'opsflow-4'].map((snapshot, i) => ({ snapshot, state: 'SUCCESS', start_time_in_millis: domain.now - (4 - i) * 3_600_000 }));
+    s3.on(DeleteObjectCommand).rejects(Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } }));
+    await expect(pruneSnapshots({ plan: active }, search, domain, store, new Date(domain.now))).rejects.toMatchObject({ name: 'ManifestStoreUnavailable', message: expect.stringContaining('SlowDown (503)') });
+    expect(domain.snapshots[active.repository.name]?.map((s) => s.snapshot)).not.toContain('opsflow-1');
   });
 
   it('stops, deleting nothing more, when a listed snapshot is already gone', async () => {
     const domain = registered(new FakeDomain());
     domain.snapshots[active.repository.name] = ['opsflow-1', 'opsflow-2', 'opsflow-3'].map((snapshot, i) => ({ snapshot, state: 'SUCCESS', start_time_in_millis: domain.now - (3 - i) * 3_600_000 }));
     domain.failures.push({ statusCode: 200, body: { snapshots: domain.snapshots[active.repository.name] } }, { statusCode: 404, body: { error: { type: 'snapshot_missing_exception', reason: 'gone' }, status: 404 } });
-    expect(await pruneSnapshots({ plan: active }, search, domain, new Date(domain.now))).toEqual({ deleted: null, due: 0 });
+    expect(await pruneSnapshots({ plan: active }, search, domain, store, new Date(domain.now))).toEqual({ deleted: null, due: 0 });
   });
 });
 
