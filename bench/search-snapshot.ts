@@ -67,12 +67,12 @@ const PESSIMISTIC_BILLED_SECONDS = 1;
 /**
  * The states a run needs on its happy path, from workflows/search-snapshot/definition.asl.json: the
  * active Region reads, plans, registers, checks, takes, and reads the snapshot once; each poll is
- * WaitForSnapshot, CountSnapshotPoll, ReadSnapshot, IsSnapshotDone; then one PruneSnapshots pass
- * with nothing due, the report and the end. The standby reads, plans, registers, reports and ends.
+ * WaitForSnapshot, CountSnapshotPoll, ReadSnapshot, IsSnapshotDone; then the manifest written beside
+ * the snapshot, one PruneSnapshots pass with nothing due, the report and the end. The standby reads, plans, registers, reports and ends.
  */
 const ACTIVE_BEFORE_POLLS = ['ReadRecord', 'DescribeDomain', 'PlanSearchSnapshot', 'RegisterSnapshotRepository', 'IsActive', 'InitPolls', 'CheckRunningSnapshots', 'IsDomainBusy', 'TakeSnapshot', 'ReadSnapshot', 'IsSnapshotDone'];
 const ACTIVE_PER_POLL = ['WaitForSnapshot', 'CountSnapshotPoll', 'ReadSnapshot', 'IsSnapshotDone'];
-const ACTIVE_AFTER_POLLS = ['PruneSnapshots', 'AnyMoreToPrune', 'ReportSnapshotAge', 'HowDidItEnd', 'Snapshotted'];
+const ACTIVE_AFTER_POLLS = ['WriteSnapshotManifest', 'PruneSnapshots', 'AnyMoreToPrune', 'ReportSnapshotAge', 'HowDidItEnd', 'Snapshotted'];
 const STANDBY_PATH = ['ReadRecord', 'DescribeDomain', 'PlanSearchSnapshot', 'RegisterSnapshotRepository', 'IsActive', 'ReportSnapshotAge', 'HowDidItEnd', 'Standby'];
 const POLLS = Math.ceil(SNAPSHOT_SECONDS / POLL_SECONDS);
 const ACTIVE_PATH = [...ACTIVE_BEFORE_POLLS, ...Array.from({ length: POLLS }, () => ACTIVE_PER_POLL).flat(), ...ACTIVE_AFTER_POLLS];

@@ -7,6 +7,7 @@ import { loadValidatedDefinitions, saveValidatedDefinitions } from '../validated
 import { identityStory } from './identity.ts';
 import { instanceDnsStory } from './instance-dns.ts';
 import { type Output, runStory, type Story } from './runner.ts';
+import { searchStory } from './search.ts';
 import { securityStory } from './security.ts';
 
 /**
@@ -18,7 +19,7 @@ import { securityStory } from './security.ts';
 
 export type { Output } from './runner.ts';
 
-export const stories: readonly Story[] = [instanceDnsStory, securityStory, identityStory];
+export const stories: readonly Story[] = [instanceDnsStory, securityStory, identityStory, searchStory];
 
 /**
  * Runs every story; 0 only when every step came out as expected, else 1. With `faults` (--faults),
@@ -47,7 +48,7 @@ export async function runDemo(output: Output, options: { readonly faults?: Fault
           const applied = { injectFault: () => undefined };
           for (const regional of regions.values()) if (regional !== engine) applyFaults(options.faults, { engine: regional, sandbox: applied });
         }
-        failures += await runStory(story, { sandbox, engine, regions }, output);
+        failures += await runStory(story, { config, sandbox, engine, regions }, output);
       } finally {
         for (const regional of regions.values()) await regional.close();
       }

@@ -1,5 +1,6 @@
 import type { Engine } from '../../engine/engine.ts';
 import type { SandboxAccount } from '../../engine/sandbox/index.ts';
+import type { OpsflowConfig } from '../../handlers/shared/config.ts';
 
 /**
  * What every story of `npm start` shares: a story is a list of steps, each acting on a fresh
@@ -12,6 +13,8 @@ export interface Output {
 }
 
 export interface World {
+  /** The stage config every engine of the story runs with (the CLI's default, config/dev.json). */
+  config: OpsflowConfig;
   sandbox: SandboxAccount;
   /** The engine of the account's own Region. */
   engine: Engine;

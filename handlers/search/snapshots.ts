@@ -31,12 +31,6 @@ export function snapshotNameFor(prefix: string, startTime: string, periodSeconds
   return `${prefix}${stamp}z`;
 }
 
-/**
- * Per index, the document count just before the snapshot was requested and just after OpenSearch
- * accepted it. The manifest kept beside the snapshot (manifest.ts) counts again once it has ended.
- */
-export type Manifest = Record<string, { readonly before: number; readonly after: number | null }>;
-
 /** OpenSearch refuses snapshot `metadata` of 1024 bytes or more (CreateSnapshotRequest.validate). */
 export const METADATA_LIMIT_BYTES = 1024;
 

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { InvalidSnapshotName } from '../errors.ts';
 import { send, segment, type OpenSearchTransport } from '../rest.ts';
 import { searchPlanSchema } from '../schemas.ts';
-import { snapshotMetadata, type Manifest } from '../snapshots.ts';
+import { snapshotMetadata } from '../snapshots.ts';
 
 export const takeSnapshotInput = z.looseObject({ plan: searchPlanSchema, execution: z.looseObject({ name: z.string() }) });
 export type TakeSnapshotInput = z.infer<typeof takeSnapshotInput>;
@@ -20,7 +20,12 @@ export interface TakeSnapshotResult {
   readonly created: boolean;
   /** Whether the counts before fit in the snapshot's metadata (OpenSearch's 1024-byte limit). */
   readonly countsInMetadata: boolean;
-  readonly manifest: Manifest;
+  /**
+   * Per index, its document count just before the snapshot was requested (the manifest's `before`;
+   * write-snapshot-manifest counts `after` once the snapshot has ended). From the snapshot's metadata
+   * when it already existed; empty when those counts did not fit there.
+   */
+  readonly countsBefore: Readonly<Record<string, number>>;
 }
 
 /** `GET _cat/indices?format=json`, then `GET <index>/_count` for each index the snapshot includes. */
@@ -44,7 +49,7 @@ async function documentCounts(transport: OpenSearchTransport): Promise<Record<st
  * Takes this run's snapshot, once: when `GET _snapshot/<repo>/<name>` finds it, it is left as it is
  * (created false). Otherwise counts each index's documents, requests the snapshot
  * (`PUT _snapshot/<repo>/<name>` with `{indices, ignore_unavailable, include_global_state: false,
- * partial: false, metadata}`, not waiting for completion) and counts again as soon as it is accepted.
+ * partial: false, metadata}`, not waiting for completion).
  * OpenSearch's "snapshot with the same name already exists" is "already done". Raises
  * ConcurrentSnapshotExecution when another snapshot or a deletion is running, and rest.ts's names.
  */
@@ -54,7 +59,7 @@ export async function takeSnapshot(input: TakeSnapshotInput, transport: OpenSear
   const path = `/_snapshot/${segment(repository)}/${segment(snapshot)}`;
   const existing = await send(transport, 'GET', path, { accept: [404] });
   const found = existing.statusCode === 404 ? undefined : (existing.body as { snapshots?: { metadata?: { doc_counts_before?: Record<string, number> | null } }[] }).snapshots?.[0];
-  if (found) return { repository, snapshot, created: false, countsInMetadata: Boolean(found.metadata?.doc_counts_before), manifest: manifestOf(found.metadata?.doc_counts_before ?? {}, null) };
+  if (found) return { repository, snapshot, created: false, countsInMetadata: Boolean(found.metadata?.doc_counts_before), countsBefore: found.metadata?.doc_counts_before ?? {} };
 
   const before = await documentCounts(transport);
   const metadata = snapshotMetadata(input.execution.name, before);
@@ -64,10 +69,6 @@ export async function takeSnapshot(input: TakeSnapshotInput, transport: OpenSear
     // A retried PUT whose first attempt was accepted: the snapshot is this run's own.
     if (!(error instanceof InvalidSnapshotName && /already exists/i.test(error.message))) throw error;
   }
-  const after = await documentCounts(transport);
-  return { repository, snapshot, created: true, countsInMetadata: metadata.doc_counts_before !== null, manifest: manifestOf(before, after) };
+  return { repository, snapshot, created: true, countsInMetadata: metadata.doc_counts_before !== null, countsBefore: before };
 }
 
-function manifestOf(before: Readonly<Record<string, number>>, after: Readonly<Record<string, number>> | null): Manifest {
-  return Object.fromEntries(Object.entries(before).map(([index, count]) => [index, { before: count, after: after?.[index] ?? null }]));
-}

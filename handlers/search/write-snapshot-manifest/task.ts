@@ -5,10 +5,10 @@ import { searchPlanSchema } from '../schemas.ts';
 
 const count = z.int().check(z.nonnegative());
 
-/** The plan, TakeSnapshot's counts before (`$.taken.manifest`) and ReadSnapshot's start time (`$.snapshot.startTime`). */
+/** The plan, TakeSnapshot's counts before (`$.taken.countsBefore`) and ReadSnapshot's start time (`$.snapshot.startTime`). */
 export const writeSnapshotManifestInput = z.looseObject({
   plan: searchPlanSchema,
-  taken: z.looseObject({ manifest: z.record(z.string(), z.looseObject({ before: count })) }),
+  taken: z.looseObject({ countsBefore: z.record(z.string(), count) }),
   snapshot: z.looseObject({ startTime: z.iso.datetime({ offset: true }) }),
 });
 export type WriteSnapshotManifestInput = z.infer<typeof writeSnapshotManifestInput>;
@@ -30,11 +30,11 @@ export async function writeManifest(input: WriteSnapshotManifestInput, transport
   const { bucket, base_path: basePath, region } = plan.repository.settings;
   const empty = { bucket, key: manifestKey(basePath, plan.snapshotName), written: false };
   // A replay whose counts before did not fit the snapshot's metadata knows none: no manifest rather than an empty one.
-  if (Object.keys(input.taken.manifest).length === 0) return empty;
+  if (Object.keys(input.taken.countsBefore).length === 0) return empty;
   const indices: Record<string, { before: number; after: number | null }> = {};
-  for (const [index, counts] of Object.entries(input.taken.manifest)) {
+  for (const [index, before] of Object.entries(input.taken.countsBefore)) {
     const answer = await send(transport, 'GET', `/${segment(index)}/_count`, { accept: [404] });
-    indices[index] = { before: counts.before, after: answer.statusCode === 404 ? null : Number((answer.body as { count?: unknown }).count ?? 0) };
+    indices[index] = { before, after: answer.statusCode === 404 ? null : Number((answer.body as { count?: unknown }).count ?? 0) };
   }
   const manifest = { snapshot: plan.snapshotName, repository: plan.repository.name, domain: plan.domainName, region: plan.region, takenAt: input.snapshot.startTime, indices };
   const { key, written } = await writeSnapshotManifest(store, { bucket, basePath, region }, manifest);

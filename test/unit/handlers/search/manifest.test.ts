@@ -60,7 +60,7 @@ describe('writeSnapshotManifest', () => {
     s3.on(PutObjectCommand).resolves({});
     const domain = new FakeDomain();
     domain.indices = { orders: 12 };
-    const result = await writeManifest({ plan: plan(), taken: { manifest: { orders: { before: 10 }, customers: { before: 3 } } }, snapshot: { startTime: manifest.takenAt } }, domain, store);
+    const result = await writeManifest({ plan: plan(), taken: { countsBefore: { orders: 10, customers: 3 } }, snapshot: { startTime: manifest.takenAt } }, domain, store);
     expect(result).toEqual({ bucket: location.bucket, key: 'orders-search/opsflow-manifests/opsflow-20261130t1000z.json', written: true });
     expect(JSON.parse(s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Body as string)).toEqual(manifest);
   });
@@ -95,7 +95,7 @@ describe('readSnapshotManifest', () => {
 
 describe('writeManifest without counts before', () => {
   it('writes nothing rather than an empty manifest', async () => {
-    const result = await writeManifest({ plan: plan(), taken: { manifest: {} }, snapshot: { startTime: manifest.takenAt } }, new FakeDomain(), store);
+    const result = await writeManifest({ plan: plan(), taken: { countsBefore: {} }, snapshot: { startTime: manifest.takenAt } }, new FakeDomain(), store);
     expect(result).toMatchObject({ written: false });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
