@@ -195,3 +195,38 @@ describe('search-snapshot through the engine against the sandbox', () => {
     expect(sandbox.calls.filter((call) => call.service === 'es' && call.operation === 'snapshot.status')).toHaveLength(2);
   });
 });
+
+describe("search-snapshot's retention at each bound (Snapshot Management's max count, max age, min count)", () => {
+  const hour = 3_600_000;
+  const now = Date.now();
+  /** The name search-snapshot gives the snapshot of the hour `hoursAgo` before now. */
+  const nameOf = (hoursAgo: number) => `opsflow-${new Date(now - hoursAgo * hour).toISOString().slice(0, 13).replace(/[-:]/g, '').toLowerCase()}00z`;
+  /** opsflow snapshots in eu-central-1's bucket, `hoursAgo` each, as the seed holds them. */
+  const seededSnapshots = (hoursAgo: readonly number[]) => (seed: Record<string, unknown>) => {
+    (seed.openSearch as { snapshots: unknown[] }).snapshots = hoursAgo.map((ago) => ({
+      bucket: 'opsflow-search-snapshots-eu-central-1',
+      basePath: 'catalog',
+      snapshot: nameOf(ago),
+      takenBy: 'eu-west-1/catalog',
+      startTime: new Date(now - ago * hour).toISOString(),
+      state: 'SUCCESS',
+      indices: ['orders'],
+    }));
+  };
+  const opsflowSnapshots = (sandbox: SandboxAccount) => (repositoryOutcome(sandbox) as string[]).map((entry) => entry.split(' ')[0] ?? '').filter((name) => name.startsWith('opsflow-'));
+
+  it.each([
+    { bound: 'max count: the oldest beyond 3 go, one deletion each', hoursAgo: [4, 3, 2, 1], retention: { maxCount: 3, maxAge: 14, minCount: 1 }, deleted: [4, 3] },
+    { bound: 'max age: those older than 14 days go', hoursAgo: [24 * 20, 24 * 15, 2], retention: { maxCount: 72, maxAge: 14, minCount: 1 }, deleted: [24 * 20, 24 * 15] },
+    { bound: 'min count: max age deletes no further than 3 left', hoursAgo: [24 * 20, 24 * 16, 24 * 15], retention: { maxCount: 72, maxAge: 14, minCount: 3 }, deleted: [24 * 20] },
+    { bound: 'min count: nothing goes while no more than it are kept', hoursAgo: [24 * 20], retention: { maxCount: 72, maxAge: 14, minCount: 2 }, deleted: [] },
+  ])('$bound', async ({ hoursAgo, retention, deleted }) => {
+    const { sandbox, engine } = await active({ changeSeed: seededSnapshots(hoursAgo), change: (search) => (search.retention = retention) });
+    const run = await engine.runSchedule('search-snapshot');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    const kept = opsflowSnapshots(sandbox);
+    expect(hoursAgo.map(nameOf).filter((name) => !kept.includes(name))).toEqual(deleted.map(nameOf));
+    expect(opsflowSnapshots(sandbox)).toContain((run.output as Output).plan.snapshotName);
+    expect(sandbox.calls.filter((call) => call.service === 'es' && call.operation === 'snapshot.delete' && !('error' in call))).toHaveLength(deleted.length);
+  });
+});

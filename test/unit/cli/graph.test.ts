@@ -74,7 +74,7 @@ describe('toMermaid', () => {
         '  subgraph ReportAndNotify["ReportAndNotify<br/>parallel: 2 branches"]',
         '    subgraph ReportAndNotify_branch_1["branch 1"]',
         '      ReportAndNotify_start((" "))',
-        '      PublishOutcome["PublishOutcome<br/>events:putEvents.waitForTaskToken<br/>retry: EventBridge.FailedEntry, EventBridge.AmazonEventBridgeException, EventBridge.InternalException ×3"]',
+        '      PublishOutcome["PublishOutcome<br/>events:putEvents.waitForTaskToken<br/>retry: EventBridge.FailedEntry, EventBridge.AmazonEventBridgeException, EventBridge.InternalException, EventBridge.ThrottlingException ×3"]',
         '    end',
         '    subgraph ReportAndNotify_branch_2["branch 2"]',
       ].join('\n'),
