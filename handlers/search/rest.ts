@@ -62,16 +62,43 @@ export function namedSearchError(statusCode: number, body: unknown, what: string
 
 const NO_ANSWER = new Set(['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError', 'RequestAbortedError']);
 
+/** Attempts of one read (GET, HEAD) the domain throttles or fails with a 5xx: backoff with full jitter between them. */
+export const READ_ATTEMPTS = 4;
+const READ_BACKOFF_BASE_MS = 50;
+const READ_BACKOFF_CAP_MS = 400;
+
 /**
  * Sends one request. A 2xx answer, or a status listed in `accept` (a 404 meaning "not there" where
  * that is an answer), is returned; any other status raises namedSearchError's name, and no answer
- * raises SearchDomainUnreachable.
+ * raises SearchDomainUnreachable. A read (GET, HEAD) answered 429 or 5xx is sent again, up to
+ * READ_ATTEMPTS in all, a few hundred milliseconds apart at most: a task that reads each index's
+ * count would otherwise lose its whole attempt, and Step Functions' retry of it, to one throttled
+ * read among many. Writes are never resent here; their Task's Retry decides.
  */
 export async function send(
   transport: OpenSearchTransport,
   method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD',
   path: string,
   options: { body?: Record<string, unknown>; query?: Record<string, string>; accept?: readonly number[] } = {},
+): Promise<RestAnswer> {
+  const read = method === 'GET' || method === 'HEAD';
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await sendOnce(transport, method, path, options);
+    } catch (error) {
+      const transient = error instanceof SearchDomainThrottled || error instanceof SearchDomainServerError;
+      if (!read || !transient || attempt >= READ_ATTEMPTS) throw error;
+      const ceiling = Math.min(READ_BACKOFF_CAP_MS, READ_BACKOFF_BASE_MS * 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+    }
+  }
+}
+
+async function sendOnce(
+  transport: OpenSearchTransport,
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD',
+  path: string,
+  options: { body?: Record<string, unknown>; query?: Record<string, string>; accept?: readonly number[] },
 ): Promise<RestAnswer> {
   const what = `${method} ${path}`;
   const accept = options.accept ?? [];

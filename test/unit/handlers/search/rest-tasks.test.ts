@@ -6,7 +6,7 @@ import { pruneSnapshots } from '../../../../handlers/search/prune-snapshots/task
 import { readSnapshot } from '../../../../handlers/search/read-snapshot/task.ts';
 import { registerSnapshotRepository } from '../../../../handlers/search/register-snapshot-repository/task.ts';
 import { reportSnapshotAge } from '../../../../handlers/search/report-snapshot-age/task.ts';
-import { send } from '../../../../handlers/search/rest.ts';
+import { READ_ATTEMPTS, send } from '../../../../handlers/search/rest.ts';
 import { takeSnapshot } from '../../../../handlers/search/take-snapshot/task.ts';
 import { parseConfig } from '../../../../handlers/shared/config.ts';
 import { FakeDomain, plan } from './fake-domain.ts';
@@ -32,8 +32,21 @@ describe('REST errors are names', () => {
     [errorBody(400, 'illegal_argument_exception'), 'SearchRequestRejected'],
   ])('%j raises %s with the type and reason in one line', async (answer, name) => {
     const domain = new FakeDomain();
-    domain.failures.push(answer);
+    domain.failures.push(...Array.from({ length: READ_ATTEMPTS }, () => answer));
     await expect(send(domain, 'GET', '/_snapshot/_status')).rejects.toMatchObject({ name, message: expect.stringMatching(/^GET \/_snapshot\/_status: \d{3}/) });
+  });
+
+  it('sends a read the domain throttled or failed again, a few times, and never a write', async () => {
+    const domain = new FakeDomain();
+    domain.failures.push({ statusCode: 429, body: { Message: 'Too Many Requests' } }, errorBody(503, 'cluster_manager_not_discovered_exception'));
+    expect((await send(domain, 'GET', '/_snapshot/_status')).statusCode).toBe(200);
+    expect(domain.calls.filter((call) => call.method === 'GET')).toHaveLength(3);
+    domain.failures.push({ statusCode: 429, body: { Message: 'Too Many Requests' } });
+    await expect(send(domain, 'DELETE', '/_snapshot/opsflow-eu-central-1/old')).rejects.toMatchObject({ name: 'SearchDomainThrottled' });
+    expect(domain.calls.filter((call) => call.method === 'DELETE')).toHaveLength(1);
+    domain.failures.push(...Array.from({ length: READ_ATTEMPTS + 1 }, () => ({ statusCode: 429, body: { Message: 'Too Many Requests' } })));
+    await expect(send(domain, 'GET', '/_snapshot/_status')).rejects.toMatchObject({ name: 'SearchDomainThrottled' });
+    expect(domain.calls.filter((call) => call.method === 'GET')).toHaveLength(3 + READ_ATTEMPTS);
   });
 
   it('raises SearchDomainUnreachable when the client gets no answer', async () => {
