@@ -1,3 +1,4 @@
+import { RATE_EXPRESSION } from '../shared/config.ts';
 /**
  * Pure rules of search-snapshot: snapshot names, the manifest, retention (as OpenSearch Snapshot
  * Management's deletion conditions) and the RPO. OpenSearch facts from its API reference
@@ -84,7 +85,7 @@ export function newestSuccess(snapshots: readonly SnapshotInfo[], prefix: string
 
 /** A `rate(N unit)` schedule's period in seconds. */
 export function ratePeriodSeconds(schedule: string): number {
-  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule);
+  const match = RATE_EXPRESSION.exec(schedule);
   if (!match) throw new RangeError(`not a rate(...) schedule: ${schedule}`);
   const unit = match[2]?.startsWith('minute') ? 60 : match[2]?.startsWith('hour') ? 3600 : 86_400;
   return Number(match[1]) * unit;

@@ -22,8 +22,23 @@ const recordName = z.string().check(
   z.maxLength(255),
 );
 
+/**
+ * `rate(value unit)` as EventBridge takes it: a positive value, the unit singular for 1 and plural
+ * otherwise ("If the value is equal to 1, then the unit must be singular", EventBridge User Guide,
+ * "Schedule expressions for rules"). Groups: value, unit.
+ */
+export const RATE_EXPRESSION = /^rate\(([1-9]\d*) (minute|minutes|hour|hours|day|days)\)$/;
+
+const rateAgrees = (expression: string): boolean => {
+  const match = RATE_EXPRESSION.exec(expression);
+  if (!match) return true;
+  return (match[1] === '1') === !match[2]?.endsWith('s');
+};
+const RATE_AGREEMENT = 'must be rate(1 unit) with a singular unit, or rate(N units) with a plural one, N a positive whole number (as EventBridge takes it)';
+
 const scheduleExpression = z.string().check(
-  z.regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/, 'must be rate(...) or cron(...)'),
+  z.regex(/^(rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/, 'must be rate(...) with a positive value or cron(...)'),
+  z.refine(rateAgrees, RATE_AGREEMENT),
 );
 
 export const LifecycleResult = { Continue: 'CONTINUE', Abandon: 'ABANDON' } as const;
@@ -277,7 +292,7 @@ export const searchDrSchema = z.strictObject({
   snapshotPrefix: z._default(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}-$/, 'must be lower-case letters, digits and hyphens ending with -, such as opsflow-')), SEARCH_DEFAULTS.snapshotPrefix),
   /** rate(...) only: the RPO alarm's threshold is a multiple of the schedule's period. */
   schedule: z._default(
-    z.string().check(z.regex(/^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/, "must be rate(...): the RPO alarm's threshold is a multiple of the schedule's period")),
+    z.string().check(z.regex(RATE_EXPRESSION, "must be rate(...) with a positive value: the RPO alarm's threshold is a multiple of the schedule's period"), z.refine(rateAgrees, RATE_AGREEMENT)),
     SEARCH_DEFAULTS.schedule,
   ),
   enabled: z._default(z.boolean(), true),

@@ -50,8 +50,11 @@ describe('searchDr config', () => {
     [{ ...searchDr, regions: [{ ...region('eu-west-1'), repository: { ...region('eu-west-1').repository, name: 'cs-automated' } }, region('eu-central-1')] }, 'searchDr.regions.0.repository.name: must not start with cs-'],
     [{ ...searchDr, regions: [region('eu-west-1'), { ...region('eu-central-1'), snapshotRoleArn: 'role/x' }] }, 'searchDr.regions.1.snapshotRoleArn: must be an IAM role ARN'],
     [{ ...searchDr, snapshotPrefix: 'Opsflow' }, 'searchDr.snapshotPrefix: must be lower-case letters'],
-    [{ ...searchDr, schedule: 'hourly' }, "searchDr.schedule: must be rate(...): the RPO alarm's threshold"],
-    [{ ...searchDr, schedule: 'cron(0 * * * ? *)' }, "searchDr.schedule: must be rate(...): the RPO alarm's threshold"],
+    [{ ...searchDr, schedule: 'hourly' }, "searchDr.schedule: must be rate(...) with a positive value: the RPO alarm's threshold"],
+    [{ ...searchDr, schedule: 'cron(0 * * * ? *)' }, "searchDr.schedule: must be rate(...) with a positive value: the RPO alarm's threshold"],
+    [{ ...searchDr, schedule: 'rate(0 hours)' }, "searchDr.schedule: must be rate(...) with a positive value: the RPO alarm's threshold"],
+    [{ ...searchDr, schedule: 'rate(1 hours)' }, 'searchDr.schedule: must be rate(1 unit) with a singular unit, or rate(N units) with a plural one'],
+    [{ ...searchDr, schedule: 'rate(5 hour)' }, 'searchDr.schedule: must be rate(1 unit) with a singular unit, or rate(N units) with a plural one'],
     [{ ...searchDr, extra: true }, 'searchDr: Unrecognized key'],
   ])('names the wrong field in one line (%#)', (search, message) => {
     expect(() => parseConfig(stage(search), 'stage.json')).toThrowError(expect.objectContaining({ name: 'InvalidConfig', message: expect.stringContaining(`stage.json: ${message}`) }));
