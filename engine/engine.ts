@@ -438,7 +438,7 @@ export class Engine {
 
   private launch(workflow: string, input: unknown, options: LaunchOptions): Launched {
     const compiled = this.compiled.get(workflow);
-    if (!compiled) throw new UnknownWorkflow(`no workflow named ${workflow} in ${this.env.region}'s stack (known: ${this.workflowNames().join(', ')})`);
+    if (!compiled) throw new UnknownWorkflow(`no workflow named ${workflow} in ${this.env.region}'s stack (${stackContents(this.workflowNames())})`);
     const name = options.name ?? randomUUID();
     // Step Functions receives its input as a JSON string: what runs is a parsed copy.
     const executionInput = checkStartExecution(name, input);
@@ -501,6 +501,11 @@ export class Engine {
  * The modules to build, each with its definition as written: every one, or the ones named and,
  * transitively, every workflow their definitions start (`${<StateMachineName>StateMachineArn}`).
  */
+/** What a Region's stack holds, for an error: its workflows, or that the config deploys nothing there. */
+function stackContents(names: readonly string[]): string {
+  return names.length > 0 ? `known: ${names.join(', ')}` : 'the config deploys nothing in that Region';
+}
+
 async function workflowsToBuild(
   modules: readonly WorkflowModule[],
   names: readonly string[] | undefined,
@@ -512,7 +517,7 @@ async function workflowsToBuild(
   const chosen = new Map<string, { module: WorkflowModule; written: JsonValue }>();
   const pending = names.map((name) => {
     const module = modules.find((candidate) => candidate.name === name);
-    if (!module) throw new UnknownWorkflow(`no workflow named ${name} in ${region}'s stack (known: ${modules.map((candidate) => candidate.name).join(', ')})`);
+    if (!module) throw new UnknownWorkflow(`no workflow named ${name} in ${region}'s stack (${stackContents(modules.map((candidate) => candidate.name))})`);
     return module;
   });
   for (let module = pending.pop(); module; module = pending.pop()) {

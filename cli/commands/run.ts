@@ -40,7 +40,13 @@ export const run = defineCommand({
     const input = flags.event ? await readEventFile(flags.event, output.readStdin) : undefined;
     const config = await readConfig(flags.config, output.readStdin);
     const { workflows } = await import('../../workflows/index.ts');
-    const hasSchedule = workflows.some((module) => module.name === workflow && module.triggers(config).some((trigger) => trigger.kind === 'schedule'));
+    const module = workflows.find((candidate) => candidate.name === workflow);
+    const region = flags.region ?? config.region;
+    const deployedTo = module?.regions?.(config) ?? [config.region];
+    if (!deployedTo.includes(region)) {
+      throw new UsageError(`${workflow} is not deployed in ${region}: the config deploys it to ${deployedTo.join(', ') || 'no Region (its config section is missing)'}`);
+    }
+    const hasSchedule = module?.triggers(config).some((trigger) => trigger.kind === 'schedule') ?? false;
     if (input === undefined && !hasSchedule) throw new UsageError(`${workflow} has no schedule; run it with --event <file>`);
     if (input !== undefined) {
       const { checkStartExecution } = await import('../../engine/limits.ts');

@@ -149,7 +149,7 @@ export const searchStory: Story = {
       ),
       scheduled('And the next hour', ACTIVE, { role: 'active', snapshotState: 'SUCCESS' }, () => sandbox.clock.advance(secondsUntil(sandbox.clock.now(), 5))),
       {
-        title: `The schedule stops: the RPO alarm on ${ACTIVE} goes off once a whole period (${rpoAlarm.periodSeconds} s) passes with no age reported`,
+        title: `The schedule stops: the RPO alarm on ${ACTIVE} goes off once one of its whole periods (${rpoAlarm.periodSeconds} s, aligned to the clock) passes with no age reported`,
         async run() {
           const running = alarmState();
           await sandbox.clock.advance(2 * rpoAlarm.periodSeconds);
@@ -161,7 +161,7 @@ export const searchStory: Story = {
         },
       },
       scheduled(
-        'Fifteen days later the schedule runs again: retention (max age 14 d, min count 3) deletes the oldest snapshot, one per run',
+        'Fifteen days later the schedule runs again: retention (max age 14 d, min count 3) deletes the oldest snapshot, keeping three',
         ACTIVE,
         { role: 'active', snapshotState: 'SUCCESS', deleted: firstSnapshot },
         () => sandbox.clock.advance(15 * 24 * hour + secondsUntil(sandbox.clock.now(), 5)),
