@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { duplicates, type Issue } from './seed-checks.ts';
 import { stableUuid } from './ids.ts';
 import { stableIamId } from './services/iam.ts';
 import {
@@ -103,18 +104,6 @@ const identityStoreGroup = z.strictObject({
   /** The group's members, by UserName (or UserId). */
   members: z.array(z.string().min(1)).default([]),
 });
-
-type Issue = { path: (string | number)[]; message: string };
-
-function duplicates<T>(items: readonly T[], key: (item: T) => string | undefined, report: (index: number, value: string) => void): void {
-  const seen = new Set<string>();
-  items.forEach((item, index) => {
-    const value = key(item);
-    if (value === undefined) return;
-    if (seen.has(value)) report(index, value);
-    seen.add(value);
-  });
-}
 
 export const identityStoreSeedSchema = z
   .strictObject({

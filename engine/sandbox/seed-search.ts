@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { duplicates, type Issue } from './seed-checks.ts';
 import { SnapshotOutcome, type OpenSearchDomainState, type OpenSearchSnapshotState, type OpenSearchState } from './state.ts';
 
 /**
@@ -78,17 +79,6 @@ const seededSnapshot = z.strictObject({
   includeGlobalState: z.boolean().default(false),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
-
-type Issue = { path: (string | number)[]; message: string };
-
-function duplicates<T>(items: readonly T[], key: (item: T) => string, report: (index: number, value: string) => void): void {
-  const seen = new Set<string>();
-  items.forEach((item, index) => {
-    const value = key(item);
-    if (seen.has(value)) report(index, value);
-    seen.add(value);
-  });
-}
 
 export const openSearchSeedSchema = z
   .strictObject({

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { duplicates, type Issue } from './seed-checks.ts';
 import { isIpv4 } from '../../handlers/shared/cidr.ts';
 import { InvalidSandboxSeed } from './errors.ts';
 import { stableUuid, type IdSource } from './ids.ts';
@@ -254,16 +255,6 @@ export const sandboxSeedSchema = z
 
 export type SandboxSeed = z.input<typeof sandboxSeedSchema>;
 type ParsedSeed = z.output<typeof sandboxSeedSchema>;
-type Issue = { path: (string | number)[]; message: string };
-
-function duplicates<T>(items: readonly T[], key: (item: T) => string, report: (index: number, value: string) => void): void {
-  const seen = new Set<string>();
-  items.forEach((item, index) => {
-    const value = key(item);
-    if (seen.has(value)) report(index, value);
-    seen.add(value);
-  });
-}
 
 /** Checks between parts of the seed, each reported at the field that is wrong. */
 function checkReferences(seed: ParsedSeed, context: z.RefinementCtx): void {
