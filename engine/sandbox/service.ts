@@ -79,6 +79,16 @@ export function sdkExceptions(sdk: Readonly<Record<string, unknown>>, base: Serv
   };
 }
 
+/**
+ * A factory whose client package is imported on first use: a client package can take about 0.1 s to
+ * import, which every sandbox run (the instance-dns start-up the bench counts) would otherwise pay.
+ */
+export function lazySdkExceptions(load: () => SdkExceptionFactory): SdkExceptionFactory {
+  let loaded: SdkExceptionFactory | undefined;
+  const factory = (): SdkExceptionFactory => (loaded ??= load());
+  return { create: (...args) => factory().create(...args), statusOf: (code) => factory().statusOf(code) };
+}
+
 export interface SandboxService {
   /** Lower-case Step Functions service name (`arn:aws:states:::aws-sdk:<key>:...`). */
   readonly key: string;

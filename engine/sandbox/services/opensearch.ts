@@ -9,7 +9,7 @@ import type {
   ListDomainNamesCommandOutput,
 } from '@aws-sdk/client-opensearch';
 import { awsError } from '../errors.ts';
-import { operation, sdkExceptions, type SandboxService, type SdkExceptionFactory } from '../service.ts';
+import { lazySdkExceptions, operation, sdkExceptions, type SandboxService } from '../service.ts';
 import type { OpenSearchDomainState, SandboxStore } from '../state.ts';
 
 /**
@@ -26,14 +26,10 @@ import type { OpenSearchDomainState, SandboxStore } from '../state.ts';
  */
 
 const loadPackage = createRequire(import.meta.url);
-let loaded: SdkExceptionFactory | undefined;
-function exceptions(): SdkExceptionFactory {
-  if (!loaded) {
-    const sdk = loadPackage('@aws-sdk/client-opensearch') as typeof import('@aws-sdk/client-opensearch');
-    loaded = sdkExceptions(sdk, sdk.OpenSearchServiceException);
-  }
-  return loaded;
-}
+const exceptions = lazySdkExceptions(() => {
+  const sdk = loadPackage('@aws-sdk/client-opensearch') as typeof import('@aws-sdk/client-opensearch');
+  return sdkExceptions(sdk, sdk.OpenSearchServiceException);
+});
 
 const domainNamePattern = /^[a-z][a-z0-9-]+$/;
 export const OpenSearchLimit = { domainNameMin: 3, domainNameMax: 28, describeDomains: 5 } as const;
@@ -74,7 +70,7 @@ export const openSearchService: SandboxService = {
   key: 'opensearch',
   clientName: 'OpenSearchClient',
   regions: 'each',
-  exceptions: { create: (...args) => exceptions().create(...args), statusOf: (code) => exceptions().statusOf(code) },
+  exceptions,
   operations: {
     DescribeDomain: operation<DescribeDomainCommandInput, DescribeDomainCommandOutput>(['DomainName'], (input, { state, region }) => {
       const name = checkedName(input.DomainName, 'domainName');

@@ -14,7 +14,7 @@ import type {
   PutObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { awsError, SandboxUnsupportedOperation } from '../errors.ts';
-import { operation, sdkExceptions, type OperationContext, type SandboxService, type SdkExceptionFactory } from '../service.ts';
+import { lazySdkExceptions, operation, sdkExceptions, type OperationContext, type SandboxService } from '../service.ts';
 import type { S3BucketState, S3ObjectState } from '../state.ts';
 import { sortedPage } from './sorted-pages.ts';
 
@@ -64,26 +64,22 @@ const s3Statuses: Readonly<Record<string, number>> = {
   SlowDown: 503,
 };
 
-let loaded: SdkExceptionFactory | undefined;
-function exceptions(): SdkExceptionFactory {
-  if (!loaded) {
-    const sdk = loadPackage('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
-    const base = sdkExceptions(sdk, sdk.S3ServiceException);
-    loaded = {
-      statusOf: (code) => s3Statuses[code] ?? base.statusOf(code),
-      create(code, message, members, requestId) {
-        const error = base.create(code, message, members, requestId) as Error & { $metadata: { httpStatusCode?: number }; $fault: string };
-        const status = s3Statuses[code];
-        if (status !== undefined) {
-          error.$metadata.httpStatusCode = status;
-          error.$fault = status >= 500 ? 'server' : 'client';
-        }
-        return error;
-      },
-    };
-  }
-  return loaded;
-}
+const exceptions = lazySdkExceptions(() => {
+  const sdk = loadPackage('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  const base = sdkExceptions(sdk, sdk.S3ServiceException);
+  return {
+    statusOf: (code) => s3Statuses[code] ?? base.statusOf(code),
+    create(code, message, members, requestId) {
+      const error = base.create(code, message, members, requestId) as Error & { $metadata: { httpStatusCode?: number }; $fault: string };
+      const status = s3Statuses[code];
+      if (status !== undefined) {
+        error.$metadata.httpStatusCode = status;
+        error.$fault = status >= 500 ? 'server' : 'client';
+      }
+      return error;
+    },
+  };
+});
 
 type StreamMixin = (stream: Readable) => GetObjectCommandOutput['Body'];
 let mixin: StreamMixin | undefined;
@@ -132,7 +128,7 @@ export const s3Service: SandboxService = {
   key: 's3',
   clientName: 'S3Client',
   regions: 'global',
-  exceptions: { create: (...args) => exceptions().create(...args), statusOf: (code) => exceptions().statusOf(code) },
+  exceptions,
   operations: {
     PutObject: operation<PutObjectCommandInput, PutObjectCommandOutput>(['Bucket', 'Key', 'Body', 'ContentType', 'IfNoneMatch'], (input, context) => {
       const bucket = bucketOrThrow(context, input.Bucket).name;
