@@ -272,6 +272,7 @@ const SEARCH_DEFAULTS = {
   retention: { maxCount: 72, maxAge: 14, minCount: 3 },
   rpoAlarm: { multiple: 2 },
   snapshotWait: { pollSeconds: 30, maxPolls: 120, runningWaitSeconds: 1800 },
+  restoreWait: { pollSeconds: 30, maxPolls: 240 },
   approval: { timeoutMinutes: 60 },
   drill: { enabled: false, schedule: 'rate(7 days)', indexPrefix: 'drill-', keepMinutes: 60 },
 } as const;
@@ -317,9 +318,17 @@ export const searchDrSchema = z.strictObject({
     }),
     { ...SEARCH_DEFAULTS.snapshotWait },
   ),
-  /** search-failover / search-failback (next issue): how long an approval (.waitForTaskToken) may wait. */
+  /** search-failover, search-failback and search-dr-drill: poll a restore's recovery every pollSeconds, at most maxPolls times. */
+  restoreWait: z._default(
+    z.strictObject({
+      pollSeconds: z._default(z.int().check(z.gte(5), z.lte(600)), SEARCH_DEFAULTS.restoreWait.pollSeconds),
+      maxPolls: z._default(z.int().check(z.gte(1), z.lte(1000)), SEARCH_DEFAULTS.restoreWait.maxPolls),
+    }),
+    { ...SEARCH_DEFAULTS.restoreWait },
+  ),
+  /** search-failover / search-failback: how long an approval (.waitForTaskToken) may wait. */
   approval: z._default(z.strictObject({ timeoutMinutes: z._default(z.int().check(z.gte(5), z.lte(7 * 24 * 60)), SEARCH_DEFAULTS.approval.timeoutMinutes) }), { ...SEARCH_DEFAULTS.approval }),
-  /** search-dr-drill (next issue): off by default; restores under indexPrefix and removes them after keepMinutes. */
+  /** search-dr-drill: off by default; restores under indexPrefix and removes them after keepMinutes. */
   drill: z._default(
     z.strictObject({
       enabled: z._default(z.boolean(), SEARCH_DEFAULTS.drill.enabled),

@@ -31,6 +31,7 @@ describe('searchDr config', () => {
       retention: { maxCount: 72, maxAge: 14, minCount: 3 },
       rpoAlarm: { multiple: 2 },
       snapshotWait: { pollSeconds: 30, maxPolls: 120, runningWaitSeconds: 1800 },
+      restoreWait: { pollSeconds: 30, maxPolls: 240 },
       approval: { timeoutMinutes: 60 },
       drill: { enabled: false, schedule: 'rate(7 days)', indexPrefix: 'drill-', keepMinutes: 60 },
     });
