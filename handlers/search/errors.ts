@@ -114,6 +114,67 @@ export class ManifestInvalid extends OpsflowError {
   override readonly name = 'ManifestInvalid';
 }
 
+/** The runbook's request (the execution input) is not of the request's shape; the message names the field. Nothing was read or changed. */
+export class RunbookRequestInvalid extends OpsflowError {
+  override readonly name = 'RunbookRequestInvalid';
+}
+
+/**
+ * The snapshot's engine version cannot be restored into this domain: it is newer than the domain, or older by more
+ * than one major version (OpenSearch restores a snapshot into the same version or the next major only).
+ */
+export class EngineVersionIncompatible extends OpsflowError {
+  override readonly name = 'EngineVersionIncompatible';
+}
+
+/** This Region's repository is not registered on this domain, or is registered read-write: a runbook only restores from a read-only registration. */
+export class RepositoryNotReadOnly extends OpsflowError {
+  override readonly name = 'RepositoryNotReadOnly';
+}
+
+/** The snapshot's state is not SUCCESS (IN_PROGRESS, PARTIAL, FAILED, INCOMPATIBLE), or the domain refused to restore it (snapshot_restore_exception other than a conflict). */
+export class SnapshotNotRestorable extends OpsflowError {
+  override readonly name = 'SnapshotNotRestorable';
+}
+
+/** Another runbook execution (failover, failback or drill) is RUNNING in this Region: runbooks run one at a time. */
+export class RunbookAlreadyRunning extends OpsflowError {
+  override readonly name = 'RunbookAlreadyRunning';
+}
+
+/** The record clients use already points at this Region's domain: there is nothing to fail over to (a drill: this Region is not the standby). */
+export class AlreadyActive extends OpsflowError {
+  override readonly name = 'AlreadyActive';
+}
+
+/** Open indices with the names the restore would create exist on the domain and the request said `conflicts: "refuse"`; the message lists them. */
+export class IndicesConflict extends OpsflowError {
+  override readonly name = 'IndicesConflict';
+}
+
+/** A restored index is not healthy, or its document count falls outside the manifest's [before, after] range; the message lists each index, its count and range. */
+export class RestoreVerificationFailed extends OpsflowError {
+  override readonly name = 'RestoreVerificationFailed';
+}
+
+/**
+ * Raised by the approval's answer, never by a task: the operator rejected the runbook
+ * (SendTaskFailure with this error, the reason as its cause).
+ */
+export class RunbookRejected extends OpsflowError {
+  override readonly name = 'RunbookRejected';
+}
+
+/** Transient: EventBridge throttled the approval request or failed internally (ThrottlingException, InternalException, a 5xx, or a failed entry with such a code). Retried with backoff. */
+export class ApprovalRequestThrottled extends OpsflowError {
+  override readonly name = 'ApprovalRequestThrottled';
+}
+
+/** EventBridge refused the approval request for good (access denied, a validation error, a failed entry); the message has EventBridge's code. Nobody was asked. */
+export class ApprovalRequestNotPublished extends OpsflowError {
+  override readonly name = 'ApprovalRequestNotPublished';
+}
+
 /** The transient names every search Lambda task retries, with backoff and full jitter. */
 export const searchTransientErrors = ['SearchDomainThrottled', 'SearchDomainServerError', 'SearchDomainUnreachable'] as const;
 
@@ -121,4 +182,6 @@ export const searchErrors = [
   SearchDomainThrottled, SearchDomainServerError, SearchDomainUnreachable, SearchAccessDenied, SearchRequestRejected, ConcurrentSnapshotExecution,
   RepositoryMissing, RepositoryRejected, SnapshotMissing, InvalidSnapshotName, SearchRecordUnusable, SearchDomainNotReady, SearchRegionNotConfigured,
   SnapshotPartial, SnapshotFailed, SnapshotsStillRunning, SnapshotTimedOut, ManifestStoreUnavailable, ManifestStoreRejected, ManifestMissing, ManifestInvalid,
+  RunbookRequestInvalid, EngineVersionIncompatible, RepositoryNotReadOnly, SnapshotNotRestorable, RunbookAlreadyRunning, AlreadyActive, IndicesConflict,
+  RestoreVerificationFailed, RunbookRejected, ApprovalRequestThrottled, ApprovalRequestNotPublished,
 ] as const;
