@@ -186,6 +186,36 @@ export const functionRegistry = {
     ...SEARCH_REST_TASK,
     load: () => import('./search/report-snapshot-age/handler.ts'),
   },
+  restoreSearchSnapshot: {
+    handler: 'handlers/search/restore-search-snapshot/handler.handler',
+    description: "search runbooks: restore the plan's indices from its snapshot into this Region's domain, once",
+    ...SEARCH_REST_TASK,
+    load: () => import('./search/restore-search-snapshot/handler.ts'),
+  },
+  checkSearchRestore: {
+    handler: 'handlers/search/check-search-restore/handler.handler',
+    description: "search runbooks: report each restored index's recovery stage and whether the restore is done",
+    // Two reads, then a document count per restored index.
+    timeoutSeconds: 60,
+    memorySize: 256,
+    load: () => import('./search/check-search-restore/handler.ts'),
+  },
+  verifySearchRestore: {
+    handler: 'handlers/search/verify-search-restore/handler.handler',
+    description: "search runbooks: verify the restored indices' health and document counts against the snapshot's manifest",
+    // A document count per restored index, then the health of them all.
+    timeoutSeconds: 60,
+    memorySize: 256,
+    load: () => import('./search/verify-search-restore/handler.ts'),
+  },
+  deleteSearchIndices: {
+    handler: 'handlers/search/delete-search-indices/handler.handler',
+    description: 'search runbooks: delete named indices on this Region\'s domain (conflicts "delete", drill cleanup), never a system index',
+    // One DELETE per index.
+    timeoutSeconds: 60,
+    memorySize: 256,
+    load: () => import('./search/delete-search-indices/handler.ts'),
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof functionRegistry;
