@@ -290,6 +290,24 @@ export class Engine {
     return this.tokens.list();
   }
 
+  /**
+   * The first open task token `match` accepts (one open now, else the next to open), once its
+   * execution waits for the answer: its request was sent and nothing can run (the simulated clock
+   * stands still, short of the task's timeout, which waits for a person). A token whose request
+   * failed is passed over: a retry opens another. So a caller can show the request and ask a
+   * person. With a real-time clock it resolves as the token opens, its request perhaps still
+   * being sent. Rejects with `signal`'s reason once it aborts (say, when the execution ended).
+   */
+  async waitingTask(match: (task: PendingTask) => boolean, signal?: AbortSignal): Promise<PendingTask> {
+    for (;;) {
+      const task = await this.tokens.opened(match, signal);
+      if (this.clock.realTime) return task;
+      await this.clock.advance(0);
+      signal?.throwIfAborted();
+      if (this.tokens.list().includes(task)) return task;
+    }
+  }
+
   /** Resolves when every execution started so far (and every one they started) has finished. */
   async idle(): Promise<void> {
     while (this.unfinished.size > 0) await Promise.all(this.unfinished);

@@ -44,6 +44,8 @@ type ClosedReason = 'completed' | 'timedOut';
 export class TaskTokens {
   private readonly open = new Map<string, OpenTask>();
   private readonly closed = new Map<string, ClosedReason>();
+  /** Told of each token as it opens (`opened`). */
+  private readonly openListeners = new Set<(task: PendingTask) => void>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -61,6 +63,7 @@ export class TaskTokens {
       const deadline = timeoutSeconds === undefined ? Infinity : this.clock.millis() + timeoutSeconds * 1000;
       const task: OpenTask = { pending, deadline, resolve, reject, unanswered: false };
       this.open.set(pending.token, task);
+      for (const listener of [...this.openListeners]) listener(pending);
       this.armHeartbeat(task);
       if (timeoutSeconds !== undefined) {
         task.timeoutTimer = this.clock.after(
@@ -108,6 +111,36 @@ export class TaskTokens {
 
   discardExecution(executionArn: string): void {
     for (const [token, task] of this.open) if (task.pending.executionArn === executionArn) this.discard(token);
+  }
+
+  /**
+   * The first open task `match` accepts: one open now, else the next to open (as it opens, before
+   * its request is sent). Rejects with `signal`'s reason if it aborts first.
+   */
+  opened(match: (task: PendingTask) => boolean, signal?: AbortSignal): Promise<PendingTask> {
+    const open = this.list().find(match);
+    if (open) return Promise.resolve(open);
+    return new Promise<PendingTask>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const stop = (): void => {
+        this.openListeners.delete(listener);
+        signal?.removeEventListener('abort', aborted);
+      };
+      const listener = (task: PendingTask): void => {
+        if (!match(task)) return;
+        stop();
+        resolve(task);
+      };
+      const aborted = (): void => {
+        stop();
+        reject(signal?.reason);
+      };
+      this.openListeners.add(listener);
+      signal?.addEventListener('abort', aborted, { once: true });
+    });
   }
 
   list(): PendingTask[] {

@@ -70,6 +70,13 @@ export interface WorkflowModule {
   alarms?(config: OpsflowConfig, env: DeploymentEnvironment): AlarmSpec[];
   /** CloudFormation resources the workflow needs besides its state machine (deployment only). */
   resources?(config: OpsflowConfig, env: DeploymentEnvironment): JsonObject;
+  /**
+   * The workflow's approval gate: `state` names its `.waitForTaskToken` Task whose request's
+   * `Payload.plan` is what a person approves. The answer is SendTaskSuccess with
+   * `{approved: true, by, at}` or SendTaskFailure `RunbookRejected` with the reason as cause;
+   * `opsflow run` shows the plan and answers it (--approve, --reject, or a prompt).
+   */
+  readonly approval?: { readonly state: string };
 }
 
 /** Where a definition runs: pseudo-parameters on AWS, fixed values in the local engine. */

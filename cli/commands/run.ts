@@ -1,3 +1,4 @@
+import type { ExecutionRecord } from '../../engine/engine.ts';
 import { defineCommand } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { refusedAsInput } from '../events.ts';
@@ -13,6 +14,10 @@ export const run = defineCommand({
     'Runs one workflow on the local engine against the sandbox account, showing each state as it',
     'runs, then every execution it caused and the first one\'s output. `--event -` reads the input',
     'from standard input. Exits 1 when the execution did not succeed.',
+    'A workflow with an approval gate (a runbook) shows the plan when it waits there, then answers:',
+    '--approve or --reject <reason> given up front, else a prompt when a person is at the terminal;',
+    'with neither, the run stops at the gate with nothing changed, says how to answer and exits 1.',
+    'The task token is never shown.',
   ].join('\n'),
   options: {
     event: { type: 'string', value: '<file>', file: 'read', description: 'the execution\'s input: an event, or the workflow\'s own input (- for standard input)' },
@@ -24,6 +29,8 @@ export const run = defineCommand({
     faults: options.faults,
     state: options.state,
     region: options.region,
+    approve: { type: 'boolean', description: 'approve the plan at the workflow\'s approval gate' },
+    reject: { type: 'string', value: '<reason>', description: 'reject the plan at the workflow\'s approval gate, saying why' },
   },
   positionals: { min: 1, max: 1, missing: 'workflow name' },
   examples: [
@@ -33,6 +40,7 @@ export const run = defineCommand({
     'opsflow run instance-dns --event examples/state-walk/launch.json --faults examples/faults/route53-throttling.json',
     'opsflow run dns-reconcile --schedule --state story.json',
     'opsflow run search-snapshot --schedule --region eu-central-1',
+    'opsflow run search-failover --event request.json --region eu-central-1 --approve',
   ],
   async run(args, flags, output) {
     const workflow = await knownWorkflow(args[0]);
@@ -41,6 +49,8 @@ export const run = defineCommand({
     const config = await readConfig(flags.config, output.readStdin);
     const { workflows } = await import('../../workflows/index.ts');
     const module = workflows.find((candidate) => candidate.name === workflow);
+    const { answerGate, decisionFromFlags } = await import('../approval.ts');
+    const decision = module ? decisionFromFlags(module, flags) : undefined;
     const region = flags.region ?? config.region;
     const deployedTo = module?.regions?.(config) ?? [config.region];
     if (!deployedTo.includes(region)) {
@@ -55,10 +65,28 @@ export const run = defineCommand({
     const { engineFor, keepState, report } = await import('../executions.ts');
     // Only this workflow and those it starts: an event it causes that another would take is a warning.
     const { engine, sandbox } = await engineFor(flags, config, output, [workflow]);
-    const record = await (input === undefined ? engine.runSchedule(workflow) : engine.run(workflow, input)).finally(() => engine.close());
+    // Stopped at an approval gate, the execution still waits there: reported as it stands (RUNNING), exit 1.
+    let record: ExecutionRecord | 'stopped';
+    try {
+      const running = input === undefined ? engine.runSchedule(workflow) : engine.run(workflow, input);
+      const gate = module?.approval
+        ? await answerGate(engine, running, {
+            workflow,
+            state: module.approval.state,
+            decision,
+            show: (line) => (flags.json ? output.err(line) : output.out(line)),
+            note: (line) => output.err(line),
+          })
+        : undefined;
+      record = gate === 'stopped' ? gate : await running;
+    } finally {
+      await engine.close();
+    }
     await keepState(flags, sandbox);
-    report([record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
+    // The execution run started is the engine's first.
+    report(record === 'stopped' ? engine.executions : [record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
     for (const warning of engine.warnings) output.err(`opsflow: warning: ${warning.message}`);
-    return record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+    return record !== 'stopped' && record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   },
 });
+
