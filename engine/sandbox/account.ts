@@ -441,6 +441,21 @@ export class SandboxAccount implements OpenSearchDomains {
     });
   }
 
+  /**
+   * A restore that loses documents (the count-mismatch path of the search runbooks): the next
+   * snapshot restore of `index` on the domain (its name in the snapshot, or the name it is restored
+   * as) recovers `missingDocs` fewer documents than the snapshot holds (never fewer than 0). No call
+   * is recorded; a later call replaces an earlier one for the same index.
+   */
+  setRestoreShortfall(region: string, domainName: string, index: string, missingDocs: number): void {
+    if (!Number.isInteger(missingDocs) || missingDocs < 0) throw new InvalidSandboxRequest(`setRestoreShortfall: missingDocs must be a non-negative integer, got ${missingDocs}`);
+    if (!indexNamePattern.test(index)) throw new InvalidSandboxRequest(`setRestoreShortfall: ${index} is not a valid index name (lower-case letters, digits and ._-)`);
+    this.#transact(({ state }) => {
+      const domain = state.openSearch.domains.edit(this.#domainKey(region, domainName, 'setRestoreShortfall')) as OpenSearchDomainState;
+      domain.restoreShortfalls = { ...(domain.restoreShortfalls ?? {}), [index]: missingDocs };
+    });
+  }
+
   /** The snapshots a domain sees now, in each repository it has registered and its automated repository, with their state as of the clock. */
   domainSnapshots(region: string, domainName: string): DomainSnapshot[] {
     const { result } = this.#transact((context) => {

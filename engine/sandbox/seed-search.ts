@@ -9,21 +9,29 @@ import { SnapshotOutcome, type OpenSearchDomainState, type OpenSearchSnapshotSta
  * README.md. Constraints from the OpenSearch Service API reference (CreateDomain DomainName: 3 to 28
  * of lower-case letters, digits and hyphens, starting with a letter; EngineVersion
  * `OpenSearch_X.Y` or `Elasticsearch_X.Y`), OpenSearch's index-name rules (lower case; not
- * starting with `-`, `_` or `+`), and S3's bucket-name rules (3 to 63 of lower-case letters, digits,
- * dots and hyphens, starting and ending with a letter or digit).
+ * starting with `-`, `_` or `+`; not `.` or `..`; a leading `.` is allowed, as the service's own
+ * system indices `.kibana_1`, `.opendistro-job-scheduler-lock`, `.plugins-ml-config` have it:
+ * MetadataCreateIndexService#validateIndexOrAliasName), and S3's bucket-name rules (3 to 63 of
+ * lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit).
  */
 
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1');
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time such as 2026-03-02T10:00:00Z' });
 export const domainNamePattern = /^[a-z][a-z0-9-]{2,27}$/;
-export const indexNamePattern = /^[a-z0-9][a-z0-9._-]*$/;
+export const indexNamePattern = /^(?!\.\.?$)[a-z0-9.][a-z0-9._-]*$/;
 export const bucketNamePattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const indexName = z.string().max(255).regex(indexNamePattern, 'must be an index name: lower-case letters, digits and ._-, not starting with ._-');
+const indexName = z.string().max(255).regex(indexNamePattern, 'must be an index name: lower-case letters, digits and ._-, not starting with _ or -, not . or ..');
 const bucketName = z.string().regex(bucketNamePattern, 'must be an S3 bucket name: 3 to 63 of lower-case letters, digits, dots and hyphens');
 /** A snapshot name: lower case, no spaces, commas or `#`, not starting with `_` (OpenSearch's SnapshotsService validation). */
 export const snapshotNamePattern = /^[^_\s,#"*\\/<>|?A-Z][^\s,#"*\\/<>|?A-Z]*$/;
 const basePath = z.string().max(1024).regex(/^([^/].*[^/]|[^/]?)$/, 'must be a path without leading or trailing slash (or empty)').default('');
 const snapshotSeconds = z.int().nonnegative();
+
+/**
+ * Seconds a restored index recovers before it is searchable. OpenSearch Service documents no
+ * duration (it grows with the data restored); a minute on the clock lets a runbook poll it.
+ */
+export const defaultRestoreSeconds = 60;
 
 /**
  * OpenSearch Service documents no duration for a snapshot; hourly ones are incremental and, on the
@@ -59,6 +67,7 @@ const domain = z.strictObject({
   encrypted: z.boolean().default(false),
   snapshotSeconds: snapshotSeconds.optional(),
   snapshotOutcome: z.enum(Object.values(SnapshotOutcome)).default(SnapshotOutcome.Success),
+  restoreSeconds: snapshotSeconds.optional(),
   automatedSnapshots: z
     .strictObject({ enabled: z.boolean().default(true), minute: z.int().min(0).max(59).default(defaultAutomatedMinute) })
     .prefault({}),
@@ -76,6 +85,8 @@ const seededSnapshot = z.strictObject({
   /** A seeded snapshot has ended: this is its state. */
   state: z.enum(Object.values(SnapshotOutcome)).default(SnapshotOutcome.Success),
   indices: z.array(indexName).default([]),
+  /** Each index's document count when the snapshot was taken: what a restore of it recovers (0 when not given). */
+  docsCounts: z.record(indexName, z.int().nonnegative()).default({}),
   includeGlobalState: z.boolean().default(false),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
@@ -84,6 +95,8 @@ export const openSearchSeedSchema = z
   .strictObject({
     /** Default for every domain's `snapshotSeconds`. */
     snapshotSeconds: snapshotSeconds.default(defaultSnapshotSeconds),
+    /** Default for every domain's `restoreSeconds`. */
+    restoreSeconds: snapshotSeconds.default(defaultRestoreSeconds),
     buckets: z.array(z.strictObject({ name: bucketName, region })).default([]),
     domains: z.array(domain).default([]),
     snapshots: z.array(seededSnapshot).default([]),
@@ -105,12 +118,23 @@ export const openSearchSeedSchema = z
     openSearch.snapshots.forEach((snapshot, index) => {
       if (!buckets.has(snapshot.bucket)) issue({ path: ['snapshots', index, 'bucket'], message: `${snapshot.bucket} is not in openSearch.buckets` });
       if (!domains.has(snapshot.takenBy)) issue({ path: ['snapshots', index, 'takenBy'], message: `${snapshot.takenBy} is not in openSearch.domains` });
+      for (const name of Object.keys(snapshot.docsCounts)) {
+        if (!snapshot.indices.includes(name)) issue({ path: ['snapshots', index, 'docsCounts', name], message: `${name} is not in the snapshot's indices` });
+      }
     });
     duplicates(openSearch.snapshots, (snapshot) => `${snapshot.bucket}/${snapshot.basePath}:${snapshot.snapshot}`, (index, value) =>
       issue({ path: ['snapshots', index, 'snapshot'], message: `${value} appears twice` }),
     );
   })
   .prefault({});
+
+/**
+ * A snapshot's `version` (SnapshotInfo): the version of the engine that took it, `X.Y.0` from the
+ * domain's `OpenSearch_X.Y` or `Elasticsearch_X.Y` (the service runs the latest patch; the sandbox says 0).
+ */
+export function openSearchVersionOf(engineVersion: string): string {
+  return `${engineVersion.replace(/^[A-Za-z]+_/, '')}.0`;
+}
 
 /** Where a repository's snapshots live: its bucket and base path. */
 export function repositoryLocation(bucket: string, basePath: string): string {
@@ -146,6 +170,7 @@ export function openSearchState(seed: z.output<typeof openSearchSeedSchema>, { a
       encrypted: entry.encrypted,
       snapshotSeconds: entry.snapshotSeconds ?? seed.snapshotSeconds,
       snapshotOutcome: entry.snapshotOutcome,
+      restoreSeconds: entry.restoreSeconds ?? seed.restoreSeconds,
       automatedSnapshots: { ...entry.automatedSnapshots },
       // The service's automated snapshots start with the account: none before the seed's time.
       automatedThrough: now.toISOString(),
@@ -162,14 +187,14 @@ export function openSearchState(seed: z.output<typeof openSearchSeedSchema>, { a
       snapshot: snapshot.snapshot,
       uuid: stableOpenSearchUuid(`${location}:${snapshot.snapshot}`),
       takenBy: snapshot.takenBy,
-      version: versionOf.get(snapshot.takenBy) ?? '',
+      version: openSearchVersionOf(versionOf.get(snapshot.takenBy) ?? ''),
       indices: [...snapshot.indices],
       includeGlobalState: snapshot.includeGlobalState,
       ...(snapshot.metadata === undefined ? {} : { metadata: structuredClone(snapshot.metadata) }),
       startTime: new Date(snapshot.startTime).toISOString(),
       endsAt: new Date(snapshot.startTime).toISOString(),
       outcome: snapshot.state,
-      docsCounts: {},
+      docsCounts: { ...snapshot.docsCounts },
     };
   });
   return { domains, buckets: seed.buckets.map((bucket) => ({ ...bucket })), snapshots, objects: [] };

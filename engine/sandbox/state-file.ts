@@ -17,6 +17,7 @@ import { Clock } from '../clock.ts';
 import { SandboxAccount, type SandboxOptions } from './account.ts';
 import { InvalidStateFile, SandboxStoreMisuse } from './errors.ts';
 import { identityStoreSavedSchema, quickSightSavedSchema } from './seed-identity.ts';
+import { defaultRestoreSeconds } from './seed-search.ts';
 import type { SandboxState } from './state.ts';
 
 export const stateFileFormat = 'opsflow-sandbox-state';
@@ -62,7 +63,17 @@ const accountSchema = z.strictObject({
   identityStore: identityStoreSavedSchema,
   quickSight: quickSightSavedSchema,
   openSearch: z.strictObject({
-    domains: z.array(z.looseObject({ region: key, domainName: key, endpoint: key, automatedThrough: isoTime, indices: z.array(z.looseObject({ name: key, docsCount: z.int().nonnegative() })) })),
+    domains: z.array(
+      z.looseObject({
+        region: key,
+        domainName: key,
+        endpoint: key,
+        automatedThrough: isoTime,
+        // Files saved before the sandbox restored snapshots have no restoreSeconds.
+        restoreSeconds: z.number().nonnegative().default(defaultRestoreSeconds),
+        indices: z.array(z.looseObject({ name: key, docsCount: z.int().nonnegative() })),
+      }),
+    ),
     buckets: z.array(z.looseObject({ name: key, region: key })),
     snapshots: z.array(z.looseObject({ location: z.string(), snapshot: key, startTime: isoTime, endsAt: isoTime })),
     // Files saved before the sandbox kept S3 objects have none.

@@ -468,6 +468,26 @@ export interface OpenSearchIndexState {
   docsCount: number;
   primaries: number;
   replicas: number;
+  /** Closed (`POST <index>/_close`): kept, not searchable, replaced by a restore of its name. Absent: open. */
+  closed?: boolean;
+  /** How the index came to be when a snapshot restored it (absent: created empty, EMPTY_STORE). */
+  recovery?: IndexRecoveryState;
+}
+
+/**
+ * The snapshot recovery of a restored index: its shards are INDEX (not searchable, the index red)
+ * until `doneAt` on the clock, then DONE (OpenSearch's `_recovery` RecoveryState stages).
+ */
+export interface IndexRecoveryState {
+  repository: string;
+  snapshot: string;
+  /** The OpenSearch version that took the snapshot (SnapshotRecoverySource's `version`). */
+  version: string;
+  /** The index's name in the snapshot (before any rename). */
+  index: string;
+  restoreUuid: string;
+  startTime: string;
+  doneAt: string;
 }
 
 /** A snapshot repository as a domain registered it (`PUT _snapshot/<name>`, type s3). */
@@ -487,6 +507,8 @@ export interface AutomatedSnapshotState {
   startTime: string;
   endsAt: string;
   indices: string[];
+  /** Each index's document count when it was taken (absent in files saved before restores were simulated). */
+  docsCounts?: Record<string, number>;
 }
 
 /** An OpenSearch Service domain of one Region, its cluster's indices and its registered repositories. */
@@ -508,6 +530,10 @@ export interface OpenSearchDomainState {
   snapshotSeconds: number;
   /** How the domain's manual snapshots end (a test's override; SUCCESS by default). */
   snapshotOutcome: SnapshotOutcomeName;
+  /** Seconds on the clock a restored index recovers (its shards INDEX, the index red) before it is DONE and searchable. */
+  restoreSeconds: number;
+  /** `sandbox.setRestoreShortfall`: documents the next restore of an index (by its snapshot or restored name) recovers fewer of. */
+  restoreShortfalls?: Record<string, number>;
   /** Whether the service takes hourly automated snapshots, and at which minute of the hour. */
   automatedSnapshots: { enabled: boolean; minute: number };
   /** Automated snapshots are taken on the clock up to here (exclusive); the newest 336 are kept, as the service keeps 14 days of them. */

@@ -22,13 +22,15 @@ export class SimulatedOpenSearchError extends Error {
     readonly status: number,
     /** Members OpenSearch adds beside type and reason (an index_not_found_exception's `index`...). */
     readonly extra: Readonly<Record<string, unknown>> = {},
+    /** The `root_cause` list; by default the error itself. */
+    readonly rootCauses?: readonly object[],
   ) {
     super(`${type}: ${reason}`);
   }
 
   get response(): OpenSearchHttpResponse {
     const cause = { type: this.type, reason: this.reason, ...this.extra };
-    return { statusCode: this.status, body: { error: { root_cause: [cause], ...cause }, status: this.status } };
+    return { statusCode: this.status, body: { error: { root_cause: this.rootCauses ?? [cause], ...cause }, status: this.status } };
   }
 }
 
@@ -53,6 +55,26 @@ export const invalidSnapshotName = (repository: string, snapshot: string, why: s
 export const repositoryError = (repository: string, why: string) => new SimulatedOpenSearchError('repository_exception', `[${repository}] ${why}`, 500);
 
 export const illegalArgument = (reason: string) => new SimulatedOpenSearchError('illegal_argument_exception', reason, 400);
+
+/** IndexClosedException (BAD_REQUEST): a search or count that names a closed index. */
+export const indexClosed = (index: string, uuid: string) => new SimulatedOpenSearchError('index_closed_exception', 'closed', 400, { 'index_uuid': uuid, index });
+
+/**
+ * A search or count whose every shard has no active copy (a restored index still recovering):
+ * SearchPhaseExecutionException "all shards failed", SERVICE_UNAVAILABLE because every shard failure
+ * is a NoShardAvailableActionException, which OpenSearch leaves out of the listed failures and root causes.
+ */
+export const allShardsFailed = () => new SimulatedOpenSearchError('search_phase_execution_exception', 'all shards failed', 503, { phase: 'query', grouped: true, failed_shards: [] }, []);
+
+/**
+ * SnapshotRestoreException (INTERNAL_SERVER_ERROR, OpenSearch's RestoreService): its reason starts
+ * with the snapshot, `[<repo>:<snapshot>/<uuid>]`, or `[<repo>:<snapshot>]` where the service has
+ * not resolved the snapshot's uuid (a snapshot that does not exist, two indices renamed into one).
+ */
+export const snapshotRestoreError = (snapshot: string, why: string) => new SimulatedOpenSearchError('snapshot_restore_exception', `[${snapshot}] ${why}`, 500);
+
+/** InvalidIndexNameException (BAD_REQUEST), as MetadataCreateIndexService#validateIndexOrAliasName words it. */
+export const invalidIndexName = (index: string, why: string) => new SimulatedOpenSearchError('invalid_index_name_exception', `Invalid index name [${index}], ${why}`, 400, { index, 'index_uuid': '_na_' });
 
 export function noHandler(method: string, uri: string): OpenSearchHttpResponse {
   return { statusCode: 400, body: { error: `no handler found for uri [${uri}] and method [${method}]` } };

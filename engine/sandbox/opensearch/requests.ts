@@ -1,7 +1,8 @@
 import type { OperationContext } from '../service.ts';
-import { noHandler, wrongMethod } from './errors.ts';
+import { indexNotFound, noHandler, wrongMethod } from './errors.ts';
 import type { OpenSearchHttpRequest, OpenSearchHttpResponse } from './http.ts';
-import { catIndices, clusterHealth, count } from './indices.ts';
+import { catIndices, clusterHealth, count, deleteIndices, recovery, setIndicesClosed } from './indices.ts';
+import { restoreSnapshot } from './restore.ts';
 import { createSnapshot, deleteRepository, deleteSnapshots, getRepositories, getSnapshots, putRepository, snapshotStatus, takeAutomatedSnapshots } from './snapshots.ts';
 import type { OpenSearchDomainState } from '../state.ts';
 
@@ -10,7 +11,8 @@ import type { OpenSearchDomainState } from '../state.ts';
  * operations (and fault rules `{ service: 'es', operation }` name them): `cat.indices`, `count`,
  * `cluster.health`, `snapshot.get_repository`, `snapshot.create_repository`,
  * `snapshot.delete_repository`, `snapshot.create`, `snapshot.get`, `snapshot.delete`,
- * `snapshot.status`.
+ * `snapshot.status`, `snapshot.restore`, `indices.recovery`, `indices.delete`, `indices.exists`,
+ * `indices.close`, `indices.open`.
  */
 export const openSearchOperations = [
   'cat.indices',
@@ -23,6 +25,12 @@ export const openSearchOperations = [
   'snapshot.get',
   'snapshot.delete',
   'snapshot.status',
+  'snapshot.restore',
+  'indices.recovery',
+  'indices.delete',
+  'indices.exists',
+  'indices.close',
+  'indices.open',
 ] as const;
 
 export type OpenSearchOperation = (typeof openSearchOperations)[number];
@@ -40,17 +48,39 @@ const flag = (query: Readonly<Record<string, string>>, name: string): boolean =>
 const get = (operation: OpenSearchOperation, handle: Handler) => ({ operation, handle });
 
 const routes: readonly Route[] = [
-  { pattern: ['_cat', 'indices'], methods: { GET: get('cat.indices', (_c, _k, domain, request) => catIndices(domain, undefined, request.query.format)) } },
-  { pattern: ['_cat', 'indices', '{}'], methods: { GET: get('cat.indices', (_c, _k, domain, request, parts) => catIndices(domain, parts[2], request.query.format)) } },
-  { pattern: ['_count'], methods: { GET: get('count', (_c, _k, domain, request) => count(domain, undefined, flag(request.query, 'ignore_unavailable'))), POST: get('count', (_c, _k, domain, request) => count(domain, undefined, flag(request.query, 'ignore_unavailable'))) } },
+  { pattern: ['_cat', 'indices'], methods: { GET: get('cat.indices', (context, _k, domain, request) => catIndices(domain, undefined, request.query.format, context.now())) } },
+  { pattern: ['_cat', 'indices', '{}'], methods: { GET: get('cat.indices', (context, _k, domain, request, parts) => catIndices(domain, parts[2], request.query.format, context.now())) } },
+  {
+    pattern: ['_count'],
+    methods: {
+      GET: get('count', (context, _k, domain, request) => count(domain, undefined, flag(request.query, 'ignore_unavailable'), context.now())),
+      POST: get('count', (context, _k, domain, request) => count(domain, undefined, flag(request.query, 'ignore_unavailable'), context.now())),
+    },
+  },
   {
     pattern: ['{}', '_count'],
     methods: {
-      GET: get('count', (_c, _k, domain, request, parts) => count(domain, parts[0], flag(request.query, 'ignore_unavailable'))),
-      POST: get('count', (_c, _k, domain, request, parts) => count(domain, parts[0], flag(request.query, 'ignore_unavailable'))),
+      GET: get('count', (context, _k, domain, request, parts) => count(domain, parts[0], flag(request.query, 'ignore_unavailable'), context.now())),
+      POST: get('count', (context, _k, domain, request, parts) => count(domain, parts[0], flag(request.query, 'ignore_unavailable'), context.now())),
     },
   },
-  { pattern: ['_cluster', 'health'], methods: { GET: get('cluster.health', (_c, _k, domain) => clusterHealth(domain)) } },
+  {
+    pattern: ['{}'],
+    methods: {
+      DELETE: get('indices.delete', (context, key, _d, request, parts) => deleteIndices(context, key, parts[0] ?? '', flag(request.query, 'ignore_unavailable'))),
+      HEAD: get('indices.exists', (_c, _k, domain, _r, parts) => {
+        const names = (parts[0] ?? '').split(',');
+        if (!names.every((name) => domain.indices.some((index) => index.name === name))) throw indexNotFound(names.find((name) => !domain.indices.some((index) => index.name === name)) ?? '');
+        return {};
+      }),
+    },
+  },
+  { pattern: ['{}', '_close'], methods: { POST: get('indices.close', (context, key, _d, request, parts) => setIndicesClosed(context, key, parts[0] ?? '', flag(request.query, 'ignore_unavailable'), true)) } },
+  { pattern: ['{}', '_open'], methods: { POST: get('indices.open', (context, key, _d, request, parts) => setIndicesClosed(context, key, parts[0] ?? '', flag(request.query, 'ignore_unavailable'), false)) } },
+  { pattern: ['_recovery'], methods: { GET: get('indices.recovery', (context, _k, domain, request) => recovery(domain, undefined, flag(request.query, 'active_only'), context.now())) } },
+  { pattern: ['{}', '_recovery'], methods: { GET: get('indices.recovery', (context, _k, domain, request, parts) => recovery(domain, parts[0], flag(request.query, 'active_only'), context.now())) } },
+  { pattern: ['_cluster', 'health'], methods: { GET: get('cluster.health', (context, _k, domain) => clusterHealth(domain, undefined, context.now())) } },
+  { pattern: ['_cluster', 'health', '{}'], methods: { GET: get('cluster.health', (context, _k, domain, _r, parts) => clusterHealth(domain, parts[2], context.now())) } },
   { pattern: ['_snapshot'], methods: { GET: get('snapshot.get_repository', (_c, _k, domain) => getRepositories(domain, undefined)) } },
   { pattern: ['_snapshot', '_status'], methods: { GET: get('snapshot.status', (context, _k, domain) => snapshotStatus(context, domain, undefined, undefined, false)) } },
   {
@@ -71,6 +101,10 @@ const routes: readonly Route[] = [
       POST: get('snapshot.create', (context, key, _d, request, parts) => createSnapshot(context, key, parts[1] ?? '', parts[2] ?? '', request.body)),
       DELETE: get('snapshot.delete', (context, key, _d, _r, parts) => deleteSnapshots(context, key, parts[1] ?? '', parts[2] ?? '')),
     },
+  },
+  {
+    pattern: ['_snapshot', '{}', '{}', '_restore'],
+    methods: { POST: get('snapshot.restore', (context, key, _d, request, parts) => restoreSnapshot(context, key, parts[1] ?? '', parts[2] ?? '', request.body)) },
   },
   {
     pattern: ['_snapshot', '{}', '{}', '_status'],

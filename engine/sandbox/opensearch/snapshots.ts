@@ -1,4 +1,4 @@
-import { automatedRetained, repositoryLocation, snapshotNamePattern, stableOpenSearchUuid } from '../seed-search.ts';
+import { automatedRetained, openSearchVersionOf, repositoryLocation, snapshotNamePattern, stableOpenSearchUuid } from '../seed-search.ts';
 import type { OperationContext } from '../service.ts';
 import {
   SnapshotOutcome,
@@ -76,6 +76,7 @@ export function takeAutomatedSnapshots(context: OperationContext, key: string): 
       startTime: start.toISOString(),
       endsAt: new Date(slot + current.snapshotSeconds * 1000).toISOString(),
       indices: current.indices.map((index) => index.name),
+      docsCounts: Object.fromEntries(current.indices.map((index) => [index.name, index.docsCount])),
     });
   }
   const domain = table.edit(key) as OpenSearchDomainState;
@@ -96,7 +97,7 @@ export function runningSnapshot(domain: OpenSearchDomainState, now: Date): { rep
   return undefined;
 }
 
-function repositoryOrThrow(domain: OpenSearchDomainState, name: string): OpenSearchRepositoryState | 'automated' {
+export function repositoryOrThrow(domain: OpenSearchDomainState, name: string): OpenSearchRepositoryState | 'automated' {
   if (name === automatedRepositoryOf(domain)) return 'automated';
   const repository = domain.repositories.find((item) => item.name === name);
   if (!repository) throw repositoryMissing(name);
@@ -176,11 +177,7 @@ function locationSnapshots(context: OperationContext, location: string): OpenSea
   return table.slice(table.lowerBoundOfKey(`${location}\u0000`), table.lowerBoundOfKey(`${location}\u0001`));
 }
 
-function versionOf(engineVersion: string): string {
-  return `${engineVersion.replace(/^[A-Za-z]+_/, '')}.0`;
-}
-
-interface SnapshotView {
+export interface SnapshotView {
   snapshot: string;
   uuid: string;
   version: string;
@@ -191,6 +188,8 @@ interface SnapshotView {
   endsAt: string;
   outcome: SnapshotOutcomeName;
   shardsPerIndex: number;
+  /** Each index's document count when the snapshot was taken. */
+  docsCounts: Readonly<Record<string, number>>;
 }
 
 /** OpenSearch's SnapshotInfo as GET `_snapshot/<repo>/<snap>` writes it; an IN_PROGRESS snapshot has no end time yet. */
@@ -222,9 +221,9 @@ function snapshotInfo(view: SnapshotView, now: Date): object {
   };
 }
 
-function repositoryViews(context: OperationContext, domain: OpenSearchDomainState, repository: OpenSearchRepositoryState | 'automated'): SnapshotView[] {
+export function repositoryViews(context: OperationContext, domain: OpenSearchDomainState, repository: OpenSearchRepositoryState | 'automated'): SnapshotView[] {
   if (repository === 'automated') {
-    return domain.automated.map((item) => ({ snapshot: item.name, uuid: item.uuid, version: versionOf(domain.engineVersion), indices: item.indices, includeGlobalState: true, startTime: item.startTime, endsAt: item.endsAt, outcome: SnapshotOutcome.Success, shardsPerIndex: 1 }));
+    return domain.automated.map((item) => ({ snapshot: item.name, uuid: item.uuid, version: openSearchVersionOf(domain.engineVersion), indices: item.indices, includeGlobalState: true, startTime: item.startTime, endsAt: item.endsAt, outcome: SnapshotOutcome.Success, shardsPerIndex: 1, docsCounts: item.docsCounts ?? {} }));
   }
   return locationSnapshots(context, repositoryLocation(repository.bucket, repository.basePath)).map((item) => ({
     snapshot: item.snapshot,
@@ -237,6 +236,7 @@ function repositoryViews(context: OperationContext, domain: OpenSearchDomainStat
     endsAt: item.endsAt,
     outcome: item.outcome,
     shardsPerIndex: 1,
+    docsCounts: item.docsCounts,
   }));
 }
 
@@ -321,7 +321,7 @@ export function createSnapshot(context: OperationContext, key: string, repositor
     snapshot: name,
     uuid: stableOpenSearchUuid(`${location}:${name}:${startTime}`),
     takenBy: key,
-    version: versionOf(domain.engineVersion),
+    version: openSearchVersionOf(domain.engineVersion),
     indices: indices.map((index) => index.name),
     includeGlobalState: request.include_global_state === undefined ? true : request.include_global_state === true || request.include_global_state === 'true',
     ...(request.metadata === undefined ? {} : { metadata: request.metadata as Record<string, unknown> }),

@@ -50,7 +50,7 @@ function entryFailure(entry: PutEventsRequestEntry): PutEventsResultEntry | unde
 export const eventBridgeService: SandboxService = {
   key: 'eventbridge',
   clientName: 'EventBridgeClient',
-  regions: 'home',
+  regions: 'each',
   exceptions: sdkExceptions(eventBridgeSdk, EventBridgeServiceException),
   operations: {
     PutEvents: operation<PutEventsCommandInput, PutEventsCommandOutput>(['Entries'], (input, context) => {

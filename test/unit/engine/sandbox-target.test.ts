@@ -78,6 +78,22 @@ describe('sandbox targets, one per Region over one account', () => {
     expect(received[OTHER]).toEqual([]);
   });
 
+  it("puts a target's events on its own Region's bus, which only that Region's target hears", async () => {
+    const { sandbox } = account();
+    const received: Record<string, BusEvent[]> = { [HOME]: [], [OTHER]: [] };
+    const home = sandboxTarget(sandbox);
+    const other = sandboxTarget(sandbox, { region: OTHER });
+    home.subscribe?.((event) => received[HOME]?.push(event));
+    other.subscribe?.((event) => received[OTHER]?.push(event));
+    const events = new EventBridgeClient({ region: OTHER });
+    for (const plugin of other.sdkPlugins) events.middlewareStack.use(plugin);
+
+    await events.send(new PutEventsCommand({ Entries: [{ Source: 'opsflow.search', DetailType: 'Runbook Completed', Detail: '{}' }] }));
+
+    expect(received[OTHER]?.map((event) => [event['detail-type'], event.region])).toEqual([['Runbook Completed', OTHER]]);
+    expect(received[HOME]).toEqual([]);
+  });
+
   it('gives each domain endpoint its local URL once open, and names the known endpoints for an unknown one', async () => {
     const { sandbox } = account();
     const home = sandboxTarget(sandbox);

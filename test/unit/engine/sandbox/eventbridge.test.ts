@@ -1,4 +1,4 @@
-import { EventBridgeServiceException, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, EventBridgeServiceException, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import type { EventBridgeEvent, EventDelivery } from '../../../../engine/sandbox/index.ts';
 import { rejection, sandbox } from './sandbox-clients.ts';
@@ -87,6 +87,23 @@ describe('EventBridge PutEvents', () => {
     expect(error).toBeInstanceOf(EventBridgeServiceException);
     expect(error.name).toBe('ValidationException');
     expect(heard).toEqual([]);
+  });
+
+  it("answers in every Region, stamping each event with the Region of the client that put it", async () => {
+    const { account, eventBridge, heard } = listening();
+    const frankfurt = new EventBridgeClient({ region: 'eu-central-1' });
+    frankfurt.middlewareStack.use(account.plugin({ region: 'eu-central-1' }));
+    const put = (client: EventBridgeClient, DetailType: string) => client.send(new PutEventsCommand({ Entries: [{ Source: 'opsflow.search', DetailType, Detail: '{}' }] }));
+
+    await put(frankfurt, 'Runbook Completed');
+    await put(eventBridge, 'Snapshot Taken');
+
+    expect(heard.map(({ event, delivery }) => [event['detail-type'], event.region, delivery.eventBusName])).toEqual([
+      ['Runbook Completed', 'eu-central-1', 'default'],
+      ['Snapshot Taken', 'eu-west-1', 'default'],
+    ]);
+    expect(account.snapshot().eventBridge.published.map(({ event }) => event.region)).toEqual(['eu-central-1', 'eu-west-1']);
+    expect(account.calls.filter((call) => call.service === 'eventbridge')).toHaveLength(2);
   });
 
   it('stops delivering to a listener once it unsubscribes', async () => {

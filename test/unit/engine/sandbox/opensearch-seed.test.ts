@@ -28,7 +28,13 @@ describe('the openSearch seed section', () => {
       [(o) => ((o.domains[0] as Record<string, unknown>).shards = 3), 'search.json: openSearch.domains.0: Unrecognized key: "shards"'],
       [(o) => ((o.domains[0] as Record<string, unknown>).repositories = [{ name: 'dr', bucket: 'no-such-bucket' }]), 'search.json: openSearch.domains.0.repositories.0.bucket: no-such-bucket is not in openSearch.buckets'],
       [(o) => (o.snapshots = [{ bucket: 'opsflow-search-snapshots-eu-west-1', snapshot: 's1', takenBy: 'eu-west-1/other', startTime: '2026-03-01T10:00:00Z' }]), 'search.json: openSearch.snapshots.0.takenBy: eu-west-1/other is not in openSearch.domains'],
-      [(o) => ((o.domains[0] as Record<string, unknown>).indices = [{ name: 'Orders', docsCount: 1 }]), 'search.json: openSearch.domains.0.indices.0.name: must be an index name: lower-case letters, digits and ._-, not starting with ._-'],
+      [(o) => ((o.domains[0] as Record<string, unknown>).indices = [{ name: 'Orders', docsCount: 1 }]), 'search.json: openSearch.domains.0.indices.0.name: must be an index name: lower-case letters, digits and ._-, not starting with _ or -, not . or ..'],
+      [(o) => ((o.domains[0] as Record<string, unknown>).indices = [{ name: '..', docsCount: 1 }]), 'search.json: openSearch.domains.0.indices.0.name: must be an index name: lower-case letters, digits and ._-, not starting with _ or -, not . or ..'],
+      [(o) => ((o.domains[0] as Record<string, unknown>).restoreSeconds = -1), 'search.json: openSearch.domains.0.restoreSeconds: Too small: expected number to be >=0'],
+      [
+        (o) => (o.snapshots = [{ bucket: 'opsflow-search-snapshots-eu-west-1', snapshot: 's1', takenBy: 'eu-west-1/catalog', startTime: '2026-03-01T10:00:00Z', indices: ['orders'], docsCounts: { products: 3 } }]),
+        'search.json: openSearch.snapshots.0.docsCounts.products: products is not in the snapshot\'s indices',
+      ],
     ];
     for (const [change, message] of cases) expect(build(seedWith(change))).toThrow(new InvalidSandboxSeed(message));
   });
@@ -41,6 +47,24 @@ describe('the openSearch seed section', () => {
     const { standby } = searchSandbox({}, seed);
     expect(standby('GET', '/_snapshot/dr/_all').body).toMatchObject({ snapshots: [{ snapshot: 'old', state: 'PARTIAL', indices: ['orders'], metadata: { by: 'opsflow' } }] });
     expect(standby('GET', '/_snapshot/dr').body).toMatchObject({ dr: { settings: { readonly: 'true' } } });
+  });
+
+  it('takes system indices in domains and snapshots, and gives a seeded snapshot the version of the domain that took it', () => {
+    const seed = seedWith((o) => {
+      (o.domains[0] as Record<string, unknown>).indices = [{ name: '.kibana_1', docsCount: 4 }, { name: '.opendistro-job-scheduler-lock', docsCount: 1 }, { name: 'orders', docsCount: 10 }];
+      (o.domains[0] as Record<string, unknown>).engineVersion = 'OpenSearch_2.11';
+      (o.domains[1] as Record<string, unknown>).repositories = [{ name: 'dr', bucket: 'opsflow-search-snapshots-eu-central-1', readonly: true }];
+      o.snapshots = [
+        { bucket: 'opsflow-search-snapshots-eu-central-1', snapshot: 'old', takenBy: 'eu-west-1/catalog', startTime: '2026-03-01T10:00:00Z', indices: ['.plugins-ml-config', 'orders'], docsCounts: { orders: 9 } },
+      ];
+    });
+    const { primary, standby } = searchSandbox({}, seed);
+    expect(primary('GET', '/_cat/indices', undefined, { format: 'json' }).body).toEqual([
+      expect.objectContaining({ index: '.kibana_1', 'docs.count': '4' }),
+      expect.objectContaining({ index: '.opendistro-job-scheduler-lock' }),
+      expect.objectContaining({ index: 'orders' }),
+    ]);
+    expect(standby('GET', '/_snapshot/dr/old').body).toMatchObject({ snapshots: [{ snapshot: 'old', version: '2.11.0', indices: ['.plugins-ml-config', 'orders'], state: 'SUCCESS' }] });
   });
 
   it('keeps running and automated snapshots through a state file', async () => {
