@@ -216,6 +216,25 @@ export const functionRegistry = {
     memorySize: 256,
     load: () => import('./search/delete-search-indices/handler.ts'),
   },
+  preflightSearchRunbook: {
+    handler: 'handlers/search/preflight-search-runbook/handler.handler',
+    description: 'search-failover, search-failback, search-dr-drill: check, read-only, that the runbook may run and plan the restore (snapshot, indices, conflicts, DNS)',
+    // A few REST reads, the manifest's GetObject and, for a failback, the other Region's index list.
+    ...SEARCH_REST_TASK,
+    load: () => import('./search/preflight-search-runbook/handler.ts'),
+  },
+  requestSearchApproval: {
+    handler: 'handlers/search/request-search-approval/handler.handler',
+    description: 'search-failover, search-failback: publish the plan for approval (a Search Runbook Approval Requested event) while the execution waits on its task token',
+    ...SMALL_TASK,
+    load: () => import('./search/request-search-approval/handler.ts'),
+  },
+  reportSearchRunbook: {
+    handler: 'handlers/search/report-search-runbook/handler.handler',
+    description: "search-failover, search-failback, search-dr-drill: the runbook's timeline, RTO and RPO, and the Runbook Completed event's detail",
+    ...SMALL_TASK,
+    load: () => import('./search/report-search-runbook/handler.ts'),
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof functionRegistry;
