@@ -11,6 +11,8 @@ export const searchFailback: WorkflowModule = {
   // The final snapshot runs search-snapshot's own tasks on the plan's finalSnapshotPlan.
   functions: [...RUNBOOK_FUNCTIONS, 'takeSnapshot', 'readSnapshot', 'writeSnapshotManifest'],
   regions: searchRegions,
+  /** The CLI shows the plan this gate's request carries and answers it (opsflow run --approve / --reject). */
+  approval: { state: 'AwaitApproval' },
 
   /** No trigger: an operator starts it (StartExecution, or `opsflow run search-failback`). */
   triggers(): Trigger[] {

@@ -20,6 +20,8 @@ export const searchFailover: WorkflowModule = {
   type: 'STANDARD',
   functions: [...RUNBOOK_FUNCTIONS],
   regions: searchRegions,
+  /** The CLI shows the plan this gate's request carries and answers it (opsflow run --approve / --reject). */
+  approval: { state: 'AwaitApproval' },
 
   /** No trigger: an operator starts it (StartExecution, or `opsflow run search-failover`). */
   triggers(): Trigger[] {
