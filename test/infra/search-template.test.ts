@@ -64,7 +64,7 @@ describe.each(['eu-west-1', 'eu-central-1'])('the search stack in %s', (region) 
     expect(record.map((statement) => text(statement.Resource))).toEqual(['arn:<Partition>:route53:::hostedzone/Z0OPSFLOWINTERNAL01']);
   });
 
-  it("lets the Lambdas call the two domains' REST API only, write and delete only the manifests in the other Region's bucket, and pass the snapshot role to OpenSearch Service only", () => {
+  it("lets the Lambdas call the two domains' REST API only, write and delete only the manifests in the other Region's bucket (search-snapshot), and pass the snapshot role to OpenSearch Service only", () => {
     const statements = statementsOf(resources().IamRoleLambdaExecution);
     const rest = statements.filter((statement) => actions(statement).some((action) => action.startsWith('es:')));
     expect(rest).toHaveLength(1);
@@ -72,7 +72,7 @@ describe.each(['eu-west-1', 'eu-central-1'])('the search stack in %s', (region) 
     expect((rest[0]!.Resource as unknown[]).map(text).sort()).toEqual(
       [region, other].flatMap((r) => [`arn:<Partition>:es:${r}:<AccountId>:domain/catalog`, `arn:<Partition>:es:${r}:<AccountId>:domain/catalog/*`]).sort(),
     );
-    const s3 = statements.filter((statement) => actions(statement).some((action) => action.startsWith('s3:')));
+    const s3 = statements.filter((statement) => actions(statement).some((action) => action.startsWith('s3:')) && text(statement.Resource).includes(other));
     expect(s3.map((statement) => ({ actions: actions(statement).sort(), resource: text(statement.Resource), condition: statement.Condition }))).toEqual([
       // The manifests beside the snapshots, in the other Region's bucket (where this Region's domain snapshots to) only.
       { actions: ['s3:DeleteObject', 's3:PutObject'], resource: `arn:<Partition>:s3:::opsflow-search-snapshots-${other}/catalog/opsflow-manifests/*`, condition: undefined },
@@ -105,19 +105,107 @@ describe.each(['eu-west-1', 'eu-central-1'])('the search stack in %s', (region) 
   });
 });
 
+describe.each(['eu-west-1', 'eu-central-1'])('the search runbooks in %s', (region) => {
+  const resources = () => stacks[region] ?? {};
+  const machine = (name: string) => `arn:<Partition>:states:<Region>:<AccountId>:stateMachine:opsflow-dev-${name}`;
+  type Definition = { States: Record<string, { Resource?: string; TimeoutSeconds?: number; Seconds?: number; Parameters?: Record<string, unknown> }> };
+  const definition = (id: string) => JSON.parse((resources()[id]?.Properties.DefinitionString as { 'Fn::Sub': [string, unknown] })['Fn::Sub'][0]) as Definition;
+
+  it('starts failover and failback only by hand, and the drill on its schedule, disabled by default', () => {
+    const rules = ofType(resources(), 'AWS::Events::Rule').map(([id]) => id);
+    expect(rules.filter((id) => id.startsWith('SearchFailover') || id.startsWith('SearchFailback'))).toEqual([]);
+    expect(resources().SearchDrDrillScheduleRule?.Properties).toMatchObject({ Name: 'opsflow-dev-search-dr-drill-Schedule', ScheduleExpression: 'rate(7 days)', State: 'DISABLED' });
+  });
+
+  it('waits for the approval on a task token, for searchDr.approval.timeoutMinutes', () => {
+    for (const id of ['SearchFailoverStateMachine', 'SearchFailbackStateMachine']) {
+      const gate = definition(id).States.AwaitApproval;
+      expect(gate?.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+      expect(gate?.TimeoutSeconds).toBe(3600);
+    }
+    expect(definition('SearchDrDrillStateMachine').States.AwaitApproval).toBeUndefined();
+    expect(definition('SearchDrDrillStateMachine').States.KeepDrillIndices?.Seconds).toBe(3600);
+  });
+
+  it.each(['SearchFailover', 'SearchFailback'])("lets %s change only the search CNAME, by DELETE and CREATE, in the record's zone", (name) => {
+    const statements = statementsOf(resources()[`${name}Role`]);
+    const change = statements.filter((statement) => actions(statement).includes('route53:ChangeResourceRecordSets'));
+    expect(change.map((statement) => ({ actions: actions(statement), resource: text(statement.Resource), condition: statement.Condition }))).toEqual([
+      {
+        actions: ['route53:ChangeResourceRecordSets'],
+        resource: 'arn:<Partition>:route53:::hostedzone/Z0OPSFLOWINTERNAL01',
+        condition: {
+          'ForAllValues:StringEquals': {
+            'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['search.corp.internal'],
+            'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
+            'route53:ChangeResourceRecordSetsActions': ['CREATE', 'DELETE'],
+          },
+        },
+      },
+    ]);
+    expect(statements.filter((statement) => actions(statement).includes('route53:GetChange')).map((statement) => text(statement.Resource))).toEqual(['arn:<Partition>:route53:::change/*']);
+  });
+
+  it.each(['SearchFailover', 'SearchFailback', 'SearchDrDrill'])("lets %s read the record and its own domain, list the three runbooks' executions and publish Runbook Completed on this Region's default bus only", (name) => {
+    const statements = statementsOf(resources()[`${name}Role`]);
+    const only = (action: string) => statements.filter((statement) => actions(statement).includes(action)).map((statement) => ({ resource: statement.Resource instanceof Array ? statement.Resource.map(text) : text(statement.Resource), condition: statement.Condition }));
+    expect(only('route53:ListResourceRecordSets')).toEqual([{ resource: 'arn:<Partition>:route53:::hostedzone/Z0OPSFLOWINTERNAL01', condition: undefined }]);
+    expect(only('es:DescribeDomain')).toEqual([{ resource: `arn:<Partition>:es:${region}:<AccountId>:domain/catalog`, condition: undefined }]);
+    expect(only('states:ListExecutions')).toEqual([{ resource: ['SearchFailover', 'SearchFailback', 'SearchDrDrill'].map(machine), condition: undefined }]);
+    expect(only('events:PutEvents')).toEqual([
+      { resource: 'arn:<Partition>:events:<Region>:<AccountId>:event-bus/default', condition: { StringEquals: { 'events:source': ['opsflow.search'], 'events:detail-type': ['Runbook Completed'] } } },
+    ]);
+    if (name === 'SearchDrDrill') expect(statements.flatMap(actions).filter((action) => action.startsWith('route53:') && action !== 'route53:ListResourceRecordSets')).toEqual([]);
+    // Every action named, none a wildcard.
+    expect(statements.flatMap(actions).filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it("lets the Lambdas read the manifests in this Region's bucket (where a runbook restores from), write the final snapshot's there, and request approvals on this Region's default bus only", () => {
+    const statements = statementsOf(resources().IamRoleLambdaExecution);
+    const own = statements.filter((statement) => actions(statement).some((action) => action.startsWith('s3:')) && text(statement.Resource).includes(region));
+    expect(own.map((statement) => ({ actions: actions(statement).sort(), resource: text(statement.Resource), condition: statement.Condition }))).toEqual([
+      { actions: ['s3:GetObject'], resource: `arn:<Partition>:s3:::opsflow-search-snapshots-${region}/catalog/opsflow-manifests/*`, condition: undefined },
+      { actions: ['s3:ListBucket'], resource: `arn:<Partition>:s3:::opsflow-search-snapshots-${region}`, condition: { StringLike: { 's3:prefix': 'catalog/opsflow-manifests/*' } } },
+      { actions: ['s3:PutObject'], resource: `arn:<Partition>:s3:::opsflow-search-snapshots-${region}/catalog/opsflow-manifests/*`, condition: undefined },
+    ]);
+    const publish = statements.filter((statement) => actions(statement).includes('events:PutEvents'));
+    expect(publish.map((statement) => ({ resource: text(statement.Resource), condition: statement.Condition }))).toEqual([
+      { resource: 'arn:<Partition>:events:<Region>:<AccountId>:event-bus/default', condition: { StringEquals: { 'events:source': ['opsflow.search'], 'events:detail-type': ['Search Runbook Approval Requested'] } } },
+    ]);
+    const sids = statements.map((statement) => statement.Sid).filter((sid) => sid !== undefined);
+    expect(new Set(sids).size, 'IAM wants each Sid once per policy').toBe(sids.length);
+  });
+});
+
 describe('stacks per Region', () => {
-  it('holds only the search workflow and its functions in the standby Region', () => {
+  it('holds only the search workflows and their functions in the standby Region', () => {
     const central = stacks['eu-central-1'] ?? {};
-    expect(ofType(central, 'AWS::StepFunctions::StateMachine').map(([id]) => id)).toEqual(['SearchSnapshotStateMachine']);
+    expect(ofType(central, 'AWS::StepFunctions::StateMachine').map(([id]) => id).sort()).toEqual(['SearchDrDrillStateMachine', 'SearchFailbackStateMachine', 'SearchFailoverStateMachine', 'SearchSnapshotStateMachine']);
     expect(ofType(central, 'AWS::Lambda::Function').map(([id]) => id).sort()).toEqual(
-      ['CheckRunningSnapshots', 'PlanSearchSnapshot', 'PruneSnapshots', 'ReadSnapshot', 'RegisterSnapshotRepository', 'ReportSnapshotAge', 'TakeSnapshot', 'WriteSnapshotManifest'].map((key) => `${key}LambdaFunction`),
+      [
+        'CheckRunningSnapshots',
+        'CheckSearchRestore',
+        'DeleteSearchIndices',
+        'PlanSearchSnapshot',
+        'PreflightSearchRunbook',
+        'PruneSnapshots',
+        'ReadSnapshot',
+        'RegisterSnapshotRepository',
+        'ReportSearchRunbook',
+        'ReportSnapshotAge',
+        'RequestSearchApproval',
+        'RestoreSearchSnapshot',
+        'TakeSnapshot',
+        'VerifySearchRestore',
+        'WriteSnapshotManifest',
+      ].map((key) => `${key}LambdaFunction`),
     );
   });
 
   it('deploys no search workflow to a Region searchDr does not list', () => {
     const config = parseConfig(JSON.parse(readFileSync('config/dev.json', 'utf8')), 'config/dev.json');
     const stack = stackFor({ ...config, region: 'us-east-1' });
-    expect(stack.modules.map((module) => module.name)).not.toContain('search-snapshot');
+    for (const name of ['search-snapshot', 'search-failover', 'search-failback', 'search-dr-drill']) expect(stack.modules.map((module) => module.name)).not.toContain(name);
     expect(stack.modules.length).toBeGreaterThan(0);
     expect(stackFor(config, 'us-east-1').modules).toEqual([]);
   });

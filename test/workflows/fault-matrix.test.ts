@@ -13,6 +13,7 @@ import { findingScenarios } from './scenarios/findings.ts';
 import { identityScenarios } from './scenarios/identity.ts';
 import { identityReconcileScenarios } from './scenarios/identity-reconcile.ts';
 import { searchScenarios } from './scenarios/search.ts';
+import { searchRunbookScenarios } from './scenarios/search-runbooks.ts';
 import type { Scenario } from './scenarios/scenario.ts';
 
 /**
@@ -24,7 +25,7 @@ import type { Scenario } from './scenarios/scenario.ts';
  * A new Task is covered as soon as a scenario reaches it; one that none reaches fails the suite.
  */
 
-const scenarios: readonly Scenario[] = [...dnsScenarios, ...findingScenarios, ...identityScenarios, ...identityReconcileScenarios, ...searchScenarios];
+const scenarios: readonly Scenario[] = [...dnsScenarios, ...findingScenarios, ...identityScenarios, ...identityReconcileScenarios, ...searchScenarios, ...searchRunbookScenarios];
 
 interface TaskSite {
   readonly workflow: string;
