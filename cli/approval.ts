@@ -155,11 +155,18 @@ function operator(): string {
 
 /**
  * The lines that show a gate's request (a Task's effective parameters): its `Payload.plan` as a
- * plan, with `Payload.expiresAt`; without a plan, the payload's fields. Never a value equal to `token`.
+ * plan, with when the answer is due (`Payload.expiresAt`, or `requestedAt` plus `timeoutSeconds`,
+ * seconds, as the runbooks' AwaitApproval sends them); without a plan, the payload's fields. Never a value equal to `token`.
  */
 export function formatGateRequest(request: unknown, token: string): string[] {
   const payload = isRecord(request) && isRecord(request.Payload) ? request.Payload : undefined;
-  const expires = typeof payload?.expiresAt === 'string' ? [field('answer by', payload.expiresAt)] : [];
+  const answerBy =
+    typeof payload?.expiresAt === 'string'
+      ? payload.expiresAt
+      : typeof payload?.requestedAt === 'string' && typeof payload.timeoutSeconds === 'number'
+        ? new Date(Date.parse(payload.requestedAt) + payload.timeoutSeconds * 1000).toISOString()
+        : undefined;
+  const expires = answerBy === undefined ? [] : [field('answer by', answerBy)];
   if (payload && isRecord(payload.plan)) return [...formatPlan(payload.plan), ...expires];
   const fields = Object.entries(payload ?? (isRecord(request) ? request : {})).filter(([, value]) => value !== token);
   return ['The approval request carries no plan; it sent:', ...fields.map(([key, value]) => field(key, value))];

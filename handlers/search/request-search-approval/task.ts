@@ -8,16 +8,21 @@ import { runbookPlanSchema } from '../runbook.ts';
 
 /**
  * The AwaitApproval state's Payload (`.waitForTaskToken`): the plan, the execution, the task token
- * the answer must carry, and when the wait times out. The token is only checked to be there: it is
- * never published, logged, or part of an error message.
+ * the answer must carry, when the state was entered (`$$.State.EnteredTime`) and its TimeoutSeconds,
+ * from which `expiresAt` is computed (JSONPath has no date arithmetic). The token is only checked to
+ * be there: it is never published, logged, or part of an error message.
  */
-export const requestSearchApprovalInput = z.looseObject({
-  plan: runbookPlanSchema,
-  executionArn: z.string().check(z.minLength(1)),
-  taskToken: z.string().check(z.minLength(1)),
-  expiresAt: z.iso.datetime({ offset: true }),
-});
-export type RequestSearchApprovalInput = z.infer<typeof requestSearchApprovalInput>;
+export const requestSearchApprovalInput = z.pipe(
+  z.looseObject({
+    plan: runbookPlanSchema,
+    executionArn: z.string().check(z.minLength(1)),
+    taskToken: z.string().check(z.minLength(1)),
+    requestedAt: z.iso.datetime({ offset: true }),
+    timeoutSeconds: z.int().check(z.positive()),
+  }),
+  z.transform((input) => ({ ...input, expiresAt: new Date(Date.parse(input.requestedAt) + input.timeoutSeconds * 1000).toISOString() })),
+);
+export type RequestSearchApprovalInput = z.output<typeof requestSearchApprovalInput>;
 
 /** The PutEvents calls the task needs: a client of this Region. */
 export type EventPublisher = Pick<EventBridgeClient, 'send'>;

@@ -333,6 +333,11 @@ describe('the plan as shown', () => {
       'Plan: drill',
       '  answer by      2026-11-30T13:00:00.000Z',
     ]);
+    // The runbooks' AwaitApproval sends when it was entered and its TimeoutSeconds.
+    expect(formatGateRequest({ Payload: { plan: { runbook: 'failover' }, taskToken: token, requestedAt: '2026-11-30T12:00:00.000Z', timeoutSeconds: 5400 } }, token)).toEqual([
+      'Plan: failover',
+      '  answer by      2026-11-30T13:30:00.000Z',
+    ]);
   });
 });
 

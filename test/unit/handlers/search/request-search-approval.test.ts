@@ -14,7 +14,7 @@ const taskToken = 'AQCEAAAAKgAAAAMAAAAAAAAAAdHvSECRETTOKEN';
 describe('requestSearchApproval', () => {
   const eventBridge = mockClient(EventBridgeClient);
   const events = new EventBridgeClient({ region: 'eu-central-1' });
-  const input: RequestSearchApprovalInput = { plan: plan(), executionArn, taskToken, expiresAt: '2026-11-30T13:00:00.000Z' };
+  const input: RequestSearchApprovalInput = { plan: plan(), executionArn, taskToken, requestedAt: '2026-11-30T12:00:00.000Z', timeoutSeconds: 3600, expiresAt: '2026-11-30T13:00:00.000Z' };
   const awsError = (name: string, status: number) => Object.assign(new Error(`${name} happened`), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
 
   beforeEach(() => eventBridge.reset());
@@ -70,8 +70,11 @@ describe('requestSearchApproval', () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-2' }] });
     const config = parseConfig({ region: 'eu-central-1', instanceDns: { groups: [] } }, 'test');
     const invoke = (event: unknown) => withRuntime({ config, region: 'eu-central-1', sdkPlugins: [], now: () => new Date() }, () => handler(event, {} as Context));
-    expect(await invoke(input)).toEqual({ eventId: 'e-2' });
+    const { expiresAt: _computed, ...payload } = input;
+    expect(await invoke(payload)).toEqual({ eventId: 'e-2' });
     expect(await eventBridge.commandCalls(PutEventsCommand)[0]?.thisValue.config.region()).toBe('eu-central-1');
+    // The state gives when it was entered and its TimeoutSeconds; the answer is due an hour later.
+    expect(JSON.parse(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.Detail ?? '')).toMatchObject({ expiresAt: '2026-11-30T13:00:00.000Z' });
     const failure = (await invoke({ ...input, plan: { runbook: 'failover' } }).catch((caught: unknown) => caught)) as Error;
     expect(failure).toMatchObject({ name: 'InvalidInput', message: expect.stringMatching(/^plan\./) });
     expect(failure.message).not.toContain(taskToken);
