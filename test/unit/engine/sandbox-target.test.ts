@@ -8,6 +8,7 @@ import type { OpenSearchDomains, OpenSearchHttpRequest } from '../../../engine/s
 import { awsTarget, sandboxTarget, type AccountTarget, type BusEvent } from '../../../engine/target.ts';
 import { openSearchClient } from '../../../handlers/search/opensearch-client.ts';
 import { currentRuntime } from '../../../handlers/shared/runtime.ts';
+import type { Trigger } from '../../../workflows/types.ts';
 import { createEngine, fakeFunction, workflow } from '../../fixtures/engine/harness.ts';
 import { identitySeed } from './sandbox/identity-clients.ts';
 
@@ -92,6 +93,27 @@ describe('sandbox targets, one per Region over one account', () => {
 
     expect(received[OTHER]?.map((event) => [event['detail-type'], event.region])).toEqual([['Runbook Completed', OTHER]]);
     expect(received[HOME]).toEqual([]);
+  });
+
+  it("runs a task's putEvents in its engine's Region: only that Region's engine routes the event", async () => {
+    const sandbox = SandboxAccount.fromSeed(identitySeed());
+    const thingHappened: Trigger = { kind: 'event', id: 'ThingHappened', description: 'a thing happened', pattern: { source: ['opsflow.test'], 'detail-type': ['Thing Happened'] } };
+    const startRequested: Trigger = { kind: 'event', id: 'StartRequested', description: 'someone asked', pattern: { source: ['opsflow.start'] } };
+    const workflows = [workflow('emitter', 'Emitter', { triggers: [startRequested] }), workflow('listener', 'Listener', { triggers: [thingHappened] })];
+    const home = await createEngine({ workflows, target: sandboxTarget(sandbox) });
+    const other = await createEngine({ workflows, target: sandboxTarget(sandbox, { region: OTHER }) });
+    engines.push(home, other);
+
+    const record = await other.run('emitter', { detail: { thing: 'disk full' } });
+    await home.idle();
+
+    expect(record.status).toBe('SUCCEEDED');
+    expect(other.executions.map((execution) => [execution.workflow, execution.status])).toEqual([
+      ['emitter', 'SUCCEEDED'],
+      ['listener', 'SUCCEEDED'],
+    ]);
+    expect(home.executions).toEqual([]);
+    expect(sandbox.snapshot().eventBridge.published.map(({ event }) => [event['detail-type'], event.region])).toEqual([['Thing Happened', OTHER]]);
   });
 
   it('gives each domain endpoint its local URL once open, and names the known endpoints for an unknown one', async () => {

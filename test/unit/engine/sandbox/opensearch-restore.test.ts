@@ -211,6 +211,22 @@ describe('OpenSearch snapshot restore', () => {
   });
 });
 
+describe('state files saved before restores were simulated', () => {
+  it('load with the default restoreSeconds', async () => {
+    const { account } = await snapshotted();
+    const file = JSON.parse(JSON.stringify(stateFileOf(account))) as { account: { openSearch: { domains: Record<string, unknown>[] } } };
+    for (const domain of file.account.openSearch.domains) delete domain.restoreSeconds;
+    const loaded = sandboxFromStateFile(file, 'state old.json');
+    const endpoint = account.openSearchEndpoints().find((entry) => entry.region === 'eu-central-1')?.endpoint ?? '';
+    const request = (method: string, path: string, body?: unknown) => loaded.openSearchRequest({ endpoint, method, path, query: {}, ...(body === undefined ? {} : { body }) });
+    expect(request('POST', '/_snapshot/dr/snap-1/_restore', { indices: 'orders' }).statusCode).toBe(200);
+    await loaded.clock.advance(59);
+    expect(request('GET', '/orders/_count').statusCode).toBe(503);
+    await loaded.clock.advance(1);
+    expect(request('GET', '/orders/_count').body).toMatchObject({ count: 5400 });
+  });
+});
+
 describe('OpenSearch index delete, close and open', () => {
   it('deletes indices by name, list and wildcard; a missing name is 404 unless ignore_unavailable', () => {
     const { primary } = searchSandbox();
