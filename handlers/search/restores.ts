@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { OpsflowError } from '../shared/errors.ts';
-import { SnapshotMissing } from './errors.ts';
+import type { OpsflowError } from '../shared/errors.ts';
+import { IndicesConflict, SnapshotMissing, SnapshotNotRestorable } from './errors.ts';
 import { errorType, namedSearchError, send, segment, type OpenSearchTransport } from './rest.ts';
 
 /**
@@ -26,25 +26,6 @@ import { errorType, namedSearchError, send, segment, type OpenSearchTransport } 
  */
 
 /**
- * Raised when the restore finds open indices of the names it would create that it did not restore
- * itself; the message lists them. The three classes here carry the names of issue 10's runbook
- * errors until errors.ts holds them.
- */
-export class IndicesConflict extends OpsflowError {
-  override readonly name = 'IndicesConflict';
-}
-
-/** The domain refused to restore the snapshot (snapshot_restore_exception other than a conflict, or an index not in it). */
-export class SnapshotNotRestorable extends OpsflowError {
-  override readonly name = 'SnapshotNotRestorable';
-}
-
-/** A restored index is missing, not healthy, or its document count falls outside the manifest's range; the message lists each. */
-export class RestoreVerificationFailed extends OpsflowError {
-  override readonly name = 'RestoreVerificationFailed';
-}
-
-/**
  * An index name OpenSearch accepts and opsflow may restore or delete: the pattern of Amazon
  * OpenSearch Service's DeleteIndex `IndexName` (lower case; none of ` ,:"+/*\|?#><`; not starting
  * with `_` or `-`), and never a name starting with `.` (system and hidden indices: `.kibana*`,
@@ -59,17 +40,19 @@ export const userIndexName = z
 
 const count = z.int().check(z.nonnegative());
 
-/** One index of the plan: its name in the snapshot, the name it is restored as, and the manifest's counts. */
+/** One index of the plan: its name in the snapshot, the name it is restored as, and the manifest's counts (null while unknown). */
 export const plannedIndexSchema = z.looseObject({
   index: userIndexName,
   restoreAs: userIndexName,
-  before: count,
+  before: z.nullable(count),
   after: z.nullable(count),
 });
 export type PlannedIndex = z.infer<typeof plannedIndexSchema>;
 
 /**
- * The part of preflight's runbook plan (`$.plan`) these tasks read: the domain restored into, the
+ * The part of preflight's runbook plan (`$.plan`, runbook.ts's runbookPlanSchema) these tasks read,
+ * checked more closely: index names are single user indices and there is at least one, as an empty
+ * `indices` would make OpenSearch restore every index of the snapshot. The domain restored into, the
  * repository and snapshot, the indices, and how conflicts are handled (`rename` comes with the
  * pattern and replacement).
  */

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { InvalidInput } from '../../shared/errors.ts';
 import { send, segment, type OpenSearchTransport } from '../rest.ts';
-import { IndicesConflict, listIndices, recoveries, renamedAs, restoredFrom, restoreError, restorePlanSchema } from '../restores.ts';
+import { IndicesConflict } from '../errors.ts';
+import { listIndices, recoveries, renamedAs, restoredFrom, restoreError, restorePlanSchema } from '../restores.ts';
 
 export const restoreSearchSnapshotInput = z.looseObject({ plan: restorePlanSchema });
 export type RestoreSearchSnapshotInput = z.infer<typeof restoreSearchSnapshotInput>;

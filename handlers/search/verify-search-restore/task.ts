@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { send, segment, type OpenSearchTransport } from '../rest.ts';
-import { indexList, listIndices, RestoreVerificationFailed, restorePlanSchema } from '../restores.ts';
+import { RestoreVerificationFailed } from '../errors.ts';
+import { indexList, listIndices, restorePlanSchema } from '../restores.ts';
 
 export const verifySearchRestoreInput = z.looseObject({ plan: restorePlanSchema });
 export type VerifySearchRestoreInput = z.infer<typeof verifySearchRestoreInput>;
@@ -44,6 +45,7 @@ export async function verifySearchRestore(input: VerifySearchRestoreInput, trans
   const present = await listIndices(transport);
   const failures: string[] = [];
   const indices: VerifiedIndex[] = [];
+  const answered: string[] = [];
   for (const entry of plan.indices) {
     const status = present.get(entry.restoreAs);
     if (status !== 'open') {
@@ -55,14 +57,15 @@ export async function verifySearchRestore(input: VerifySearchRestoreInput, trans
       failures.push(`${entry.restoreAs} is missing`);
       continue;
     }
+    answered.push(entry.restoreAs);
     const count = Number((answer.body as { count?: unknown } | null)?.count);
-    const range = `[${entry.before}, ${entry.after ?? '∞'}]`;
-    if (!Number.isInteger(count)) failures.push(`${entry.restoreAs} answered no count`);
-    else if (count < entry.before || (entry.after !== null && count > entry.after)) failures.push(`${entry.restoreAs} has ${count} documents, outside ${range}`);
-    indices.push({ index: entry.restoreAs, count, before: entry.before, after: entry.after });
+    const { before, after } = entry;
+    if (before === null) failures.push(`${entry.restoreAs} has no count before in the plan to verify against`);
+    else if (!Number.isInteger(count)) failures.push(`${entry.restoreAs} answered no count`);
+    else if (count < before || (after !== null && count > after)) failures.push(`${entry.restoreAs} has ${count} documents, outside [${before}, ${after ?? '∞'}]`);
+    else indices.push({ index: entry.restoreAs, count, before, after });
   }
-  const open = indices.map((entry) => entry.index);
-  const checked = open.length > 0 ? await health(transport, open) : { status: 'red' as const, red: [] };
+  const checked = answered.length > 0 ? await health(transport, answered) : { status: 'red' as const, red: [] };
   if (checked.red.length > 0) failures.push(`health red: ${checked.red.join(', ')}`);
   if (failures.length > 0) {
     throw new RestoreVerificationFailed(`${plan.snapshot} restored into ${plan.endpoint} failed verification (${failures.length} ${failures.length === 1 ? 'problem' : 'problems'}): ${failures.join('; ')}`);

@@ -227,6 +227,15 @@ describe('verifySearchRestore', () => {
     await expect(verifySearchRestore({ plan: restorePlan({ indices: [plan.indices[0]!] }) }, domain)).rejects.toMatchObject({ message: expect.stringContaining('health red: orders') });
   });
 
+  it('refuses an index the plan has no count before for (a final snapshot planned before its manifest)', async () => {
+    const domain = await restored();
+    const unknown = restorePlan({ indices: [{ ...plan.indices[0]!, before: null, after: null }, plan.indices[1]!] });
+    await expect(verifySearchRestore({ plan: unknown }, domain)).rejects.toMatchObject({
+      name: 'RestoreVerificationFailed',
+      message: expect.stringMatching(/\(1 problem\): orders has no count before in the plan to verify against$/),
+    });
+  });
+
   it('reads a 408 health answer (an index OpenSearch no longer knows) as red', async () => {
     const domain = await restored();
     domain.failNext.set('/_cluster/health/orders,customers', { statusCode: 408, body: { status: 'red', timed_out: true, indices: {} } });
