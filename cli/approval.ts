@@ -37,24 +37,39 @@ export function decisionFromFlags(module: Pick<WorkflowModule, 'name' | 'approva
   return { kind: 'reject', reason };
 }
 
+/** Questions to the person at the terminal, on one line reader (so that lines typed ahead are not lost). */
+export interface Prompt {
+  /** The line typed after `question`; undefined once the terminal closed (Ctrl-D) or was interrupted (Ctrl-C). */
+  ask(question: string): Promise<string | undefined>;
+  close(): void;
+}
+
 /** The person at the terminal; replaced in tests. */
 export const terminal = {
   /** Someone can answer: standard input and output are both a terminal. */
   interactive(): boolean {
     return Boolean(process.stdin.isTTY && process.stdout.isTTY);
   },
-  /** The line typed after `question`; undefined when the terminal closes (Ctrl-D) or is interrupted (Ctrl-C). */
-  async ask(question: string, signal: AbortSignal): Promise<string | undefined> {
+  /** A prompt on standard input and output; its questions reject with `signal`'s reason once it aborts. */
+  open(signal: AbortSignal): Prompt {
     const lines = createInterface({ input: process.stdin, output: process.stdout });
-    try {
-      const gone = new Promise<undefined>((resolve) => {
-        lines.once('close', () => resolve(undefined));
-        lines.once('SIGINT', () => resolve(undefined));
-      });
-      return await Promise.race([lines.question(question, { signal }), gone]);
-    } finally {
-      lines.close();
-    }
+    // Lines typed ahead of a question wait in the iterator for it.
+    const typed = lines[Symbol.asyncIterator]();
+    const interrupted = new Promise<undefined>((resolve) => lines.once('SIGINT', () => resolve(undefined)));
+    const aborted = new Promise<never>((_resolve, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    aborted.catch(() => undefined);
+    return {
+      ask: async (question) => {
+        lines.setPrompt(question);
+        lines.prompt();
+        const next = typed.next().then((line) => (line.done ? undefined : line.value));
+        return Promise.race([next, interrupted, aborted]);
+      },
+      close: () => lines.close(),
+    };
   },
 };
 
@@ -131,16 +146,19 @@ export async function answerGate(engine: Engine, running: Promise<ExecutionRecor
 
 /** Asks at the terminal; undefined when nobody answers, `ended` when the execution ended meanwhile. */
 async function askPerson(signal: AbortSignal): Promise<Decision | undefined | 'ended'> {
+  const prompt = terminal.open(signal);
   try {
-    const answer = await terminal.ask('Approve? [y/N] ', signal);
+    const answer = await prompt.ask('Approve? [y/N] ');
     if (answer === undefined) return undefined;
     if (/^\s*y(es)?\s*$/i.test(answer)) return { kind: 'approve' };
-    const reason = await terminal.ask('Why not? (the rejection\'s reason) ', signal);
+    const reason = await prompt.ask('Why not? (the rejection\'s reason) ');
     if (reason === undefined) return undefined;
     return { kind: 'reject', reason: reason.trim().slice(0, maxReasonLength) || `rejected at the terminal by ${operator()}` };
   } catch (error) {
     if (signal.aborted) return 'ended';
     throw error;
+  } finally {
+    prompt.close();
   }
 }
 

@@ -40,7 +40,6 @@ export const run = defineCommand({
     'opsflow run instance-dns --event examples/state-walk/launch.json --faults examples/faults/route53-throttling.json',
     'opsflow run dns-reconcile --schedule --state story.json',
     'opsflow run search-snapshot --schedule --region eu-central-1',
-    'opsflow run search-failover --event request.json --region eu-central-1 --approve',
   ],
   async run(args, flags, output) {
     const workflow = await knownWorkflow(args[0]);

@@ -118,6 +118,24 @@ function capturedEngine(): { current?: Engine } {
   return captured;
 }
 
+/** A person at the terminal who answers `answer` (given the question and the prompt's signal), for each question in turn. */
+function personAnswering(...answers: ((question: string, signal: AbortSignal) => Promise<string | undefined>)[]) {
+  vi.spyOn(terminal, 'interactive').mockReturnValue(true);
+  const asked: string[] = [];
+  const closed = vi.fn();
+  vi.spyOn(terminal, 'open').mockImplementation((signal) => ({
+    ask: async (question) => {
+      asked.push(question);
+      const answer = answers[asked.length - 1];
+      return answer ? answer(question, signal) : undefined;
+    },
+    close: closed,
+  }));
+  return { asked, closed };
+}
+
+const says = (text: string | undefined) => async () => text;
+
 /** No output line holds a token the gate was sent. */
 function expectNoToken(result: { out: string; err: string }): void {
   expect(gate.tokens.length).toBeGreaterThan(0);
@@ -189,32 +207,30 @@ describe('opsflow run at an approval gate', { timeout: 60_000 }, () => {
   });
 
   it('asks a person at the terminal: y approves', async () => {
-    vi.spyOn(terminal, 'interactive').mockReturnValue(true);
-    const ask = vi.spyOn(terminal, 'ask').mockResolvedValueOnce('y');
+    const person = personAnswering(says('y'));
     const request = await eventFile({ plan });
     const result = await opsflow('run', 'approval-gate', '--event', request);
 
     expect(result).toMatchObject({ code: 0, err: '' });
-    expect(ask).toHaveBeenCalledTimes(1);
-    expect(ask.mock.calls[0]?.[0]).toBe('Approve? [y/N] ');
+    expect(person.asked).toEqual(['Approve? [y/N] ']);
+    expect(person.closed).toHaveBeenCalled();
     expect(gate.changes).toBe(1);
     expectNoToken(result);
   });
 
   it('asks a person at the terminal: anything else rejects, with the reason asked next', async () => {
-    vi.spyOn(terminal, 'interactive').mockReturnValue(true);
-    vi.spyOn(terminal, 'ask').mockResolvedValueOnce('n').mockResolvedValueOnce('wait for the vendor');
+    const person = personAnswering(says('n'), says('wait for the vendor'));
     const request = await eventFile({ plan });
     const result = await opsflow('run', 'approval-gate', '--event', request);
 
     expect(result.code).toBe(1);
+    expect(person.asked).toHaveLength(2);
     expect(result.out).toContain('RunbookRejected: wait for the vendor');
     expect(gate.changes).toBe(0);
   });
 
   it('a terminal closed at the prompt answers nothing: the run stops at the gate', async () => {
-    vi.spyOn(terminal, 'interactive').mockReturnValue(true);
-    vi.spyOn(terminal, 'ask').mockResolvedValueOnce(undefined);
+    personAnswering(says(undefined));
     const result = await opsflow('run', 'approval-gate', '--event', await eventFile({ plan }));
 
     expect(result.code).toBe(1);
@@ -224,8 +240,7 @@ describe('opsflow run at an approval gate', { timeout: 60_000 }, () => {
 
   it('an approval that times out while the person is asked ends the prompt and is reported as a failed execution', async () => {
     const engine = capturedEngine();
-    vi.spyOn(terminal, 'interactive').mockReturnValue(true);
-    vi.spyOn(terminal, 'ask').mockImplementation(async (_question, signal) => {
+    const person = personAnswering(async (_question, signal) => {
       await engine.current?.advanceTime(3600);
       return new Promise((_resolve, reject) => {
         if (signal.aborted) reject(signal.reason);
@@ -237,33 +252,35 @@ describe('opsflow run at an approval gate', { timeout: 60_000 }, () => {
     expect(result.code).toBe(1);
     expect(result.out).toContain('approval-gate FAILED in');
     expect(result.out).toContain('States.Timeout');
+    expect(person.closed).toHaveBeenCalled();
     expect(gate.changes).toBe(0);
     expectNoToken(result);
   });
 
   it('an answer that comes after the approval timed out is not sent, and the execution is reported failed', async () => {
     const engine = capturedEngine();
-    vi.spyOn(terminal, 'interactive').mockReturnValue(true);
-    vi.spyOn(terminal, 'ask').mockImplementation(async () => {
+    personAnswering(async () => {
       await engine.current?.advanceTime(3600);
       return 'y';
     });
     const result = await opsflow('run', 'approval-gate', '--event', await eventFile({ plan }));
 
     expect(result.code).toBe(1);
+    expect(result.err).toContain('opsflow: the approval at AwaitApproval is no longer open');
     expect(result.out).toContain('States.Timeout');
     expect(gate.changes).toBe(0);
     expectNoToken(result);
   });
 
   it('an execution that ends before its gate (a dry run) is reported as it ended, without waiting or asking', async () => {
-    const ask = vi.spyOn(terminal, 'ask');
+    vi.spyOn(terminal, 'interactive').mockReturnValue(true);
+    const opened = vi.spyOn(terminal, 'open');
     const result = await opsflow('run', 'approval-gate', '--event', await eventFile({ plan, dryRun: true }));
 
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toContain('approval-gate SUCCEEDED');
     expect(result.out).not.toContain('Plan:');
-    expect(ask).not.toHaveBeenCalled();
+    expect(opened).not.toHaveBeenCalled();
   });
 
   it.each([
