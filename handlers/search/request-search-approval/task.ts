@@ -6,17 +6,28 @@ import type { Runtime } from '../../shared/runtime.ts';
 import { ApprovalRequestNotPublished, ApprovalRequestThrottled } from '../errors.ts';
 import { runbookPlanSchema } from '../runbook.ts';
 
+const isoTime = z.iso.datetime({ offset: true });
+
 /**
  * The AwaitApproval state's Payload (`.waitForTaskToken`): the plan, the execution, the task token
- * the answer must carry, and when the wait times out. The token is only checked to be there: it is
+ * the answer must carry, and when the wait times out: `expiresAt`, or `requestedAt` (the state's
+ * `$$.State.EnteredTime`) and `timeoutSeconds` (its TimeoutSeconds), from which `expiresAt` is
+ * computed (JSONPath ASL has no date arithmetic). The token is only checked to be there: it is
  * never published, logged, or part of an error message.
  */
-export const requestSearchApprovalInput = z.looseObject({
-  plan: runbookPlanSchema,
-  executionArn: z.string().check(z.minLength(1)),
-  taskToken: z.string().check(z.minLength(1)),
-  expiresAt: z.iso.datetime({ offset: true }),
-});
+export const requestSearchApprovalInput = z.pipe(
+  z
+    .looseObject({
+      plan: runbookPlanSchema,
+      executionArn: z.string().check(z.minLength(1)),
+      taskToken: z.string().check(z.minLength(1)),
+      expiresAt: z.optional(isoTime),
+      requestedAt: z.optional(isoTime),
+      timeoutSeconds: z.optional(z.int().check(z.positive())),
+    })
+    .check(z.refine((input) => input.expiresAt !== undefined || (input.requestedAt !== undefined && input.timeoutSeconds !== undefined), 'needs expiresAt, or requestedAt and timeoutSeconds')),
+  z.transform((input) => ({ ...input, expiresAt: input.expiresAt ?? new Date(Date.parse(input.requestedAt ?? '') + (input.timeoutSeconds ?? 0) * 1000).toISOString() })),
+);
 export type RequestSearchApprovalInput = z.infer<typeof requestSearchApprovalInput>;
 
 /** The PutEvents calls the task needs: a client of this Region. */

@@ -34,6 +34,17 @@ describe('requestSearchApproval', () => {
     });
   });
 
+  it("through the Lambda handler: computes expiresAt from the gate's requestedAt and timeoutSeconds (what the ASL can give)", async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-3' }] });
+    const config = parseConfig({ region: 'eu-central-1', instanceDns: { groups: [] } }, 'test');
+    const { expiresAt: _expiresAt, ...gate } = input;
+    const invoke = (event: unknown) => withRuntime({ config, region: 'eu-central-1', sdkPlugins: [], now: () => new Date() }, () => handler(event, {} as Context));
+    expect(await invoke({ ...gate, requestedAt: '2026-11-30T12:00:00.000Z', timeoutSeconds: 3600 })).toEqual({ eventId: 'e-3' });
+    const detail = JSON.parse(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.Detail ?? '') as { expiresAt: string };
+    expect(detail.expiresAt).toBe('2026-11-30T13:00:00.000Z');
+    await expect(invoke(gate)).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringContaining('needs expiresAt, or requestedAt and timeoutSeconds') });
+  });
+
   it('lists at most 100 indices, with their whole number beside them', async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
     const many = Array.from({ length: 250 }, (_unused, n) => ({ index: `logs-${n}`, restoreAs: `logs-${n}`, before: 1, after: 1 }));
