@@ -221,13 +221,13 @@ describe('search-failover', () => {
     const { sandbox, central } = await world();
     sandbox.injectFault({ service: 'es', operation: 'snapshot.restore', error: 'TooManyRequests', nth: [1] });
     sandbox.injectFault({ service: 'es', operation: 'indices.recovery', error: 'cluster_manager_not_discovered_exception', nth: [1] });
-    sandbox.injectFault({ service: 'route53', operation: 'ChangeResourceRecordSets', error: 'Throttling', nth: [1] });
-    sandbox.injectFault({ service: 'route53', operation: 'GetChange', error: 'PriorRequestNotComplete', nth: [1] });
+    sandbox.injectFault({ service: 'route53', operation: 'ChangeResourceRecordSets', error: 'PriorRequestNotComplete', nth: [1] });
+    sandbox.injectFault({ service: 'route53', operation: 'GetChange', error: 'Throttling', nth: [1] });
     const run = await runRunbook(central, 'search-failover', { reason });
     expect(run.status, run.cause).toBe('SUCCEEDED');
     expect(drOutcome(sandbox)).toEqual(expected);
     const failed = sandbox.calls.filter((call) => 'error' in call).map((call) => `${call.service} ${call.operation}`);
-    expect(failed).toEqual(expect.arrayContaining(['es snapshot.restore', 'route53 ChangeResourceRecordSets']));
+    expect(failed).toEqual(expect.arrayContaining(['es snapshot.restore', 'es indices.recovery', 'route53 ChangeResourceRecordSets', 'route53 GetChange']));
     expect(run.states.find((state) => state.name === 'ApplyDnsChange')?.retries).toBe(1);
   });
 });

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Engine, ExecutionRecord, PendingTask } from '../../../engine/engine.ts';
-import type { SandboxAccount } from '../../../engine/sandbox/index.ts';
-import { ZONE, regionEngine } from '../harness.ts';
+import { Engine, type ExecutionRecord, type PendingTask } from '../../../engine/engine.ts';
+import { SandboxAccount } from '../../../engine/sandbox/index.ts';
+import { sandboxTarget } from '../../../engine/target.ts';
+import type { OpsflowConfig } from '../../../handlers/shared/config.ts';
+import { ZONE } from '../harness.ts';
 import { executionsOf, type Scenario } from './scenario.ts';
-import { searchWorld } from './search.ts';
+import { SEARCH_SEED, searchConfig } from './search.ts';
 
 type Json = Record<string, unknown>;
 
@@ -29,14 +32,29 @@ export function drOutcome(sandbox: SandboxAccount): unknown {
   return { record: searchRecord(sandbox), west: indicesOf(sandbox, 'eu-west-1'), central: indicesOf(sandbox, 'eu-central-1') };
 }
 
+/** The search workflows, the only ones a runbook test runs: each engine builds just these. */
+const SEARCH_WORKFLOWS = ['search-snapshot', 'search-failover', 'search-failback', 'search-dr-drill'];
+/** Definitions already validated once in this test process (EngineOptions.validatedDefinitions): building them again skips it. */
+const validated = new Set<string>();
+
+/** An engine for `region`'s stack over the sandbox, building the search workflows only. */
+export function searchEngine(sandbox: SandboxAccount, region: string, config: OpsflowConfig, randomSeed?: number): Promise<Engine> {
+  return Engine.create({ config, target: sandboxTarget(sandbox, { region }), build: SEARCH_WORKFLOWS, validatedDefinitions: validated, ...(randomSeed === undefined ? {} : { randomSeed }) });
+}
+
 /**
- * Both Regions' stacks over one sandbox, as part 1 leaves them: eu-west-1 active with one snapshot
- * (and its manifest) in eu-central-1's bucket, eu-central-1 standby with that repository registered
- * read-only. `west` and `central` are the two Regions' engines.
+ * Both Regions' stacks over one sandbox (the search fixture), as part 1 leaves them: eu-west-1
+ * active with one snapshot (and its manifest) in eu-central-1's bucket, eu-central-1 standby with
+ * that repository registered read-only (unless `standbyRegistered` is false). `west` and `central`
+ * are the two Regions' engines.
  */
-export async function drWorld(options: Parameters<typeof searchWorld>[0] & { standbyRegistered?: boolean } = {}) {
-  const { sandbox, engine: west, config } = await searchWorld(options);
-  const central = await regionEngine(sandbox, 'eu-central-1', { config, ...(options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed }) });
+export async function drWorld(options: { changeSeed?: (seed: Json) => void; change?: (search: Json) => void; randomSeed?: number; standbyRegistered?: boolean } = {}) {
+  const seed = JSON.parse(readFileSync(SEARCH_SEED, 'utf8')) as Json;
+  options.changeSeed?.(seed);
+  const sandbox = SandboxAccount.fromSeed(seed, options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed });
+  const config = searchConfig(sandbox, options.change);
+  const west = await searchEngine(sandbox, 'eu-west-1', config, options.randomSeed);
+  const central = await searchEngine(sandbox, 'eu-central-1', config, options.randomSeed);
   const snapshot = await west.runSchedule('search-snapshot');
   expect(snapshot.status, `eu-west-1's search-snapshot: ${String(snapshot.cause)}`).toBe('SUCCEEDED');
   if (options.standbyRegistered !== false) {
