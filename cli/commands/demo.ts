@@ -5,7 +5,7 @@ export const demo = defineCommand({
   name: 'demo',
   synopsis: '',
   description: [
-    'The instance-DNS, security, identity and search-snapshot stories on the local engine and the sandbox (what npm start runs):',
+    'The instance-DNS, security, identity, search-snapshot and search-runbook stories on the local engine and the sandbox (what npm start runs):',
     'every step says what must come out; exits 1 when one did not.',
   ].join('\n'),
   options: { faults: options.faults },

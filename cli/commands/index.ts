@@ -11,7 +11,7 @@ export const commands = {
   send: { line: '<event.json>...', summary: 'route each event and run every workflow it matches', load: async () => (await import('./send.ts')).send },
   graph: { line: '<workflow> [--write]', summary: 'Mermaid diagram generated from the ASL (--write updates the READMEs)', load: async () => (await import('./graph.ts')).graph },
   validate: { line: '[workflow...]', summary: 'check every definition (schema, language service, cross-checks)', load: async () => (await import('./validate.ts')).validate },
-  demo: { line: '', summary: 'the instance-DNS, security, identity and search-snapshot stories on the sandbox (what npm start runs)', load: async () => (await import('./demo.ts')).demo },
+  demo: { line: '', summary: 'the instance-DNS, security, identity, search-snapshot and search-runbook stories on the sandbox (what npm start runs)', load: async () => (await import('./demo.ts')).demo },
   help: { line: '[command]', summary: 'this overview, or one command\'s options and examples', load: async () => (await import('./help.ts')).help },
 } as const satisfies Record<string, { line: string; summary: string; load(): Promise<Command> }>;
 

@@ -7,6 +7,7 @@ import { loadValidatedDefinitions, saveValidatedDefinitions } from '../validated
 import { identityStory } from './identity.ts';
 import { instanceDnsStory } from './instance-dns.ts';
 import { type Output, runStory, type Story } from './runner.ts';
+import { searchRunbookStory } from './search-runbooks.ts';
 import { searchStory } from './search.ts';
 import { securityStory } from './security.ts';
 
@@ -19,7 +20,7 @@ import { securityStory } from './security.ts';
 
 export type { Output } from './runner.ts';
 
-export const stories: readonly Story[] = [instanceDnsStory, securityStory, identityStory, searchStory];
+export const stories: readonly Story[] = [instanceDnsStory, securityStory, identityStory, searchStory, searchRunbookStory];
 
 /**
  * Runs every story; 0 only when every step came out as expected, else 1. With `faults` (--faults),

@@ -16,6 +16,11 @@ describe('opsflow demo (npm start)', () => {
     expect(text).toContain('QuickSightReader/alice.martin@example.com: BI-Admins, Finance-Manager');
     expect(text).toContain('QuickSightReader/dana.okafor@example.com: Sales-Director');
     expect(text).toContain('MassChangeRefused');
+    expect(text).toContain('opsflow demo: search failover, failback and a DR drill on the local engine against the sandbox account');
+    expect(text).toContain('6 of 6 steps as expected; 9 executions in two Regions');
+    // The refusal: a restore short of the manifest's range stops before DNS.
+    expect(text).toContain('RestoreVerificationFailed: opsflow-');
+    expect(text).toContain('orders has 5375 documents, outside [5400, 5400]');
     expect(code).toBe(0);
   });
 });
