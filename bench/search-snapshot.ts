@@ -77,13 +77,13 @@ const STANDBY_PATH = ['ReadRecord', 'DescribeDomain', 'PlanSearchSnapshot', 'Reg
 const POLLS = Math.ceil(SNAPSHOT_SECONDS / POLL_SECONDS);
 const ACTIVE_PATH = [...ACTIVE_BEFORE_POLLS, ...Array.from({ length: POLLS }, () => ACTIVE_PER_POLL).flat(), ...ACTIVE_AFTER_POLLS];
 
-interface Invocation {
+export interface Invocation {
   readonly functionKey: string;
   readonly milliseconds: number;
 }
 
 /** The registry with each handler timed in-process (from the call to its settled result; the import is not counted). */
-function timedRegistry(invocations: Invocation[]): Record<string, FunctionSpec> {
+export function timedRegistry(invocations: Invocation[]): Record<string, FunctionSpec> {
   return Object.fromEntries(
     Object.entries(functionRegistry).map(([functionKey, spec]): [string, FunctionSpec] => [
       functionKey,
