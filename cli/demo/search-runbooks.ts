@@ -46,7 +46,6 @@ export const searchRunbookStory: Story = {
     const { sandbox, config } = world;
     const search = config.searchDr;
     if (!search) throw new RangeError('config/dev.json has no searchDr');
-    const endpointOf = (region: string) => search.regions.find((entry) => entry.region === region)?.domain.endpoint;
     const engineIn = (region: string): Engine => {
       const engine = region === HOME ? world.engine : world.regions.get(region);
       if (!engine) throw new RangeError(`the story has no engine in ${region}`);
