@@ -21,9 +21,11 @@ import { searchRest, searchWorld } from '../../../workflows/scenarios/search.ts'
  */
 const engines: Engine[] = [];
 let world: { sandbox: SandboxAccount; config: OpsflowConfig; snapshot: string };
+/** Two engines and two search-snapshot runs: more than vitest's 10 s hook default on a busy machine. */
+const SETUP_TIMEOUT_MS = 120_000;
 beforeAll(async () => {
   world = await snapshotted();
-});
+}, SETUP_TIMEOUT_MS);
 afterAll(async () => {
   await Promise.all(engines.splice(0).map((engine) => engine.close()));
 });
