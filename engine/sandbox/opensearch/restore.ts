@@ -1,4 +1,4 @@
-import { stableOpenSearchUuid } from '../seed-search.ts';
+import { openSearchVersionOf, stableOpenSearchUuid } from '../seed-search.ts';
 import type { OperationContext } from '../service.ts';
 import { SnapshotOutcome, type OpenSearchDomainState, type OpenSearchIndexState } from '../state.ts';
 import { illegalArgument, indexNotFound, invalidIndexName, snapshotRestoreError } from './errors.ts';
@@ -150,7 +150,7 @@ export function restoreSnapshot(context: OperationContext, key: string, reposito
   if (!view || state === 'IN_PROGRESS') throw snapshotRestoreError(`${repositoryName}:${name}`, 'snapshot does not exist');
   const snapshotId = `${repositoryName}:${name}/${view.uuid}`;
   if (state === SnapshotOutcome.Failed) throw snapshotRestoreError(snapshotId, `unsupported snapshot state [${state}]`);
-  const domainVersion = `${domain.engineVersion.replace(/^[A-Za-z]+_/, '')}.0`;
+  const domainVersion = openSearchVersionOf(domain.engineVersion);
   if (newerThan(view.version, domainVersion)) {
     throw snapshotRestoreError(snapshotId, `the snapshot was created with OpenSearch version [${view.version}] which is higher than the version of this node [${domainVersion}]`);
   }
