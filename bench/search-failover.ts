@@ -3,7 +3,7 @@ import type { SandboxAccount } from '../engine/sandbox/index.ts';
 import { sandboxTarget } from '../engine/target.ts';
 import type { OpsflowConfig } from '../handlers/shared/config.ts';
 import { world } from '../test/workflows/harness.ts';
-import { SEARCH_SEED, searchConfig } from '../test/workflows/scenarios/search.ts';
+import { fivePastTheHour, SEARCH_SEED, searchConfig } from '../test/workflows/scenarios/search.ts';
 import { code, table } from './markdown.ts';
 import { timedRegistry, type Invocation } from './search-snapshot.ts';
 import type { BenchSection, Goal, SectionReport } from './section.ts';
@@ -64,7 +64,7 @@ async function regionEngine(sandbox: SandboxAccount, region: string, config: Ops
 
 /** The active Region's snapshot, the standby's read-only registration, then a failover into the standby, approved at once. */
 async function failover(): Promise<{ measured: Measured; sandbox: SandboxAccount; config: OpsflowConfig }> {
-  const made = await world({ seed: SEARCH_SEED });
+  const made = await world({ seed: SEARCH_SEED, sandbox: { clock: fivePastTheHour() } });
   await made.engine.close();
   const { sandbox } = made;
   const config = searchConfig(sandbox);

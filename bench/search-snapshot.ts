@@ -6,7 +6,7 @@ import { functionRegistry, type FunctionSpec } from '../handlers/registry.ts';
 import type { OpsflowConfig } from '../handlers/shared/config.ts';
 import type { LambdaHandler } from '../handlers/shared/lambda.ts';
 import { world } from '../test/workflows/harness.ts';
-import { SEARCH_SEED, searchConfig } from '../test/workflows/scenarios/search.ts';
+import { fivePastTheHour, SEARCH_SEED, searchConfig } from '../test/workflows/scenarios/search.ts';
 import { code, table } from './markdown.ts';
 import type { BenchSection, Goal, SectionReport } from './section.ts';
 
@@ -142,7 +142,7 @@ interface Runs {
  * month is made of.
  */
 async function runBothRegions(): Promise<{ active: Runs; standby: Runs }> {
-  const made = await world({ seed: SEARCH_SEED });
+  const made = await world({ seed: SEARCH_SEED, sandbox: { clock: fivePastTheHour() } });
   await made.engine.close();
   const { sandbox } = made;
   const config = searchConfig(sandbox);

@@ -1,3 +1,4 @@
+import { Clock } from '../../../engine/clock.ts';
 import type { SandboxAccount } from '../../../engine/sandbox/index.ts';
 import type { OpsflowConfig } from '../../../handlers/shared/config.ts';
 import { devConfig, regionEngine, world } from '../harness.ts';
@@ -22,10 +23,19 @@ export function searchConfig(sandbox: SandboxAccount, change: (search: Json) => 
   });
 }
 
-/** A world over the search fixture and an engine for `region`'s stack with searchConfig. */
+/**
+ * Five minutes past the current hour: search-snapshot names a snapshot by its schedule period (the
+ * hour), so a scene started a minute before the hour would see its runs land in two periods.
+ */
+export function fivePastTheHour(): Clock {
+  const hour = 3_600_000;
+  return Clock.simulated(Math.floor(Date.now() / hour) * hour + 5 * 60_000);
+}
+
+/** A world over the search fixture, its clock at five past the hour, and an engine for `region`'s stack with searchConfig. */
 export async function searchWorld(options: { region?: string; changeSeed?: (seed: Json) => void; change?: (search: Json) => void; randomSeed?: number } = {}) {
   const randomSeed = options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed };
-  const first = await world({ seed: SEARCH_SEED, ...randomSeed, ...(options.changeSeed ? { changeSeed: options.changeSeed } : {}) });
+  const first = await world({ seed: SEARCH_SEED, ...randomSeed, sandbox: { clock: fivePastTheHour() }, ...(options.changeSeed ? { changeSeed: options.changeSeed } : {}) });
   await first.engine.close();
   const config = searchConfig(first.sandbox, options.change);
   const engine = await regionEngine(first.sandbox, options.region ?? 'eu-west-1', { config, ...randomSeed });
