@@ -146,17 +146,23 @@ export function renamedAs(plan: Pick<RestorePlan, 'renamePattern' | 'renameRepla
 
 /** OpenSearch's `snapshot_restore_exception` reason for an open index in the way. */
 const OPEN_INDEX_IN_THE_WAY = /open index with same name already exists/i;
+/** RestoreService's `snapshot_restore_exception` for a snapshot the repository does not hold (or not yet: still running). */
+const NO_SUCH_SNAPSHOT = /snapshot does not exist/i;
 
 /**
- * The named error for a refused restore: a conflict is IndicesConflict, any other
- * snapshot_restore_exception (a snapshot not SUCCESS or PARTIAL, an incompatible version) and an
- * index the snapshot does not hold are SnapshotNotRestorable, a missing snapshot SnapshotMissing;
- * anything else rest.ts's name.
+ * The named error for a refused restore: a conflict is IndicesConflict; a snapshot the repository
+ * does not hold is SnapshotMissing (RestoreService answers snapshot_restore_exception "snapshot does
+ * not exist"; snapshot_missing_exception too); any other snapshot_restore_exception (a snapshot not
+ * SUCCESS or PARTIAL, a newer version, a partial index) and an index the snapshot does not hold are
+ * SnapshotNotRestorable; anything else rest.ts's name.
  */
 export function restoreError(statusCode: number, body: unknown, what: string): OpsflowError {
   const { type, reason } = errorType(body);
   const message = `${what}: ${statusCode} ${type}: ${reason}`;
-  if (type === 'snapshot_restore_exception') return OPEN_INDEX_IN_THE_WAY.test(reason) ? new IndicesConflict(message) : new SnapshotNotRestorable(message);
+  if (type === 'snapshot_restore_exception') {
+    if (OPEN_INDEX_IN_THE_WAY.test(reason)) return new IndicesConflict(message);
+    return NO_SUCH_SNAPSHOT.test(reason) ? new SnapshotMissing(message) : new SnapshotNotRestorable(message);
+  }
   if (type === 'index_not_found_exception') return new SnapshotNotRestorable(message);
   if (type === 'snapshot_missing_exception') return new SnapshotMissing(message);
   return namedSearchError(statusCode, body, what);

@@ -96,6 +96,7 @@ describe('restoreSearchSnapshot', () => {
 
   it.each<[string, (domain: FakeRestoreDomain) => void, string]>([
     ['a missing snapshot', (domain) => delete domain.snapshots[snapshotKey], 'SnapshotMissing'],
+    ['a snapshot RestoreService does not find', (domain) => domain.failNext.set('/_restore', errorAnswer(500, 'snapshot_restore_exception', '[opsflow-eu-central-1:gone] snapshot does not exist')), 'SnapshotMissing'],
     ['a FAILED snapshot', (domain) => void (domain.snapshots[snapshotKey]!.state = 'FAILED'), 'SnapshotNotRestorable'],
     ['an index the snapshot does not hold', (domain) => delete domain.snapshots[snapshotKey]!.indices.customers, 'SnapshotNotRestorable'],
     ['a 500 of the domain', (domain) => domain.failNext.set('/_restore', errorAnswer(500, 'null_pointer_exception', 'oops')), 'SearchDomainServerError'],
