@@ -32,7 +32,7 @@ describe('packaged template', () => {
     const machines = Object.fromEntries(ofType('AWS::StepFunctions::StateMachine'));
     expect(Object.keys(machines).sort()).toEqual([
       'DnsReconcileStateMachine', 'FindingEnrichmentStateMachine', 'IdentityReconcileStateMachine', 'IdentitySyncStateMachine', 'InstanceDnsStateMachine', 'InvestigatePrincipalStateMachine',
-      'SearchSnapshotStateMachine',
+      'SearchDrDrillStateMachine', 'SearchFailbackStateMachine', 'SearchFailoverStateMachine', 'SearchSnapshotStateMachine',
     ]);
     expect(machines.InstanceDnsStateMachine?.Properties.StateMachineName).toBe('opsflow-dev-InstanceDns');
     expect(machines.InstanceDnsStateMachine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['InstanceDnsRole', 'Arn'] });
@@ -40,7 +40,8 @@ describe('packaged template', () => {
 
   it('gives every rule target a retry policy and the dead-letter queue', () => {
     const rules = ofType('AWS::Events::Rule');
-    expect(rules.length).toBe(12);
+    // search-dr-drill's schedule is the 13th (deployed disabled by default); the runbooks have none.
+    expect(rules.length).toBe(13);
     for (const [, rule] of rules) {
       const targets = rule.Properties.Targets as { RetryPolicy?: unknown; DeadLetterConfig?: unknown }[];
       for (const target of targets) {
