@@ -117,10 +117,6 @@ export class Executor {
     };
   }
 
-  /**
-   * Runs one execution to its end, filling its record; never rejects for a failed execution.
-   * Its TimeoutSeconds is a clock timer that aborts the run (TIMED_OUT, States.Timeout).
-   */
   /** Aborts a running execution (it ends ABORTED); false if none of that ARN runs. */
   abort(executionArn: string): boolean {
     const abort = this.aborts.get(executionArn);
@@ -128,6 +124,10 @@ export class Executor {
     return abort !== undefined;
   }
 
+  /**
+   * Runs one execution to its end, filling its record; never rejects for a failed execution.
+   * Its TimeoutSeconds is a clock timer that aborts the run (TIMED_OUT, States.Timeout).
+   */
   async execute(workflow: CompiledWorkflow, record: ExecutionRecord, cause: Cause): Promise<ExecutionRecord> {
     const { clock } = this.options;
     const strand = new Strand(clock.activity());

@@ -86,4 +86,3 @@ export const run = defineCommand({
     return record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   },
 });
-
