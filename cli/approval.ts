@@ -87,7 +87,7 @@ export interface GateOptions {
 
 /**
  * What happened at the gate: `answered` (approved or rejected; the execution runs on), `stopped`
- * (nobody answered: the execution still waits there, nothing changed), `not reached` (the
+ * (nobody answered: the execution is stopped there, ABORTED, nothing changed), `not reached` (the
  * execution ended before it, as a dry run or a refusal does, or while a person was being asked).
  */
 export type GateOutcome = 'answered' | 'stopped' | 'not reached';
@@ -126,6 +126,8 @@ export async function answerGate(engine: Engine, running: Promise<ExecutionRecor
   }
   if (!decision) {
     note(`opsflow: ${workflow} waits for approval at ${state}, and nothing has changed: run it again with --approve, or with --reject "<reason>"`);
+    // Nobody here will answer, and a local execution cannot outlive the command: it ends ABORTED at the gate.
+    engine.stopExecution(pending.executionArn);
     return 'stopped';
   }
   try {

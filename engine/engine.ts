@@ -8,7 +8,7 @@ import { isJsonObject } from './asl.ts';
 import { bindTask, type BridgeServices, type CallingExecution, type ChildExecution } from './bridge.ts';
 import { checkBusEvent, ExecutionChain, maxEventHops, routableWorkflow, routeEvent, type RoutableWorkflow, type Route } from './bus.ts';
 import { Clock } from './clock.ts';
-import { ExecutionAlreadyExists, InvalidClockUse, UnknownTrigger, UnknownWorkflow, UnresolvedPlaceholder } from './errors.ts';
+import { ExecutionAlreadyExists, ExecutionStopped, InvalidClockUse, UnknownTrigger, UnknownWorkflow, UnresolvedPlaceholder } from './errors.ts';
 import { EngineFaults, type FaultRule, type FaultSite } from './faults.ts';
 import { currentExecution, Executor, type Cause, type CompiledWorkflow } from './executor.ts';
 import { LambdaInvoker, targetRuntime } from './lambda-invoker.ts';
@@ -288,6 +288,18 @@ export class Engine {
 
   pendingTaskTokens(): PendingTask[] {
     return this.tokens.list();
+  }
+
+  /**
+   * Stops a running execution, as StopExecution does: it ends ABORTED where it is, its open task
+   * tokens closed (an answer to one is TaskDoesNotExist), no further state run. So nothing of it
+   * outlives the caller (a callback task holds a timer of the executor's until it settles).
+   * False when no execution of that ARN is running.
+   */
+  stopExecution(executionArn: string): boolean {
+    if (!this.executor.abort(executionArn)) return false;
+    this.tokens.abandonExecution(executionArn, new ExecutionStopped(`execution ${executionArn} was stopped`));
+    return true;
   }
 
   /**

@@ -59,6 +59,11 @@ export class TaskTimedOut extends OpsflowError {
   override readonly name = 'TaskTimedOut';
 }
 
+/** What a callback task of a stopped execution (Engine.stopExecution) ends with; the execution itself ends ABORTED. */
+export class ExecutionStopped extends OpsflowError {
+  override readonly name = 'ExecutionStopped';
+}
+
 export class ExecutionAlreadyExists extends OpsflowError {
   override readonly name = 'ExecutionAlreadyExists';
 }

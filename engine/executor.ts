@@ -70,6 +70,8 @@ export function currentExecution(): RunningExecution | undefined {
 export class Executor {
   private builds = 0;
   private jitterDraws = 0;
+  /** Aborts each execution running now, by its ARN. */
+  private readonly aborts = new Map<string, () => void>();
 
   constructor(private readonly options: ExecutorOptions) {}
 
@@ -115,6 +117,13 @@ export class Executor {
     };
   }
 
+  /** Aborts a running execution (it ends ABORTED); false if none of that ARN runs. */
+  abort(executionArn: string): boolean {
+    const abort = this.aborts.get(executionArn);
+    abort?.();
+    return abort !== undefined;
+  }
+
   /**
    * Runs one execution to its end, filling its record; never rejects for a failed execution.
    * Its TimeoutSeconds is a clock timer that aborts the run (TIMED_OUT, States.Timeout).
@@ -138,6 +147,7 @@ export class Executor {
       [runTracking]: { tracker, running, strand, ownRun: true },
     };
     const run = executions.run(running, () => strands.run(strand, () => workflow.machine.run(record.input as JsonValue, options)));
+    this.aborts.set(record.executionArn, () => run.abort());
     let timedOut = false;
     const limit = workflow.prepared.timeoutSeconds;
     const timeout =
@@ -154,6 +164,7 @@ export class Executor {
       Object.assign(record, timedOut ? { status: 'TIMED_OUT', error: 'States.Timeout', cause: undefined } : failureOf(error));
     }
     timeout?.cancel();
+    this.aborts.delete(record.executionArn);
     const stoppedAt = clock.millis();
     await tracker.drained();
     record.stopDate = new Date(stoppedAt).toISOString();

@@ -109,6 +109,15 @@ export class TaskTokens {
     if (task) this.close(token, this.clock.millis() >= task.deadline ? 'timedOut' : 'completed');
   }
 
+  /** Fails every open task of the execution with `error`, so that nothing waits for their answers any more. */
+  abandonExecution(executionArn: string, error: Error): void {
+    for (const [token, task] of this.open) {
+      if (task.pending.executionArn !== executionArn) continue;
+      this.close(token, 'completed');
+      task.reject(error);
+    }
+  }
+
   discardExecution(executionArn: string): void {
     for (const [token, task] of this.open) if (task.pending.executionArn === executionArn) this.discard(token);
   }

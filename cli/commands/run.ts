@@ -16,7 +16,7 @@ export const run = defineCommand({
     'from standard input. Exits 1 when the execution did not succeed.',
     'A workflow with an approval gate (a runbook) shows the plan when it waits there, then answers:',
     '--approve or --reject <reason> given up front, else a prompt when a person is at the terminal;',
-    'with neither, the run stops at the gate with nothing changed, says how to answer and exits 1.',
+    'with neither, the run stops at the gate (ABORTED, nothing changed), says how to answer and exits 1.',
     'The task token is never shown.',
   ].join('\n'),
   options: {
@@ -64,28 +64,25 @@ export const run = defineCommand({
     const { engineFor, keepState, report } = await import('../executions.ts');
     // Only this workflow and those it starts: an event it causes that another would take is a warning.
     const { engine, sandbox } = await engineFor(flags, config, output, [workflow]);
-    // Stopped at an approval gate, the execution still waits there: reported as it stands (RUNNING), exit 1.
-    let record: ExecutionRecord | 'stopped';
+    let record: ExecutionRecord;
     try {
       const running = input === undefined ? engine.runSchedule(workflow) : engine.run(workflow, input);
-      const gate = module?.approval
-        ? await answerGate(engine, running, {
-            workflow,
-            state: module.approval.state,
-            decision,
-            show: (line) => (flags.json ? output.err(line) : output.out(line)),
-            note: (line) => output.err(line),
-          })
-        : undefined;
-      record = gate === 'stopped' ? gate : await running;
+      if (module?.approval) {
+        await answerGate(engine, running, {
+          workflow,
+          state: module.approval.state,
+          decision,
+          show: (line) => (flags.json ? output.err(line) : output.out(line)),
+          note: (line) => output.err(line),
+        });
+      }
+      record = await running;
     } finally {
       await engine.close();
     }
     await keepState(flags, sandbox);
-    // The execution run started is the engine's first.
-    report(record === 'stopped' ? engine.executions : [record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
+    report([record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
     for (const warning of engine.warnings) output.err(`opsflow: warning: ${warning.message}`);
-    return record !== 'stopped' && record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
+    return record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   },
 });
-

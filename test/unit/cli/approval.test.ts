@@ -192,17 +192,18 @@ describe('opsflow run at an approval gate', { timeout: 60_000 }, () => {
     expectNoToken(result);
   });
 
-  it('with no answer and no terminal, stops at the gate in one line saying how to answer, exit 1, nothing changed and no time waited', async () => {
+  it('with no answer and no terminal, stops at the gate (ABORTED) in one line saying how to answer, exit 1, nothing changed and no time waited', async () => {
     const engine = capturedEngine();
     const request = await eventFile({ plan });
     const result = await opsflow('run', 'approval-gate', '--event', request);
 
     expect(result.code).toBe(1);
     expect(result.out).toContain('Plan: failover');
-    expect(result.out).toContain('approval-gate RUNNING in');
+    expect(result.out).toContain('approval-gate ABORTED in 2 transitions');
     expect(result.err).toBe('opsflow: approval-gate waits for approval at AwaitApproval, and nothing has changed: run it again with --approve, or with --reject "<reason>"');
     expect(gate.changes).toBe(0);
-    expect(engine.current?.executions[0]).toMatchObject({ status: 'RUNNING', simulatedSeconds: 0 });
+    expect(engine.current?.executions[0]).toMatchObject({ status: 'ABORTED', simulatedSeconds: 0 });
+    expect(engine.current?.pendingTaskTokens()).toEqual([]);
     expectNoToken(result);
   });
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { PendingTask } from '../../../engine/engine.ts';
+import { TaskDoesNotExist } from '../../../engine/errors.ts';
 import { createEngine, fakeFunction, workflow } from '../../fixtures/engine/harness.ts';
 
 const atAskApproval = (task: PendingTask) => task.workflow === 'approval' && task.stateName === 'AskApproval';
@@ -80,5 +81,22 @@ describe('Engine.waitingTask', () => {
     await expect(waiting).rejects.toThrow('the execution ended');
     expect(await done).toMatchObject({ status: 'FAILED', error: 'Broken' });
     expect(engine.pendingTaskTokens()).toEqual([]);
+  });
+});
+
+describe('Engine.stopExecution', () => {
+  it('ends an execution waiting at a task token ABORTED, running no further state, its token closed', async () => {
+    const engine = await createEngine({ workflows: [workflow('approval', 'Approval')], functions: { notify: fakeFunction(async () => ({})) } });
+
+    const { executionArn, done } = engine.start('approval', { change: 'failover' });
+    const task = await engine.waitingTask(atAskApproval);
+    expect(engine.stopExecution(executionArn)).toBe(true);
+    const record = await done;
+
+    expect(record.status).toBe('ABORTED');
+    expect(record.states.map((state) => state.name)).toEqual(['AskApproval']);
+    expect(engine.pendingTaskTokens()).toEqual([]);
+    expect(() => engine.sendTaskSuccess(task.token, {})).toThrow(TaskDoesNotExist);
+    expect(engine.stopExecution(executionArn)).toBe(false);
   });
 });
