@@ -164,9 +164,15 @@ describe('explainRoutes', () => {
     const schedule = loadSample('schedule/scheduled-event.json');
     const scheduleRules = explainRoutes(routable, schedule, env).filter((rule) => rule.kind === 'schedule');
     expect(scheduleRules.length).toBeGreaterThan(0);
+    const enabled = (rule: { workflow: string; trigger: string }) => {
+      const trigger = routable.find((candidate) => candidate.module.name === rule.workflow)?.triggers.find((candidate) => candidate.id === rule.trigger);
+      return trigger?.kind !== 'schedule' || trigger.enabled !== false;
+    };
     for (const rule of scheduleRules) {
       expect(rule.matched).toBe(false);
-      expect(rule.message).toContain(`rule/opsflow-local-${rule.workflow}-${rule.trigger}`);
+      expect(rule.message).toContain(enabled(rule) ? `rule/opsflow-local-${rule.workflow}-${rule.trigger}` : 'is disabled in config');
     }
+    // dev leaves search-dr-drill's schedule off (searchDr.drill.enabled false): it says so instead of naming its event.
+    expect(scheduleRules.filter((rule) => !enabled(rule)).map((rule) => rule.workflow)).toEqual(['search-dr-drill']);
   });
 });
