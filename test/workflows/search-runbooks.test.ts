@@ -285,6 +285,20 @@ describe('search-dr-drill', () => {
     expect(drOutcome(sandbox)).toEqual(before);
   });
 
+  it('deletes the leftovers of an earlier drill that could not delete them, then drills as usual', async () => {
+    const { sandbox, central } = await world();
+    const before = drOutcome(sandbox);
+    sandbox.injectFault({ service: 'es', operation: 'indices.delete', error: 'security_exception', fraction: 1 });
+    const failed = await central.run('search-dr-drill', {});
+    expect(failed.status).toBe('FAILED');
+    expect(indicesOf(sandbox, 'eu-central-1')).toEqual(['drill-customers 830', 'drill-orders 5400', 'drill-products 1200']);
+    sandbox.clearFaults();
+    const run = await central.run('search-dr-drill', {});
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    expect(stateNames(run)).toContain('DeleteDrillLeftovers');
+    expect(drOutcome(sandbox)).toEqual(before);
+  });
+
   it('is refused in the active Region (AlreadyActive), with nothing restored', async () => {
     const { sandbox, west } = await world();
     const run = await west.run('search-dr-drill', {});

@@ -140,4 +140,14 @@ export const searchRunbookScenarios: readonly Scenario[] = [
     },
     outcome: drOutcome,
   },
+  {
+    name: 'search-dr-drill: a count outside the manifest range fails the drill, which deletes its indices all the same',
+    async setup(randomSeed = 1) {
+      const { sandbox, central, west } = await drWorld({ randomSeed });
+      await west.close();
+      sandbox.setRestoreShortfall('eu-central-1', 'catalog', 'drill-orders', 40);
+      return { engine: central, sandbox, act: () => executionsOf(central, () => central.run('search-dr-drill', {})) };
+    },
+    outcome: drOutcome,
+  },
 ];
