@@ -164,9 +164,13 @@ describe('explainRoutes', () => {
     const schedule = loadSample('schedule/scheduled-event.json');
     const scheduleRules = explainRoutes(routable, schedule, env).filter((rule) => rule.kind === 'schedule');
     expect(scheduleRules.length).toBeGreaterThan(0);
+    const enabled = (rule: (typeof scheduleRules)[number]) =>
+      routable.find((workflow) => workflow.module.name === rule.workflow)?.triggers.some((trigger) => trigger.id === rule.trigger && trigger.kind === 'schedule' && trigger.enabled);
+    expect(scheduleRules.filter(enabled).length).toBeGreaterThan(0);
     for (const rule of scheduleRules) {
       expect(rule.matched).toBe(false);
-      expect(rule.message).toContain(`rule/opsflow-local-${rule.workflow}-${rule.trigger}`);
+      // A schedule disabled in config (search-dr-drill's, by default) says so instead.
+      expect(rule.message).toContain(enabled(rule) ? `rule/opsflow-local-${rule.workflow}-${rule.trigger}` : 'is disabled in config');
     }
   });
 });
