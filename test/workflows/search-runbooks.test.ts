@@ -299,10 +299,14 @@ describe('search-dr-drill', () => {
     expect(drOutcome(sandbox)).toEqual(before);
   });
 
-  it('is refused in the active Region (AlreadyActive), with nothing restored', async () => {
+  it('does nothing in the active Region (its schedule runs in both): ends NotTheStandby, saying why, with nothing restored', async () => {
     const { sandbox, west } = await world();
-    const run = await west.run('search-dr-drill', {});
-    expect(run.error).toBe('AlreadyActive');
+    const before = drOutcome(sandbox);
+    const run = await west.runSchedule('search-dr-drill');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    expect(stateNames(run).at(-1)).toBe('NotTheStandby');
+    expect((run.output as { skipped: { Error: string } }).skipped.Error).toBe('AlreadyActive');
     expect(restoreCalls(sandbox)).toEqual([]);
+    expect(drOutcome(sandbox)).toEqual(before);
   });
 });
