@@ -285,10 +285,28 @@ describe('search-dr-drill', () => {
     expect(drOutcome(sandbox)).toEqual(before);
   });
 
-  it('is refused in the active Region (AlreadyActive), with nothing restored', async () => {
+  it('deletes the leftovers of an earlier drill that could not delete them, then drills as usual', async () => {
+    const { sandbox, central } = await world();
+    const before = drOutcome(sandbox);
+    sandbox.injectFault({ service: 'es', operation: 'indices.delete', error: 'security_exception', fraction: 1 });
+    const failed = await central.run('search-dr-drill', {});
+    expect(failed.status).toBe('FAILED');
+    expect(indicesOf(sandbox, 'eu-central-1')).toEqual(['drill-customers 830', 'drill-orders 5400', 'drill-products 1200']);
+    sandbox.clearFaults();
+    const run = await central.run('search-dr-drill', {});
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    expect(stateNames(run)).toContain('DeleteDrillLeftovers');
+    expect(drOutcome(sandbox)).toEqual(before);
+  });
+
+  it('does nothing in the active Region (its schedule runs in both): ends NotTheStandby, saying why, with nothing restored', async () => {
     const { sandbox, west } = await world();
-    const run = await west.run('search-dr-drill', {});
-    expect(run.error).toBe('AlreadyActive');
+    const before = drOutcome(sandbox);
+    const run = await west.runSchedule('search-dr-drill');
+    expect(run.status, run.cause).toBe('SUCCEEDED');
+    expect(stateNames(run).at(-1)).toBe('NotTheStandby');
+    expect((run.output as { skipped: { Error: string } }).skipped.Error).toBe('AlreadyActive');
     expect(restoreCalls(sandbox)).toEqual([]);
+    expect(drOutcome(sandbox)).toEqual(before);
   });
 });

@@ -11,8 +11,9 @@ export const searchDrDrill: WorkflowModule = {
   regions: searchRegions,
 
   /**
-   * searchDr.drill.schedule in both Regions, enabled by searchDr.drill.enabled: the Region whose
-   * domain is active refuses the drill in preflight (AlreadyActive), so only the standby's runs.
+   * searchDr.drill.schedule in both Regions, enabled by searchDr.drill.enabled: in the Region whose
+   * domain is active, preflight's AlreadyActive ends the run NotTheStandby (a clean skip, so the
+   * failed-executions alarm stays quiet), and only the standby drills.
    */
   triggers(config: OpsflowConfig): Trigger[] {
     const search = config.searchDr;

@@ -202,7 +202,8 @@ const versionOfEngine = (engineVersion: string): string => engineVersion.replace
  * (SnapshotMissing, SnapshotNotRestorable), its version restorable here (EngineVersionIncompatible),
  * its manifest (ManifestMissing, ManifestInvalid), and open indices of the restored names
  * (IndicesConflict when the request refuses conflicts; OpenSearch's "Restore snapshot" API: an open
- * index of the same name must be closed, deleted or renamed). Also raises rest.ts's transient names,
+ * index of the same name must be closed, deleted or renamed; a drill's are listed in `conflicts`,
+ * leftovers of an earlier drill that it deletes first). Also raises rest.ts's transient names,
  * ManifestStoreUnavailable and SearchRegionNotConfigured.
  */
 export async function preflightSearchRunbook(input: PreflightSearchRunbookInput, deps: PreflightDeps): Promise<RunbookPlan> {
@@ -257,11 +258,10 @@ export async function preflightSearchRunbook(input: PreflightSearchRunbookInput,
   const open = await openIndices(transport);
   const conflicts = indices.map((entry) => entry.restoreAs).filter((name) => open.has(name));
   const conflictOption = runbook === RunbookKind.Drill ? ConflictOption.Rename : request.conflicts;
-  if (conflicts.length > 0 && conflictOption !== ConflictOption.Delete) {
-    throw new IndicesConflict(
-      `open indices with the restored names exist on ${domain.name} in ${region}: ${listed(conflicts)}; ` +
-        (runbook === RunbookKind.Drill ? 'delete the leftovers of an earlier drill' : 'ask for conflicts "delete" or "rename", or close or delete them'),
-    );
+  // A drill's names carry the drill prefix: open ones are the leftovers of an earlier drill (one that
+  // could not delete them), which the drill deletes before restoring, so that the next drill converges.
+  if (conflicts.length > 0 && conflictOption !== ConflictOption.Delete && runbook !== RunbookKind.Drill) {
+    throw new IndicesConflict(`open indices with the restored names exist on ${domain.name} in ${region}: ${listed(conflicts)}; ask for conflicts "delete" or "rename", or close or delete them`);
   }
 
   return {

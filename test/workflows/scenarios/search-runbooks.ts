@@ -100,6 +100,12 @@ export function withStandbyOrders(seed: Json): void {
   for (const domain of domains) if (domain.region === 'eu-central-1') domain.indices = [{ name: 'orders', docsCount: 7 }];
 }
 
+/** An index an earlier drill left in eu-central-1 (its cleanup failed). */
+export function withDrillLeftover(seed: Json): void {
+  const domains = (seed.openSearch as { domains: { region: string; indices: Json[] }[] }).domains;
+  for (const domain of domains) if (domain.region === 'eu-central-1') domain.indices = [{ name: 'drill-orders', docsCount: 3 }];
+}
+
 const failoverRequest = { reason: 'eu-west-1 catalog unavailable (fault matrix)', conflicts: 'delete' };
 
 export const searchRunbookScenarios: readonly Scenario[] = [
@@ -132,10 +138,20 @@ export const searchRunbookScenarios: readonly Scenario[] = [
     outcome: drOutcome,
   },
   {
-    name: 'search-dr-drill: restores the newest snapshot under drill- in the standby, verifies, reports and cleans up',
+    name: "search-dr-drill: deletes an earlier drill's leftover, restores the newest snapshot under drill- in the standby, verifies, reports and cleans up",
+    async setup(randomSeed = 1) {
+      const { sandbox, central, west } = await drWorld({ randomSeed, changeSeed: withDrillLeftover });
+      await west.close();
+      return { engine: central, sandbox, act: () => executionsOf(central, () => central.run('search-dr-drill', {})) };
+    },
+    outcome: drOutcome,
+  },
+  {
+    name: 'search-dr-drill: a count outside the manifest range fails the drill, which deletes its indices all the same',
     async setup(randomSeed = 1) {
       const { sandbox, central, west } = await drWorld({ randomSeed });
       await west.close();
+      sandbox.setRestoreShortfall('eu-central-1', 'catalog', 'drill-orders', 40);
       return { engine: central, sandbox, act: () => executionsOf(central, () => central.run('search-dr-drill', {})) };
     },
     outcome: drOutcome,
