@@ -6,7 +6,7 @@ import { sandboxTarget } from '../../../engine/target.ts';
 import type { OpsflowConfig } from '../../../handlers/shared/config.ts';
 import { ZONE } from '../harness.ts';
 import { executionsOf, type Scenario } from './scenario.ts';
-import { SEARCH_SEED, searchConfig } from './search.ts';
+import { fivePastTheHour, SEARCH_SEED, searchConfig } from './search.ts';
 
 type Json = Record<string, unknown>;
 
@@ -51,7 +51,7 @@ export function searchEngine(sandbox: SandboxAccount, region: string, config: Op
 export async function drWorld(options: { changeSeed?: (seed: Json) => void; change?: (search: Json) => void; randomSeed?: number; standbyRegistered?: boolean } = {}) {
   const seed = JSON.parse(readFileSync(SEARCH_SEED, 'utf8')) as Json;
   options.changeSeed?.(seed);
-  const sandbox = SandboxAccount.fromSeed(seed, options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed });
+  const sandbox = SandboxAccount.fromSeed(seed, { clock: fivePastTheHour(), ...(options.randomSeed === undefined ? {} : { randomSeed: options.randomSeed }) });
   const config = searchConfig(sandbox, options.change);
   const west = await searchEngine(sandbox, 'eu-west-1', config, options.randomSeed);
   const central = await searchEngine(sandbox, 'eu-central-1', config, options.randomSeed);
