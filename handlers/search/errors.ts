@@ -175,6 +175,21 @@ export class ApprovalRequestNotPublished extends OpsflowError {
   override readonly name = 'ApprovalRequestNotPublished';
 }
 
+/** Raised by the workflow (a Pass state), never by a task: nobody answered the approval within searchDr.approval.timeoutMinutes. Nothing changed. */
+export class ApprovalTimedOut extends OpsflowError {
+  override readonly name = 'ApprovalTimedOut';
+}
+
+/** Raised by the workflow (a Pass state): the restored indices were still recovering after restoreWait.maxPolls polls. They keep recovering. */
+export class RestoreTimedOut extends OpsflowError {
+  override readonly name = 'RestoreTimedOut';
+}
+
+/** Raised by the workflow (a Pass state): Route 53 refused the guarded batch (InvalidChangeBatch) because the record no longer holds what was read. */
+export class SearchRecordChanged extends OpsflowError {
+  override readonly name = 'SearchRecordChanged';
+}
+
 /** The transient names every search Lambda task retries, with backoff and full jitter. */
 export const searchTransientErrors = ['SearchDomainThrottled', 'SearchDomainServerError', 'SearchDomainUnreachable'] as const;
 
@@ -183,5 +198,5 @@ export const searchErrors = [
   RepositoryMissing, RepositoryRejected, SnapshotMissing, InvalidSnapshotName, SearchRecordUnusable, SearchDomainNotReady, SearchRegionNotConfigured,
   SnapshotPartial, SnapshotFailed, SnapshotsStillRunning, SnapshotTimedOut, ManifestStoreUnavailable, ManifestStoreRejected, ManifestMissing, ManifestInvalid,
   RunbookRequestInvalid, EngineVersionIncompatible, RepositoryNotReadOnly, SnapshotNotRestorable, RunbookAlreadyRunning, AlreadyActive, IndicesConflict,
-  RestoreVerificationFailed, RunbookRejected, ApprovalRequestThrottled, ApprovalRequestNotPublished,
+  RestoreVerificationFailed, RunbookRejected, ApprovalRequestThrottled, ApprovalRequestNotPublished, ApprovalTimedOut, RestoreTimedOut, SearchRecordChanged,
 ] as const;
