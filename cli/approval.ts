@@ -202,6 +202,7 @@ function field(label: string, value: unknown): string {
 const shownFields = new Set([
   'runbook', 'region', 'domainName', 'endpoint', 'engineVersion', 'dryRun', 'reason', 'snapshot', 'snapshotTakenAt', 'sourceDomain',
   'sourceRegion', 'repository', 'indices', 'conflicts', 'conflictOption', 'renamePattern', 'renameReplacement', 'dns', 'finalSnapshot', 'finalSnapshotPlan',
+  'excluded',
 ]);
 
 /**
@@ -231,6 +232,8 @@ export function formatPlan(plan: Readonly<Record<string, unknown>>): string[] {
   lines.push(...conflictLines(plan));
   if ('dns' in plan) lines.push(dnsLine(plan.dns));
   if (text('endpoint')) lines.push(field('endpoint', text('endpoint')));
+  const { excluded } = plan;
+  if (Array.isArray(excluded) && excluded.length > 0) lines.push(field('left out', `${excluded.join(', ')} (system indices are never restored)`));
   for (const [key, value] of Object.entries(plan)) if (!shownFields.has(key)) lines.push(field(key, value));
   return lines;
 }

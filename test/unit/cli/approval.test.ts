@@ -332,6 +332,11 @@ describe('the plan as shown', () => {
     expect(lines).toContain('  DNS            unchanged');
   });
 
+  it('names the system indices left out, and says nothing of them when there are none', () => {
+    expect(formatPlan({ ...plan, excluded: ['.kibana_1', '.opendistro_security'] })).toContain('  left out       .kibana_1, .opendistro_security (system indices are never restored)');
+    expect(formatPlan({ ...plan, excluded: [] }).join('\n')).not.toMatch(/left out|excluded/);
+  });
+
   it('shows fields of another shape as key and value', () => {
     expect(formatPlan({ change: 'resize', nodes: 3, conflicts: 'unknown' })).toEqual([
       'Plan: runbook',
