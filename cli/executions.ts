@@ -23,14 +23,15 @@ export interface RunFlags {
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 async function target(flags: RunFlags, config: OpsflowConfig, readStdin?: () => Promise<string>): Promise<{ target: AccountTarget; sandbox?: SandboxAccount }> {
-  const { awsTarget, sandboxTarget } = await import('../engine/target.ts');
+  const { awsAccountId, awsTarget, sandboxTarget } = await import('../engine/target.ts');
   if (flags.region !== undefined && !REGION.test(flags.region)) throw new UsageError(`--region: ${JSON.stringify(flags.region)} is not a Region code such as eu-west-1`);
   // The stage's stack runs in the config's Region, as on AWS; --region picks another Region's stack.
   const region = { region: flags.region ?? config.region };
   if (flags.aws) {
     if (flags.sandbox) throw new UsageError('--aws and --sandbox exclude each other');
     if (flags.state) throw new UsageError('--state keeps a sandbox account; it does not go with --aws');
-    return { target: awsTarget(flags.region ?? config.region) };
+    // The account's own id, so the ARNs the engine builds are real; its clock is real time.
+    return { target: awsTarget(region.region, { accountId: await awsAccountId(region.region) }) };
   }
   if (flags.state !== undefined) {
     const { loadStateFile } = await import('../engine/sandbox/state-file.ts');

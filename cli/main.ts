@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InvalidFaultsFile, InvalidName, UnknownWorkflow, PayloadNotJson, PayloadTooDeep, ValidationException } from '../engine/errors.ts';
+import { AwsAccountUnavailable, AwsCredentialsUnusable, InvalidFaultsFile, InvalidName, UnknownWorkflow, PayloadNotJson, PayloadTooDeep, ValidationException } from '../engine/errors.ts';
 import { InvalidSandboxSeed, InvalidStateFile } from '../engine/sandbox/errors.ts';
 import { InvalidConfig } from '../handlers/shared/errors.ts';
 import { parseCommandLine, usageOf, type Output } from './command.ts';
@@ -17,8 +17,11 @@ const consoleOutput: Output = { out: (line) => console.log(line), err: (line) =>
 /** Refusals of bad input (exit 2): the CLI's own, and what the engine refuses as AWS would (a start over the limits, an event EventBridge would not take). */
 const inputErrors = [
   UsageError, UnreadableFile, UnwritableFile, InvalidEventFile, NoRouteForEvent, InvalidConfig, InvalidSandboxSeed, InvalidFaultsFile, InvalidStateFile,
-  ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson, UnknownWorkflow,
+  ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson, UnknownWorkflow, AwsCredentialsUnusable,
 ];
+
+/** Failures of a call the command made before anything ran (exit 1): `--aws` could not tell the account. */
+const unsuccessfulErrors = [AwsAccountUnavailable];
 
 const helpFlags = new Set(['--help', '-h']);
 
@@ -55,6 +58,10 @@ export async function main(argv: readonly string[], output: Output = consoleOutp
     if (inputErrors.some((type) => error instanceof type)) {
       output.err(`opsflow: ${firstLine((error as Error).message)}`);
       return EXIT.usage;
+    }
+    if (unsuccessfulErrors.some((type) => error instanceof type)) {
+      output.err(`opsflow: ${firstLine((error as Error).message)}`);
+      return EXIT.failed;
     }
     output.err(`opsflow: internal error: ${describeError(error)}`);
     return EXIT.internal;

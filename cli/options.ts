@@ -6,7 +6,7 @@ export const config = { type: 'string', value: '<file>', file: 'read', descripti
 export const sandbox = { type: 'string', value: '<seed.json>', file: 'read', description: `sandbox seed (default ${DEFAULT_SANDBOX}; - for standard input)` } as const satisfies OptionSpec;
 export const aws = {
   type: 'boolean',
-  description: 'the AWS account of the default credential chain instead of the sandbox (handlers still run locally)',
+  description: 'the AWS account of the default credential chain (its id from STS GetCallerIdentity) instead of the sandbox: handlers still run locally, Waits and retries take real time',
 } as const satisfies OptionSpec;
 export const json = { type: 'boolean', description: 'one JSON object on stdout instead of lines for people' } as const satisfies OptionSpec;
 export const faults = {

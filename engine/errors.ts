@@ -159,3 +159,19 @@ export class UnknownOpenSearchEndpoint extends OpsflowError {
 export class OpenSearchEndpointClosed extends OpsflowError {
   override readonly name = 'OpenSearchEndpointClosed';
 }
+
+/**
+ * A real-account target (`--aws`): the default credential chain found no credentials, or AWS
+ * refused the ones it found (expired, unknown key, bad signature). Nothing ran.
+ */
+export class AwsCredentialsUnusable extends OpsflowError {
+  override readonly name = 'AwsCredentialsUnusable';
+}
+
+/**
+ * A real-account target (`--aws`): STS GetCallerIdentity could not tell the account (the endpoint
+ * unreachable, a service error past the SDK's retries, an answer without an account id). Nothing ran.
+ */
+export class AwsAccountUnavailable extends OpsflowError {
+  override readonly name = 'AwsAccountUnavailable';
+}

@@ -1,9 +1,9 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Pluggable } from '@smithy/types';
-import type { Clock } from './clock.ts';
+import { Clock } from './clock.ts';
 import type { EmbeddedMetricSink, OpenSearchAccess } from '../handlers/shared/runtime.ts';
 import type { LocalCloudWatch } from './metrics.ts';
-import { OpenSearchEndpointClosed, UnknownOpenSearchEndpoint } from './errors.ts';
+import { AwsAccountUnavailable, AwsCredentialsUnusable, OpenSearchEndpointClosed, UnknownOpenSearchEndpoint } from './errors.ts';
 import type { OpenSearchDomains } from './sandbox/opensearch/http.ts';
 import { OpenSearchServer, sandboxOpenSearchCredentials } from './sandbox/opensearch/server.ts';
 
@@ -30,7 +30,10 @@ export interface AccountTarget {
   readonly sdkPluginsFor?: (region: string) => readonly Pluggable<any, any>[];
   /** Events the account emits (sandbox: PutEvents, Security Hub imports...) → the local bus. */
   subscribe?(listener: (event: BusEvent) => void): void;
-  /** The account's clock, which the engine then keeps time with (a sandbox's `now` is its clock's). */
+  /**
+   * The account's clock, which the engine then keeps time with: a sandbox's (its `now` is its clock's,
+   * simulated by default), a real-time one for a real account (awsTarget).
+   */
   readonly clock?: Clock;
   /** How tasks reach OpenSearch domains' REST APIs (handlers/shared/runtime.ts); absent for real AWS. */
   readonly openSearch?: OpenSearchAccess;
@@ -169,10 +172,72 @@ class SharedOpenSearchServer {
   }
 }
 
+export interface AwsTargetOptions {
+  /** The account's 12-digit id (awsAccountId): the engine builds its ARNs with it. */
+  readonly accountId: string;
+  /**
+   * Default: a real-time clock, since time on AWS passes whatever the engine does (a Route 53
+   * change takes the seconds it takes to reach INSYNC), so Waits, retry intervals and timeouts take
+   * the time they say. A test that stands in for AWS with mocks may give a simulated clock.
+   */
+  readonly clock?: Clock;
+}
+
+/** A real account through the default credential chain, on a real-time clock unless told otherwise. */
+export function awsTarget(region: string, options: AwsTargetOptions): AccountTarget {
+  return { kind: 'aws', region, accountId: options.accountId, clock: options.clock ?? Clock.realTime(), sdkPlugins: [] };
+}
+
+/** A 12-digit AWS account id. */
+const ACCOUNT_ID = /^\d{12}$/;
+
 /**
- * A real account through the default credential chain. The account id is not looked up (no STS
- * call at start); ARNs the engine builds locally then read 'unknown'.
+ * Error names of AWS refusing the credentials a request was signed with (STS's common errors:
+ * https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html); ExpiredToken is the code
+ * STS answers GetCallerIdentity with for an expired session token.
  */
-export function awsTarget(region: string): AccountTarget {
-  return { kind: 'aws', region, accountId: 'unknown', sdkPlugins: [] };
+const expiredCredentials = new Set(['ExpiredToken', 'ExpiredTokenException']);
+const refusedCredentials = new Set([
+  'InvalidClientTokenId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthenticationToken',
+  'UnrecognizedClientException', 'AccessDenied', 'AccessDeniedException', 'NotAuthorized', 'RequestExpired',
+]);
+/** What the SDK's credential providers throw (@smithy/core/config) when the chain gives no usable credentials. */
+const providerErrors = new Set(['ProviderError', 'CredentialsProviderError', 'TokenProviderError']);
+
+/**
+ * The account id of the default credential chain's identity: STS GetCallerIdentity in `region`,
+ * which needs no permission (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+ * The SDK's standard endpoint settings apply (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS). Throws
+ * AwsCredentialsUnusable when the chain finds no credentials or STS refuses them (expired, invalid),
+ * AwsAccountUnavailable for anything else (STS unreachable, an answer without an account id);
+ * each message is one line naming the SDK's error.
+ */
+export async function awsAccountId(region: string): Promise<string> {
+  const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient({ region });
+  let account: string | undefined;
+  try {
+    ({ Account: account } = await sts.send(new GetCallerIdentityCommand({})));
+  } catch (error) {
+    throw accountLookupError(error, region);
+  } finally {
+    sts.destroy();
+  }
+  if (account === undefined || !ACCOUNT_ID.test(account)) {
+    throw new AwsAccountUnavailable(`STS GetCallerIdentity in ${region} answered without a 12-digit account id (got ${JSON.stringify(account ?? null)})`);
+  }
+  return account;
+}
+
+function accountLookupError(error: unknown, region: string): Error {
+  const { name, code, message } = error instanceof Error ? (error as Error & { code?: unknown }) : { name: 'Error', code: undefined, message: String(error) };
+  const what = `${typeof code === 'string' ? code : name}: ${message.split('\n')[0] ?? ''}`;
+  if (providerErrors.has(name)) {
+    return new AwsCredentialsUnusable(`no usable AWS credentials from the default credential chain (${what}): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`, { cause: error });
+  }
+  if (expiredCredentials.has(name)) {
+    return new AwsCredentialsUnusable(`the AWS credentials have expired (${what}): refresh them (aws sso login, or a new session) and run again`, { cause: error });
+  }
+  if (refusedCredentials.has(name)) return new AwsCredentialsUnusable(`AWS refused the credentials (${what})`, { cause: error });
+  return new AwsAccountUnavailable(`cannot tell the AWS account: STS GetCallerIdentity in ${region} failed (${what})`, { cause: error });
 }

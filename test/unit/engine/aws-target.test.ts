@@ -4,8 +4,11 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, Route53Client, Route53ServiceException } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Clock } from '../../../engine/clock.ts';
 import { Engine } from '../../../engine/engine.ts';
-import { awsTarget } from '../../../engine/target.ts';
+import { SandboxAccount } from '../../../engine/sandbox/index.ts';
+import { awsTarget, sandboxTarget } from '../../../engine/target.ts';
+import { accountId, createEngine, fakeFunction, workflow } from '../../fixtures/engine/harness.ts';
 import { devConfig, launchLifecycleEvent } from '../../workflows/harness.ts';
 
 /**
@@ -47,7 +50,8 @@ function answerLaunch(): void {
 
 async function engine(): Promise<Engine> {
   const config = devConfig();
-  return Engine.create({ config, target: awsTarget(config.region) });
+  // A simulated clock: the mocks answer at once, and the 5 s sync polls and retry intervals need not be waited out here.
+  return Engine.create({ config, target: awsTarget(config.region, { accountId: '123456789012', clock: Clock.simulated() }) });
 }
 
 describe('instance-dns against AWS (--aws), with the SDK clients mocked', () => {
@@ -89,5 +93,38 @@ describe('instance-dns against AWS (--aws), with the SDK clients mocked', () => 
     expect(execution).toMatchObject({ status: 'FAILED', error: 'Route53.Route53Exception' });
     expect(route53).toHaveReceivedCommandTimes(ChangeResourceRecordSetsCommand, 6);
     expect(autoScaling).toHaveReceivedCommandWith(CompleteLifecycleActionCommand, { LifecycleActionResult: 'CONTINUE', LifecycleActionToken: 'token-8' });
+  });
+});
+
+describe('the clock of a target', () => {
+  const succeeds = fakeFunction(async () => ({ done: true }));
+  const engines: Engine[] = [];
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((engine) => engine.close()));
+  });
+
+  it('an AWS target runs on a real-time clock: a 1 s Wait takes a second, none of it simulated, and the ARN names the account', async () => {
+    const engine = await createEngine({ workflows: [workflow('wait-short', 'WaitShort')], functions: { flaky: succeeds }, target: awsTarget('eu-west-1', { accountId: '210987654321' }) });
+    engines.push(engine);
+
+    const began = Date.now();
+    const record = await engine.run('wait-short', {});
+
+    expect(engine.clock.realTime).toBe(true);
+    expect(record).toMatchObject({ status: 'SUCCEEDED', simulatedSeconds: 0 });
+    expect(Date.now() - began).toBeGreaterThanOrEqual(950);
+    expect(record.executionArn).toMatch(/^arn:aws:states:eu-west-1:210987654321:execution:/);
+  });
+
+  it('a sandbox target keeps its simulated clock: the same Wait is a second on it', async () => {
+    const sandbox = SandboxAccount.fromSeed({ accountId, region: 'eu-west-1' });
+    const engine = await createEngine({ workflows: [workflow('wait-short', 'WaitShort')], functions: { flaky: succeeds }, target: sandboxTarget(sandbox) });
+    engines.push(engine);
+
+    const record = await engine.run('wait-short', {});
+
+    expect(engine.clock.realTime).toBe(false);
+    expect(engine.clock).toBe(sandbox.clock);
+    expect(record).toMatchObject({ status: 'SUCCEEDED', simulatedSeconds: 1 });
   });
 });

@@ -176,7 +176,7 @@ describe('sandbox targets, one per Region over one account', () => {
 
 describe('an AWS target', () => {
   it('has no OpenSearch access: tasks call https://<endpoint> with the default credential chain', () => {
-    const target = awsTarget(HOME);
+    const target = awsTarget(HOME, { accountId: '123456789012' });
     expect(target.openSearch).toBeUndefined();
     expect(target.open).toBeUndefined();
   });
