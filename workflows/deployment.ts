@@ -93,10 +93,10 @@ function logGroupLogicalId(module: WorkflowModule): string {
 const logsExecutions = (observability: ObservabilityConfig): boolean => observability.logLevel !== StateMachineLogLevel.Off;
 
 /**
- * The log group a state machine's executions are logged to, one per state machine. The
- * `/aws/vendedlogs/` prefix is the one CloudWatch Logs advises for logs AWS services deliver, so
- * that their resource policy stays within its size limit (CloudWatch Logs User Guide, "Enabling
- * logging from AWS services").
+ * The log group a state machine's executions are logged to, one per state machine, named as the
+ * Step Functions console names them: the `/aws/vendedlogs/` prefix keeps the CloudWatch Logs
+ * resource policy Step Functions updates for each group within its size limit (Step Functions
+ * Developer Guide, "Amazon CloudWatch Logs resource policy size restrictions").
  */
 export function executionLogGroupName(module: WorkflowModule, stage: string): string {
   return `/aws/vendedlogs/states/${stateMachineName(module, stage)}`;

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, type OpsflowConfig } from '../../../handlers/shared/config.ts';
+import { LOG_RETENTION_DAYS, parseConfig, type OpsflowConfig } from '../../../handlers/shared/config.ts';
 import { executionLogGroups, observabilityConfig, stateMachineRole } from '../../../workflows/deployment.ts';
 import { instanceDns } from '../../../workflows/instance-dns/workflow.ts';
 import { searchSnapshot } from '../../../workflows/search-snapshot/workflow.ts';
@@ -66,5 +67,26 @@ describe('observability deployment', () => {
     expect(observabilityConfig(instanceDns, config.observability)).toEqual({});
     expect(executionLogGroups(config, [instanceDns], 'dev')).toEqual({});
     expect(roleStatements(config).flatMap((statement) => statement.Action).filter((action) => action.startsWith('logs:'))).toEqual([]);
+  });
+});
+
+describe('README', () => {
+  const readme = readFileSync('README.md', 'utf8');
+
+  it('lists the retentions the config takes', () => {
+    const row = /^\| `observability\.logRetentionDays` \|.*$/m.exec(readme)?.[0] ?? '';
+    expect(row).toContain(`(${LOG_RETENTION_DAYS.join(', ')})`);
+  });
+
+  it('names the dependencies that declare Node 22 or later, with what they declare', () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const declared = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.devDependencies)]
+      .map((name) => ({ name, node: (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { engines?: { node?: string } }).engines?.node ?? '' }))
+      .filter(({ node }) => /^>=\s*(2[2-9]|[3-9]\d)/.test(node));
+    expect(declared.map(({ name }) => name).sort()).toEqual(['aws-local-stepfunctions', 'serverless-step-functions']);
+    for (const { name, node } of declared) {
+      expect(readme).toContain(`\`${name}\``);
+      expect(readme).toContain(`\`${node}\``);
+    }
   });
 });
