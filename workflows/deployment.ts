@@ -379,8 +379,16 @@ export async function renderResources(stage: string, region?: string): Promise<J
   return { Resources: resources, Outputs: { AlarmTopicArn: { Value: { Ref: ALARM_TOPIC } }, DeadLetterQueueUrl: { Value: { Ref: DEAD_LETTER_QUEUE } } } };
 }
 
-/** serverless.yml's provider values; `logRetentionInDays` keeps the Lambda functions' log groups as long as the state machines'. */
-export async function renderProvider(stage: string, region?: string): Promise<{ region: string; environment: JsonObject; lambdaStatements: JsonValue; logRetentionInDays: number }> {
+/**
+ * serverless.yml's provider values. `logRetentionInDays` keeps the Lambda functions' log groups as
+ * long as the state machines'; `lambdaTracing` traces the functions (X-Ray active tracing, for which
+ * osls grants their role `xray:PutTraceSegments` and `xray:PutTelemetryRecords`) when the state
+ * machines are traced, so that a trace follows an execution into its Lambda tasks.
+ */
+export async function renderProvider(
+  stage: string,
+  region?: string,
+): Promise<{ region: string; environment: JsonObject; lambdaStatements: JsonValue; logRetentionInDays: number; lambdaTracing: boolean }> {
   const { config, modules } = await loadStack(stage, region);
   const env = cloudFormationEnvironment(stage);
   const statements = modules.flatMap((module) => module.lambdaStatements?.(config, env) ?? []);
@@ -389,5 +397,6 @@ export async function renderProvider(stage: string, region?: string): Promise<{ 
     environment: { [CONFIG_ENV]: JSON.stringify(config) },
     lambdaStatements: withPseudoParameters(statements as unknown as JsonValue),
     logRetentionInDays: config.observability.logRetentionDays,
+    lambdaTracing: config.observability.tracing,
   };
 }

@@ -228,8 +228,11 @@ describe('packaged template', () => {
     for (const [, group] of lambdaGroups) expect(group.Properties.RetentionInDays).toBe(14);
   });
 
-  it('traces every state machine with X-Ray, as dev configures', () => {
+  it('traces every state machine with X-Ray, as dev configures, and the Lambda functions they call', () => {
     for (const [id, machine] of ofType('AWS::StepFunctions::StateMachine')) expect(machine.Properties.TracingConfiguration, id).toEqual({ Enabled: true });
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+    const traces = policyStatements('IamRoleLambdaExecution').filter((statement) => actions(statement).some((action) => action.startsWith('xray:')));
+    expect(traces.map((statement) => ({ actions: actions(statement), resource: statement.Resource }))).toEqual([{ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resource: ['*'] }]);
   });
 
   it('lets every state machine role deliver its logs and send traces with the actions Step Functions documents, and nothing more on every resource', () => {
