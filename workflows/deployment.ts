@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { functionRegistry, type FunctionSpec } from '../handlers/registry.ts';
-import { CONFIG_ENV, parseConfig, type OpsflowConfig } from '../handlers/shared/config.ts';
+import { CONFIG_ENV, parseConfig, StateMachineLogLevel, type ObservabilityConfig, type OpsflowConfig } from '../handlers/shared/config.ts';
 import { InvalidConfig } from '../handlers/shared/errors.ts';
 import { loadDefinition, substitutePlaceholders } from './definition.ts';
-import { deployedName } from './iam.ts';
+import { deployedName, executionLogStatements, tracingStatements } from './iam.ts';
 import { workflows } from './index.ts';
 import { stackFor, type StackContext } from './stack.ts';
 import type { DeploymentEnvironment, JsonObject, JsonValue, ScheduleTrigger, WorkflowModule } from './types.ts';
@@ -86,15 +86,69 @@ function roleLogicalId(module: WorkflowModule): string {
   return `${module.stateMachineName}Role`;
 }
 
+function logGroupLogicalId(module: WorkflowModule): string {
+  return `${module.stateMachineName}StateMachineLogGroup`;
+}
+
+const logsExecutions = (observability: ObservabilityConfig): boolean => observability.logLevel !== StateMachineLogLevel.Off;
+
+/**
+ * The log group a state machine's executions are logged to, one per state machine, named as the
+ * Step Functions console names them: the `/aws/vendedlogs/` prefix keeps the CloudWatch Logs
+ * resource policy Step Functions updates for each group within its size limit (Step Functions
+ * Developer Guide, "Amazon CloudWatch Logs resource policy size restrictions").
+ */
+export function executionLogGroupName(module: WorkflowModule, stage: string): string {
+  return `/aws/vendedlogs/states/${stateMachineName(module, stage)}`;
+}
+
+/**
+ * serverless-step-functions' `loggingConfig` and `tracingConfig` for a state machine (rendered by
+ * the plugin as LoggingConfiguration and TracingConfiguration). Step Functions logs to one log
+ * group, given by its ARN ending in `:*`, which is what the log group's `Fn::GetAtt ... Arn` returns
+ * (CloudFormation, AWS::StepFunctions::StateMachine CloudWatchLogsLogGroup; Step Functions Developer
+ * Guide, "Logging using CloudWatch Logs"). Level `OFF` configures nothing, as Step Functions' default.
+ */
+export function observabilityConfig(module: WorkflowModule, observability: ObservabilityConfig): JsonObject {
+  return {
+    ...(logsExecutions(observability)
+      ? {
+          loggingConfig: {
+            level: observability.logLevel,
+            includeExecutionData: observability.includeExecutionData,
+            destinations: [{ 'Fn::GetAtt': [logGroupLogicalId(module), 'Arn'] }],
+          },
+        }
+      : {}),
+    ...(observability.tracing ? { tracingConfig: { enabled: true } } : {}),
+  };
+}
+
+/** Each logging state machine's log group, kept for `observability.logRetentionDays`. */
+export function executionLogGroups(config: OpsflowConfig, modules: readonly WorkflowModule[], stage: string): JsonObject {
+  if (!logsExecutions(config.observability)) return {};
+  return Object.fromEntries(
+    modules.map((module) => [
+      logGroupLogicalId(module),
+      { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: executionLogGroupName(module, stage), RetentionInDays: config.observability.logRetentionDays } },
+    ]),
+  );
+}
+
 /**
  * Each state machine gets a role written here rather than by serverless-step-functions, whose
  * statements allow no Condition (Route 53 writes are limited by condition keys) and which
- * grants nothing for SDK integrations: the module's statements plus invoking its own functions.
+ * grants nothing for SDK integrations: the module's statements plus invoking its own functions,
+ * and, as `observability` asks, delivering execution logs and sending X-Ray traces.
  */
-function stateMachineRole(module: WorkflowModule, config: OpsflowConfig, stage: string): JsonValue {
+export function stateMachineRole(module: WorkflowModule, config: OpsflowConfig, stage: string): JsonValue {
   const env = cloudFormationEnvironment(stage);
   const invoke = module.functions.map((key): JsonValue => ({ 'Fn::GetAtt': [functionLogicalId(key), 'Arn'] }));
-  const statements: JsonValue[] = [...(module.iamStatements(config, env) as unknown as JsonValue[])];
+  const statements: JsonValue[] = [
+    ...(module.iamStatements(config, env) as unknown as JsonValue[]),
+    ...((logsExecutions(config.observability) ? executionLogStatements() : []) as unknown as JsonValue[]),
+    ...((config.observability.tracing ? tracingStatements() : []) as unknown as JsonValue[]),
+  ];
   if (invoke.length > 0) {
     statements.push({
       Sid: 'InvokeOwnTasks',
@@ -174,6 +228,7 @@ export async function renderStateMachine(workflowName: string, stage: string, re
     definition,
     events,
     role: { 'Fn::GetAtt': [roleLogicalId(module), 'Arn'] },
+    ...observabilityConfig(module, config.observability),
     alarms: {
       topics: { alarm: { Ref: ALARM_TOPIC } },
       metrics: ['executionsFailed', 'executionsTimedOut', 'executionThrottled'],
@@ -318,14 +373,30 @@ export async function renderResources(stage: string, region?: string): Promise<J
     ...scheduleResources(config, modules, stage),
     ...Object.fromEntries(modules.map((module) => [roleLogicalId(module), stateMachineRole(module, config, stage)])),
     ...alarmResources(config, modules, stage),
+    ...executionLogGroups(config, modules, stage),
     ...Object.assign({}, ...modules.map((module) => withPseudoParameters(module.resources?.(config, cloudFormationEnvironment(stage)) ?? {}) as JsonObject)),
   };
   return { Resources: resources, Outputs: { AlarmTopicArn: { Value: { Ref: ALARM_TOPIC } }, DeadLetterQueueUrl: { Value: { Ref: DEAD_LETTER_QUEUE } } } };
 }
 
-export async function renderProvider(stage: string, region?: string): Promise<{ region: string; environment: JsonObject; lambdaStatements: JsonValue }> {
+/**
+ * serverless.yml's provider values. `logRetentionInDays` keeps the Lambda functions' log groups as
+ * long as the state machines'; `lambdaTracing` traces the functions (X-Ray active tracing, for which
+ * osls grants their role `xray:PutTraceSegments` and `xray:PutTelemetryRecords`) when the state
+ * machines are traced, so that a trace follows an execution into its Lambda tasks.
+ */
+export async function renderProvider(
+  stage: string,
+  region?: string,
+): Promise<{ region: string; environment: JsonObject; lambdaStatements: JsonValue; logRetentionInDays: number; lambdaTracing: boolean }> {
   const { config, modules } = await loadStack(stage, region);
   const env = cloudFormationEnvironment(stage);
   const statements = modules.flatMap((module) => module.lambdaStatements?.(config, env) ?? []);
-  return { region: config.region, environment: { [CONFIG_ENV]: JSON.stringify(config) }, lambdaStatements: withPseudoParameters(statements as unknown as JsonValue) };
+  return {
+    region: config.region,
+    environment: { [CONFIG_ENV]: JSON.stringify(config) },
+    lambdaStatements: withPseudoParameters(statements as unknown as JsonValue),
+    logRetentionInDays: config.observability.logRetentionDays,
+    lambdaTracing: config.observability.tracing,
+  };
 }

@@ -11,6 +11,8 @@ module.exports = {
   region: async (ctx) => (await renderer().renderProvider(await stageOf(ctx), regionOf(ctx))).region,
   environment: async (ctx) => (await renderer().renderProvider(await stageOf(ctx), regionOf(ctx))).environment,
   lambdaStatements: async (ctx) => (await renderer().renderProvider(await stageOf(ctx), regionOf(ctx))).lambdaStatements,
+  lambdaTracing: async (ctx) => (await renderer().renderProvider(await stageOf(ctx), regionOf(ctx))).lambdaTracing,
+  logRetentionInDays: async (ctx) => (await renderer().renderProvider(await stageOf(ctx), regionOf(ctx))).logRetentionInDays,
   functions: async (ctx) => renderer().renderFunctions(await stageOf(ctx), regionOf(ctx)),
   resources: async (ctx) => renderer().renderResources(await stageOf(ctx), regionOf(ctx)),
   // Each deployed workflow's own fragment (workflows/<name>/serverless.cjs).

@@ -340,6 +340,32 @@ export const searchDrSchema = z.strictObject({
   ),
 });
 
+/**
+ * The retention periods CloudWatch Logs accepts, in days (CloudWatch Logs API Reference,
+ * PutRetentionPolicy, `retentionInDays`).
+ */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Step Functions' log levels, from everything to nothing (Step Functions Developer Guide, "Log levels for Step Functions execution events"). */
+export const StateMachineLogLevel = { All: 'ALL', Error: 'ERROR', Fatal: 'FATAL', Off: 'OFF' } as const;
+
+const OBSERVABILITY_DEFAULTS = { logLevel: StateMachineLogLevel.Error, includeExecutionData: false, tracing: false, logRetentionDays: 30 } as const;
+
+/**
+ * What the deployed state machines tell CloudWatch Logs and X-Ray. Execution data (inputs and
+ * outputs) stays out of the logs by default: findings, identities and task tokens pass through
+ * the states. `OFF` deploys no log group.
+ */
+export const observabilitySchema = z.strictObject({
+  logLevel: z._default(z.enum([StateMachineLogLevel.All, StateMachineLogLevel.Error, StateMachineLogLevel.Fatal, StateMachineLogLevel.Off]), OBSERVABILITY_DEFAULTS.logLevel),
+  includeExecutionData: z._default(z.boolean(), OBSERVABILITY_DEFAULTS.includeExecutionData),
+  tracing: z._default(z.boolean(), OBSERVABILITY_DEFAULTS.tracing),
+  logRetentionDays: z._default(
+    z.int().check(z.refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), `must be a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`)),
+    OBSERVABILITY_DEFAULTS.logRetentionDays,
+  ),
+});
+
 export const configSchema = z.strictObject({
   region: awsRegion,
   instanceDns: instanceDnsSchema,
@@ -362,6 +388,8 @@ export const configSchema = z.strictObject({
     z.strictObject({ email: z.optional(z.string().check(z.email())) }),
     {},
   ),
+  /** State machine logging, X-Ray tracing and the log groups' retention. */
+  observability: z._default(observabilitySchema, { ...OBSERVABILITY_DEFAULTS }),
 });
 
 export type OpsflowConfig = z.infer<typeof configSchema>;
@@ -371,6 +399,7 @@ export type FindingEnrichmentConfig = OpsflowConfig['findingEnrichment'];
 export type IdentitySyncConfig = z.infer<typeof identitySyncSchema>;
 export type SearchDrConfig = z.infer<typeof searchDrSchema>;
 export type SearchRegionConfig = z.infer<typeof searchRegionSchema>;
+export type ObservabilityConfig = OpsflowConfig['observability'];
 
 /** Parses a raw config; the error names the source and the first wrong field in one line. */
 export function parseConfig(raw: unknown, source: string): OpsflowConfig {

@@ -202,6 +202,15 @@ describe('stacks per Region', () => {
     );
   });
 
+  it('logs each search state machine of the standby Region to its own log group in that stack', () => {
+    const central = stacks['eu-central-1'] ?? {};
+    const groups = ofType(central, 'AWS::Logs::LogGroup').map(([, group]) => String(group.Properties.LogGroupName)).filter((name) => name.startsWith('/aws/vendedlogs/'));
+    expect(groups.sort()).toEqual(['SearchDrDrill', 'SearchFailback', 'SearchFailover', 'SearchSnapshot'].map((machine) => `/aws/vendedlogs/states/opsflow-dev-${machine}`));
+    for (const [id, machine] of ofType(central, 'AWS::StepFunctions::StateMachine')) {
+      expect(machine.Properties.LoggingConfiguration, id).toMatchObject({ Level: 'ERROR', IncludeExecutionData: false, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [`${id}LogGroup`, 'Arn'] } } }] });
+    }
+  });
+
   it('deploys no search workflow to a Region searchDr does not list', () => {
     const config = parseConfig(JSON.parse(readFileSync('config/dev.json', 'utf8')), 'config/dev.json');
     const stack = stackFor({ ...config, region: 'us-east-1' });

@@ -26,6 +26,8 @@ const policyStatements = (roleId: string): Statement[] => {
   return policies.flatMap((policy) => policy.PolicyDocument.Statement);
 };
 const actions = (statement: Statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+/** The statements every state machine's role gets for its execution logs and traces (workflows/iam.ts). */
+const OBSERVABILITY_SIDS = ['DeliverExecutionLogs', 'SendTraces'];
 
 describe('packaged template', () => {
   it('has every state machine, each on its own role', () => {
@@ -189,7 +191,7 @@ describe('packaged template', () => {
     expect(schedule?.Properties.ScheduleExpression).toBe('rate(1 day)');
     expect(JSON.parse(String((schedule?.Properties.Targets as { Input?: string }[])[0]?.Input))).toEqual({ dryRun: false });
     expect(resources.IdentityReconcileStateMachineExecutionsFailedAlarm?.Properties.MetricName).toBe('ExecutionsFailed');
-    expect(policyStatements('IdentityReconcileRole').flatMap(actions)).toEqual(['lambda:InvokeFunction']);
+    expect(policyStatements('IdentityReconcileRole').filter((statement) => !OBSERVABILITY_SIDS.includes(statement.Sid ?? '')).flatMap(actions)).toEqual(['lambda:InvokeFunction']);
 
     const lambda = policyStatements('IamRoleLambdaExecution');
     const resourcesOf = (action: string) => lambda.filter((statement) => actions(statement).includes(action)).map((statement) => JSON.stringify(statement.Resource));
@@ -199,6 +201,67 @@ describe('packaged template', () => {
     expect(resourcesOf('quicksight:ListGroups')).toEqual([expect.stringContaining(`${quickSight}:group/${sync.quickSight.namespace}/*`)]);
     expect(resourcesOf('quicksight:ListGroupMemberships')).toHaveLength(1);
     expect(resourcesOf('quicksight:ListGroupMemberships')[0]).toContain(`${quickSight}:group/${sync.quickSight.namespace}/`);
+  });
+
+  it('logs every state machine at ERROR, without execution data, to its own log group kept for the configured days', () => {
+    const machines = ofType('AWS::StepFunctions::StateMachine');
+    const destinations = new Set<string>();
+    for (const [id, machine] of machines) {
+      const logging = machine.Properties.LoggingConfiguration as { Level: string; IncludeExecutionData: boolean; Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [string, string] } } }[] };
+      expect(logging.Level, id).toBe('ERROR');
+      expect(logging.IncludeExecutionData, id).toBe(false);
+      expect(logging.Destinations).toHaveLength(1);
+      const [groupId, attribute] = logging.Destinations[0]!.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
+      expect(attribute).toBe('Arn');
+      destinations.add(groupId);
+      const group = resources[groupId];
+      expect(group?.Type).toBe('AWS::Logs::LogGroup');
+      expect(group?.Properties.LogGroupName).toBe(`/aws/vendedlogs/states/${String(machine.Properties.StateMachineName)}`);
+      expect(group?.Properties.RetentionInDays).toBe(14);
+    }
+    expect(destinations.size).toBe(machines.length);
+  });
+
+  it('keeps the Lambda functions\' logs as long as the state machines\'', () => {
+    const lambdaGroups = ofType('AWS::Logs::LogGroup').filter(([, group]) => String(group.Properties.LogGroupName).startsWith('/aws/lambda/'));
+    expect(lambdaGroups.length).toBe(ofType('AWS::Lambda::Function').length);
+    for (const [, group] of lambdaGroups) expect(group.Properties.RetentionInDays).toBe(14);
+  });
+
+  it('traces every state machine with X-Ray, as dev configures, and the Lambda functions they call', () => {
+    for (const [id, machine] of ofType('AWS::StepFunctions::StateMachine')) expect(machine.Properties.TracingConfiguration, id).toEqual({ Enabled: true });
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+    const traces = policyStatements('IamRoleLambdaExecution').filter((statement) => actions(statement).some((action) => action.startsWith('xray:')));
+    expect(traces.map((statement) => ({ actions: actions(statement), resource: statement.Resource }))).toEqual([{ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resource: ['*'] }]);
+  });
+
+  it('lets every state machine role deliver its logs and send traces with the actions Step Functions documents, and nothing more on every resource', () => {
+    const roles = ofType('AWS::StepFunctions::StateMachine').map(([, machine]) => (machine.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+    expect(roles).toHaveLength(10);
+    for (const role of roles) {
+      const statements = policyStatements(role);
+      const logs = statements.filter((statement) => statement.Sid === 'DeliverExecutionLogs');
+      expect(logs.map((statement) => ({ actions: actions(statement), resource: statement.Resource }))).toEqual([
+        {
+          actions: [
+            'logs:CreateLogDelivery',
+            'logs:GetLogDelivery',
+            'logs:UpdateLogDelivery',
+            'logs:DeleteLogDelivery',
+            'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy',
+            'logs:DescribeResourcePolicies',
+            'logs:DescribeLogGroups',
+          ],
+          resource: '*',
+        },
+      ]);
+      const traces = statements.filter((statement) => statement.Sid === 'SendTraces');
+      expect(traces.map((statement) => ({ actions: actions(statement), resource: statement.Resource }))).toEqual([
+        { actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'], resource: '*' },
+      ]);
+      expect(statements.flatMap(actions).filter((action) => action.startsWith('logs:') || action.startsWith('xray:')).length, role).toBe(12);
+    }
   });
 
   it('hands the Lambdas the parsed stage config and the Node 22 runtime', () => {
