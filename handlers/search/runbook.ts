@@ -38,7 +38,10 @@ export const runbookRequestSchema = z.strictObject({
   indices: z.optional(z.array(indexName).check(z.minLength(1, 'must name at least one index (leave it out for all)'), z.maxLength(1000))),
   /** Preflight and plan only: nothing is asked, nothing is changed. */
   dryRun: z._default(z.boolean(), false),
-  /** What to do when open indices of the restored names exist: refuse (default), delete them first, or restore under new names. */
+  /**
+   * What to do when open indices of the restored names exist: refuse (default) or delete them first.
+   * "rename" (restore under new names) is the drill's; a failover or failback refuses it.
+   */
   conflicts: z._default(z.enum([ConflictOption.Refuse, ConflictOption.Delete, ConflictOption.Rename]), ConflictOption.Refuse),
   /** Failback only, default true: first snapshot the domain being left, so writes made during the outage come back. */
   finalSnapshot: z.optional(z.boolean()),
@@ -80,6 +83,13 @@ export function parseRunbookRequest(runbook: RunbookKind, raw: unknown): Resolve
   if (runbook === RunbookKind.Failover && request.finalSnapshot !== undefined) {
     throw new RunbookRequestInvalid('failover request: finalSnapshot: only a failback takes a final snapshot (of the domain it leaves)');
   }
+  if (request.conflicts === ConflictOption.Rename) {
+    // Clients query the live names: restored under others, a failover would switch DNS to the old indices.
+    throw new RunbookRequestInvalid(
+      `${runbook} request: conflicts: "rename" restores under other names, which clients do not query, so the switched record would serve the old indices; ask for "delete", or run search-dr-drill to restore a snapshot beside them`,
+    );
+  }
+  if (request.reason.trim() === '') throw new RunbookRequestInvalid(`${runbook} request: reason: must say why, not only spaces`);
   if (runbook === RunbookKind.Failback && request.finalSnapshot !== false && request.snapshot !== undefined) {
     throw new RunbookRequestInvalid('failback request: snapshot: a failback takes its own final snapshot; give finalSnapshot: false to restore a named one');
   }

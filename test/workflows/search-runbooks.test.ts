@@ -169,15 +169,14 @@ describe('search-failover', () => {
       expect(searchRecord(sandbox)).toEqual([endpointOf(sandbox, 'eu-central-1')]);
     });
 
-    it('conflicts: "rename" restores beside them, keeping the existing index', async () => {
+    it('conflicts: "rename" is refused: clients query the live names, so DNS would serve the old indices; nothing changed', async () => {
       const { sandbox, central } = await world({ changeSeed: withStandbyOrders });
+      const before = indicesOf(sandbox, 'eu-central-1');
       const run = await runRunbook(central, 'search-failover', { reason, conflicts: 'rename' });
-      expect(run.status, run.cause).toBe('SUCCEEDED');
-      expect(stateNames(run)).not.toContain('DeleteSearchIndices');
-      const indices = indicesOf(sandbox, 'eu-central-1');
-      expect(indices).toContain('orders 7');
-      expect(indices.filter((entry) => entry.endsWith(' 5400'))).toHaveLength(1);
-      expect(indices).toHaveLength(4);
+      expect(run.status).toBe('FAILED');
+      expect(run.error).toBe('RunbookRequestInvalid');
+      expect(indicesOf(sandbox, 'eu-central-1')).toEqual(before);
+      expect(searchRecord(sandbox)).toEqual([endpointOf(sandbox, 'eu-west-1')]);
     });
   });
 

@@ -261,7 +261,7 @@ export async function preflightSearchRunbook(input: PreflightSearchRunbookInput,
   // A drill's names carry the drill prefix: open ones are the leftovers of an earlier drill (one that
   // could not delete them), which the drill deletes before restoring, so that the next drill converges.
   if (conflicts.length > 0 && conflictOption !== ConflictOption.Delete && runbook !== RunbookKind.Drill) {
-    throw new IndicesConflict(`open indices with the restored names exist on ${domain.name} in ${region}: ${listed(conflicts)}; ask for conflicts "delete" or "rename", or close or delete them`);
+    throw new IndicesConflict(`open indices with the restored names exist on ${domain.name} in ${region}: ${listed(conflicts)}; ask for conflicts "delete", or close or delete them`);
   }
 
   return {

@@ -163,17 +163,13 @@ describe('preflightSearchRunbook plans', () => {
     expect(plan).toMatchObject({ snapshot: 'opsflow-20261130t0900z', indices: [{ index: 'orders', restoreAs: 'orders' }], excluded: ['.kibana_1'], dryRun: true });
   });
 
-  it('conflicts to delete first when asked, and renamed indices that do not conflict', async () => {
+  it('conflicts to delete first when asked; a failover refuses rename, which would switch clients to the old indices', async () => {
     here.indices.orders = 'open';
     here.indices.customers = 'close';
     expect(await preflightSearchRunbook(input({ request: { reason: 'x', conflicts: 'delete' } }), deps())).toMatchObject({ conflicts: ['orders'], conflictOption: 'delete' });
-    const renamed = await preflightSearchRunbook(input({ request: { reason: 'x', conflicts: 'rename' } }), deps());
-    expect(renamed).toMatchObject({
-      conflicts: [],
-      conflictOption: 'rename',
-      renamePattern: '(.+)',
-      renameReplacement: 'opsflow-20261130t1000z-$1',
-      indices: [{ index: 'customers', restoreAs: 'opsflow-20261130t1000z-customers' }, { index: 'orders', restoreAs: 'opsflow-20261130t1000z-orders' }],
+    await expect(preflightSearchRunbook(input({ request: { reason: 'x', conflicts: 'rename' } }), deps())).rejects.toMatchObject({
+      name: 'RunbookRequestInvalid',
+      message: expect.stringMatching(/^failover request: conflicts: "rename" restores under other names, which clients do not query/),
     });
   });
 
@@ -278,7 +274,7 @@ describe('preflightSearchRunbook refuses, in one line, changing nothing', () => 
     here.indices.orders = 'open';
     here.indices.customers = 'open';
     await expect(oneLine(preflightSearchRunbook(input(), deps()))).resolves.toEqual(
-      refusal('IndicesConflict', /open indices with the restored names exist on catalog in eu-central-1: customers, orders; ask for conflicts "delete" or "rename"/),
+      refusal('IndicesConflict', /open indices with the restored names exist on catalog in eu-central-1: customers, orders; ask for conflicts "delete", or close/),
     );
     here.indices['drill-orders'] = 'open';
     expect((await preflightSearchRunbook(input({ runbook: 'drill', request: {} }), deps())).conflicts).toEqual(['drill-orders']);

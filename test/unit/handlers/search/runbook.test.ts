@@ -55,6 +55,9 @@ describe('runbook requests', () => {
     ['a final snapshot on a failover', 'failover', { reason: 'x', finalSnapshot: true }, /finalSnapshot: only a failback/],
     ['a named snapshot with the final snapshot', 'failback', { reason: 'x', snapshot: 'opsflow-1' }, /snapshot: a failback takes its own final snapshot/],
     ['a drill with a reason', 'drill', { reason: 'x' }, /^drill request: /],
+    ['a reason of spaces only', 'failover', { reason: '   ' }, /^failover request: reason: must say why/],
+    ['rename on a failover (clients would read the old indices)', 'failover', { reason: 'x', conflicts: 'rename' }, /^failover request: conflicts: "rename" restores under other names/],
+    ['rename on a failback', 'failback', { reason: 'x', conflicts: 'rename' }, /^failback request: conflicts: "rename"/],
     ['not an object', 'failover', 'failover!', /^failover request: /],
   ])('refuses %s with RunbookRequestInvalid naming the field, in one line', (_case, runbook, request, message) => {
     expect(() => parseRunbookRequest(runbook, request)).toThrow(expect.objectContaining({ name: 'RunbookRequestInvalid', message: expect.stringMatching(message) }));
