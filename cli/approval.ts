@@ -146,6 +146,16 @@ export async function answerGate(engine: Engine, running: Promise<ExecutionRecor
   return 'answered';
 }
 
+/**
+ * The lines that show the plan a dry run ended with (its output's `plan`, `dryRun` true), as the
+ * gate would have shown it; none for any other execution.
+ */
+export function dryRunPlan(record: Pick<ExecutionRecord, 'status' | 'output'>): string[] {
+  const plan = isRecord(record.output) ? record.output.plan : undefined;
+  if (record.status !== 'SUCCEEDED' || !isRecord(plan) || plan.dryRun !== true) return [];
+  return formatPlan(plan);
+}
+
 /** Asks at the terminal; undefined when nobody answers, `ended` when the execution ended meanwhile. */
 async function askPerson(signal: AbortSignal): Promise<Decision | undefined | 'ended'> {
   const prompt = terminal.open(signal);

@@ -48,7 +48,7 @@ export const run = defineCommand({
     const config = await readConfig(flags.config, output.readStdin);
     const { workflows } = await import('../../workflows/index.ts');
     const module = workflows.find((candidate) => candidate.name === workflow);
-    const { answerGate, decisionFromFlags } = await import('../approval.ts');
+    const { answerGate, decisionFromFlags, dryRunPlan } = await import('../approval.ts');
     const decision = module ? decisionFromFlags(module, flags) : undefined;
     const region = flags.region ?? config.region;
     const deployedTo = module?.regions?.(config) ?? [config.region];
@@ -82,6 +82,9 @@ export const run = defineCommand({
     }
     await keepState(flags, sandbox);
     report([record, ...engine.executions.filter((execution) => execution !== record)], flags, output, sandbox);
+    // A dry run ends before the gate: its plan, readable, is what the operator ran it for.
+    const showPlan = (line: string) => (flags.json ? output.err(line) : output.out(line));
+    if (module?.approval) for (const line of dryRunPlan(record)) showPlan(line);
     for (const warning of engine.warnings) output.err(`opsflow: warning: ${warning.message}`);
     return record.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed;
   },

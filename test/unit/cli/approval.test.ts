@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatGateRequest, formatPlan, terminal } from '../../../cli/approval.ts';
+import { dryRunPlan, formatGateRequest, formatPlan, terminal } from '../../../cli/approval.ts';
 import { main } from '../../../cli/main.ts';
 import { Engine } from '../../../engine/engine.ts';
 
@@ -330,6 +330,15 @@ describe('the plan as shown', () => {
     expect(lines).toContain('  final snapshot opsflow-final-20261130t1200z taken first, of catalog in eu-west-1, and restored');
     expect(lines).toContain('  conflicts      none (option refuse)');
     expect(lines).toContain('  DNS            unchanged');
+  });
+
+  it('shows the plan a dry run ended with, and nothing for any other execution', () => {
+    expect(dryRunPlan({ status: 'SUCCEEDED', output: { plan: { ...plan, dryRun: true } } })[0]).toBe(
+      'Plan: failover into eu-central-1, domain catalog (OpenSearch_2.13) (dry run: nothing will change)',
+    );
+    expect(dryRunPlan({ status: 'SUCCEEDED', output: { plan } })).toEqual([]);
+    expect(dryRunPlan({ status: 'FAILED', output: { plan: { ...plan, dryRun: true } } })).toEqual([]);
+    expect(dryRunPlan({ status: 'SUCCEEDED', output: null })).toEqual([]);
   });
 
   it('names the system indices left out, and says nothing of them when there are none', () => {
