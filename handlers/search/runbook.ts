@@ -77,6 +77,12 @@ export function parseRunbookRequest(runbook: RunbookKind, raw: unknown): Resolve
     if (!parsed.success) throw new RunbookRequestInvalid(`drill request: ${describeIssue(parsed.error)}`);
     return { reason: 'scheduled DR drill', snapshot: parsed.data.snapshot, indices: undefined, dryRun: false, conflicts: ConflictOption.Rename, finalSnapshot: false };
   }
+  // A misspelt field first: `reasn` is the mistake to name, not the `reason` it left missing.
+  const fields = Object.keys(runbookRequestSchema.shape);
+  const unknown = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.keys(raw).filter((key) => !fields.includes(key)) : [];
+  if (unknown.length > 0) {
+    throw new RunbookRequestInvalid(`${runbook} request: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')} (the fields are ${fields.join(', ')})`);
+  }
   const parsed = runbookRequestSchema.safeParse(raw);
   if (!parsed.success) throw new RunbookRequestInvalid(`${runbook} request: ${describeIssue(parsed.error)}`);
   const request = parsed.data;

@@ -44,7 +44,8 @@ describe('runbook requests', () => {
   });
 
   it.each<[string, 'failover' | 'failback' | 'drill', unknown, RegExp]>([
-    ['a misspelt field', 'failover', { reason: 'x', dryrun: true }, /^failover request: .*dryrun/],
+    ['a misspelt field', 'failover', { reason: 'x', dryrun: true }, /^failover request: unknown field "dryrun" \(the fields are reason, snapshot, indices, dryRun, conflicts, finalSnapshot\)$/],
+    ['a misspelt reason, named rather than the reason it leaves missing', 'failover', { reasn: 'x' }, /^failover request: unknown field "reasn"/],
     ['no reason', 'failover', {}, /^failover request: reason: /],
     ['an empty reason', 'failback', { reason: '' }, /^failback request: reason: /],
     ['a reason too long', 'failover', { reason: 'x'.repeat(513) }, /reason: /],
