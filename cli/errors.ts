@@ -24,3 +24,17 @@ export class NoRouteForEvent extends OpsflowError {
 export class UnwritableFile extends OpsflowError {
   override readonly name = 'UnwritableFile';
 }
+
+/**
+ * AWS refused a request for what it named: a stage not deployed, an execution or state machine
+ * that does not exist, an input or name Step Functions does not take, a task no longer open.
+ * Nothing changed; the command line needs another value.
+ */
+export class AwsRefused extends OpsflowError {
+  override readonly name = 'AwsRefused';
+}
+
+/** A call to AWS failed for another reason: no permission, throttling past the SDK's retries, the endpoint unreachable. */
+export class AwsCallFailed extends OpsflowError {
+  override readonly name = 'AwsCallFailed';
+}

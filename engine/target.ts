@@ -3,6 +3,7 @@ import type { Pluggable } from '@smithy/types';
 import { Clock } from './clock.ts';
 import type { EmbeddedMetricSink, OpenSearchAccess } from '../handlers/shared/runtime.ts';
 import type { LocalCloudWatch } from './metrics.ts';
+import { describeSdkError, unusableCredentials } from './aws-credentials.ts';
 import { AwsAccountUnavailable, AwsCredentialsUnusable, OpenSearchEndpointClosed, UnknownOpenSearchEndpoint } from './errors.ts';
 import type { OpenSearchDomains } from './sandbox/opensearch/http.ts';
 import { OpenSearchServer, sandboxOpenSearchCredentials } from './sandbox/opensearch/server.ts';
@@ -191,18 +192,8 @@ export function awsTarget(region: string, options: AwsTargetOptions): AccountTar
 /** A 12-digit AWS account id. */
 const ACCOUNT_ID = /^\d{12}$/;
 
-/**
- * Error names of AWS refusing the credentials a request was signed with (STS's common errors:
- * https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html); ExpiredToken is the code
- * STS answers GetCallerIdentity with for an expired session token.
- */
-const expiredCredentials = new Set(['ExpiredToken', 'ExpiredTokenException']);
-const refusedCredentials = new Set([
-  'InvalidClientTokenId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthenticationToken',
-  'UnrecognizedClientException', 'AccessDenied', 'AccessDeniedException', 'NotAuthorized', 'RequestExpired',
-]);
-/** What the SDK's credential providers throw (@smithy/core/config) when the chain gives no usable credentials. */
-const providerErrors = new Set(['ProviderError', 'CredentialsProviderError', 'TokenProviderError']);
+/** GetCallerIdentity needs no permission, so a denial of it is a refusal of the identity itself (an explicit deny). */
+const deniedIdentity = new Set(['AccessDenied', 'AccessDeniedException', 'NotAuthorized']);
 
 /**
  * The account id of the default credential chain's identity: STS GetCallerIdentity in `region`,
@@ -230,14 +221,10 @@ export async function awsAccountId(region: string): Promise<string> {
 }
 
 function accountLookupError(error: unknown, region: string): Error {
-  const { name, code, message } = error instanceof Error ? (error as Error & { code?: unknown }) : { name: 'Error', code: undefined, message: String(error) };
-  const what = `${typeof code === 'string' ? code : name}: ${message.split('\n')[0] ?? ''}`;
-  if (providerErrors.has(name)) {
-    return new AwsCredentialsUnusable(`no usable AWS credentials from the default credential chain (${what}): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`, { cause: error });
-  }
-  if (expiredCredentials.has(name)) {
-    return new AwsCredentialsUnusable(`the AWS credentials have expired (${what}): refresh them (aws sso login, or a new session) and run again`, { cause: error });
-  }
-  if (refusedCredentials.has(name)) return new AwsCredentialsUnusable(`AWS refused the credentials (${what})`, { cause: error });
+  const unusable = unusableCredentials(error);
+  if (unusable) return unusable;
+  const { name, what } = describeSdkError(error);
+  if (deniedIdentity.has(name)) return new AwsCredentialsUnusable(`AWS refused the credentials (${what})`, { cause: error });
   return new AwsAccountUnavailable(`cannot tell the AWS account: STS GetCallerIdentity in ${region} failed (${what})`, { cause: error });
 }
+
