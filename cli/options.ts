@@ -26,3 +26,13 @@ export const region = {
   value: '<region>',
   description: "the Region whose stack runs (default the config's region): a sandbox Region such as the search standby's, or the AWS Region with --aws",
 } as const satisfies OptionSpec;
+export const stage = {
+  type: 'string',
+  value: '<stage>',
+  description: 'the deployed stage (default dev): its stack opsflow-<stage>, and config/<stage>.json for where each workflow is deployed',
+} as const satisfies OptionSpec;
+export const deployedRegion = {
+  type: 'string',
+  value: '<region>',
+  description: "the Region of the stack (default the stage config's region): the search runbooks' standby Region, for one",
+} as const satisfies OptionSpec;
