@@ -11,6 +11,8 @@ export const commands = {
   send: { line: '<event.json>...', summary: 'route each event and run every workflow it matches', load: async () => (await import('./send.ts')).send },
   graph: { line: '<workflow> [--write]', summary: 'Mermaid diagram generated from the ASL (--write updates the READMEs)', load: async () => (await import('./graph.ts')).graph },
   validate: { line: '[workflow...]', summary: 'check every definition (schema, language service, cross-checks)', load: async () => (await import('./validate.ts')).validate },
+  start: { line: '<workflow> [--input <file>]', summary: 'start an execution of a workflow deployed on AWS (--stage, --region)', load: async () => (await import('./start.ts')).start },
+  executions: { line: '<workflow> [--status <status>]', summary: 'the recent executions of a deployed workflow, one line each', load: async () => (await import('./executions.ts')).executions },
   demo: { line: '', summary: 'the instance-DNS, security, identity, search-snapshot and search-runbook stories on the sandbox (what npm start runs)', load: async () => (await import('./demo.ts')).demo },
   help: { line: '[command]', summary: 'this overview, or one command\'s options and examples', load: async () => (await import('./help.ts')).help },
 } as const satisfies Record<string, { line: string; summary: string; load(): Promise<Command> }>;
