@@ -4,6 +4,14 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
+// A reader that stops early (`| head`) closes the pipe: the rest of the output is dropped, and the
+// command still finishes its work (a --state file is saved) and exits with its own code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freshBuild } from './compiled.js';
