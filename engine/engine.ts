@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { functionRegistry, type FunctionSpec } from '../handlers/registry.ts';
 import type { OpsflowConfig } from '../handlers/shared/config.ts';
 import { listPlaceholders, loadDefinition as loadWorkflowDefinition, substitutePlaceholders } from '../workflows/definition.ts';
+import { workflows as everyWorkflow } from '../workflows/index.ts';
 import { stackFor } from '../workflows/stack.ts';
 import type { DeploymentEnvironment, JsonValue, WorkflowModule } from '../workflows/types.ts';
 import { isJsonObject } from './asl.ts';
@@ -136,7 +137,7 @@ export class Engine {
     };
     this.clock = engineClock(options);
     this.tokens = new TaskTokens(this.clock);
-    this.faults = new EngineFaults(this.faultSites, options.randomSeed ?? 1);
+    this.faults = new EngineFaults(this.faultSites, options.randomSeed ?? 1, () => this.unbuiltWorkflows());
     this.executor = new Executor({
       clock: this.clock,
       tokens: this.tokens,
@@ -161,6 +162,12 @@ export class Engine {
       throw error;
     }
     return engine;
+  }
+
+  /** Workflows that exist (in the registry or given to this engine) but are not built here. */
+  private unbuiltWorkflows(): ReadonlySet<string> {
+    const names = [...everyWorkflow, ...(this.options.workflows ?? [])].map((module) => module.name);
+    return new Set(names.filter((name) => !this.compiled.has(name)));
   }
 
   /**

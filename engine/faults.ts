@@ -29,9 +29,15 @@ export const engineAnswered: Readonly<Record<string, readonly string[]>> = {
 export class EngineFaults {
   private readonly injector: FaultInjector;
 
+  /**
+   * `sites`: the Task states of the workflows built, filled as they are built. `unbuilt`: names of
+   * workflows that exist but this engine does not run (another command's, another Region's stack);
+   * a rule naming one is taken and never matches, so one faults file serves every command.
+   */
   constructor(
     private readonly sites: readonly FaultSite[],
     randomSeed: number,
+    private readonly unbuilt: () => ReadonlySet<string> = () => new Set(),
   ) {
     this.injector = new FaultInjector((rule) => this.problemOf(rule), randomSeed);
   }
@@ -63,6 +69,7 @@ export class EngineFaults {
       return undefined;
     }
     const candidates = this.sites.filter((site) => rule.workflow === undefined || site.workflow === rule.workflow);
+    if (candidates.length === 0 && rule.workflow !== undefined && this.unbuilt().has(rule.workflow)) return undefined;
     if (candidates.length === 0) return { field: 'workflow', message: `no workflow named ${String(rule.workflow)}` };
     const states = rule.state === undefined ? candidates : candidates.filter((site) => site.state === rule.state);
     if (states.length === 0) return { field: 'state', message: `no Task state named ${String(rule.state)}${rule.workflow ? ` in ${rule.workflow}` : ''}` };

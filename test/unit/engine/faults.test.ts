@@ -125,4 +125,14 @@ describe('engine fault injection: every kind of Task the engine bridges fails as
     expect(refused({ service: 'lambda', workflow: 'nope', error: 'ServiceException' })).toBe('fault.workflow: no workflow named nope');
     expect(refused({ service: 'lambda', error: 'ServiceException', times: -1 })).toMatch(/^fault\.times: /);
   });
+
+  it("takes a rule for a workflow this engine does not build (another command's, another Region's), which never fires; an unknown one is still refused", async () => {
+    const account = fakeAccount();
+    const engine = await createEngine({ workflows: [sites, child], build: ['child'], target: account, functions: { echo: fakeFunction(async (event) => event) } });
+
+    expect(() => engine.injectFault({ service: 'lambda', workflow: 'fault-sites', state: 'Invoke', error: 'ServiceException' })).not.toThrow();
+    expect(() => engine.injectFault({ service: 'lambda', workflow: 'instance-dns', state: 'PlanDnsChange', error: 'TooManyRequestsException' })).not.toThrow();
+    expect(() => engine.injectFault({ service: 'lambda', workflow: 'nope', error: 'ServiceException' })).toThrow('fault.workflow: no workflow named nope');
+    expect((await engine.run('child', { n: 1, fail: false })).status).toBe('SUCCEEDED');
+  });
 });
