@@ -109,10 +109,18 @@ export function report(records: readonly ExecutionRecord[], flags: RunFlags, out
   }
   for (const record of records) {
     const failure = record.error ? `  ${record.error}: ${causeMessage(record.cause)}` : '';
-    output.out(`${record.workflow} ${record.status} in ${record.transitions} transitions${record.simulatedSeconds ? `, ${Number(record.simulatedSeconds.toFixed(3))} s on the simulated clock` : ''}${failure}`);
+    output.out(`${record.workflow} ${record.status} in ${record.transitions} transitions${took(record, flags)}${failure}`);
   }
   const last = records[0];
   if (last?.output !== undefined) output.out(JSON.stringify(last.output, null, 2));
+}
+
+/** How long it took: on the simulated clock (the sandbox), or in real time (--aws, whose clock is real). */
+function took(record: ExecutionRecord, flags: RunFlags): string {
+  if (record.simulatedSeconds) return `, ${Number(record.simulatedSeconds.toFixed(3))} s on the simulated clock`;
+  if (!flags.aws || record.stopDate === undefined) return '';
+  const seconds = (Date.parse(record.stopDate) - Date.parse(record.startDate)) / 1000;
+  return Number.isFinite(seconds) ? `, ${Number(seconds.toFixed(1))} s` : '';
 }
 
 /** One line per state entered and per retry, catch or failure; exits are implied by the next line. */

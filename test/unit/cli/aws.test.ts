@@ -73,6 +73,17 @@ describe('--aws', () => {
     expect(report.executionArn).not.toContain('unknown');
   });
 
+  it('says how long the run took in real time, since its clock is real', async () => {
+    identity();
+    inSyncAccount();
+
+    const result = await opsflow('run', 'instance-dns', '--event', event, '--aws');
+
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/\ninstance-dns SUCCEEDED in \d+ transitions, \d+(\.\d)? s\n/);
+    expect(result.out).not.toContain('simulated clock');
+  });
+
   it('asks in the Region --region names', async () => {
     identity();
 
