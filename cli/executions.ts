@@ -109,10 +109,19 @@ export function report(records: readonly ExecutionRecord[], flags: RunFlags, out
   }
   for (const record of records) {
     const failure = record.error ? `  ${record.error}: ${causeMessage(record.cause)}` : '';
-    output.out(`${record.workflow} ${record.status} in ${record.transitions} transitions${took(record, flags)}${failure}`);
+    output.out(`${record.workflow} ${record.status}${endedAt(record)} in ${record.transitions} transitions${took(record, flags)}${failure}`);
   }
   const last = records[0];
   if (last?.output !== undefined) output.out(JSON.stringify(last.output, null, 2));
+}
+
+/**
+ * ` at <state>` for an execution that succeeded in a Succeed state: which end it reached says
+ * what it did (`DryRun`, `NotTheStandby`, `NothingToSync`...); nothing otherwise.
+ */
+function endedAt(record: ExecutionRecord): string {
+  const last = record.states.at(-1);
+  return record.status === 'SUCCEEDED' && last?.type === 'Succeed' ? ` at ${last.name}` : '';
 }
 
 /** How long it took: on the simulated clock (the sandbox), or in real time (--aws, whose clock is real). */

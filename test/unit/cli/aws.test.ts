@@ -80,7 +80,7 @@ describe('--aws', () => {
     const result = await opsflow('run', 'instance-dns', '--event', event, '--aws');
 
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/\ninstance-dns SUCCEEDED in \d+ transitions, \d+(\.\d)? s\n/);
+    expect(result.out).toMatch(/\ninstance-dns SUCCEEDED (at \w+ )?in \d+ transitions, \d+(\.\d)? s\n/);
     expect(result.out).not.toContain('simulated clock');
   });
 

@@ -49,7 +49,16 @@ describe('opsflow run', () => {
   it('shows each state as it runs', async () => {
     const result = await opsflow('run', 'instance-dns', '--event', event);
     expect(result.out).toContain('instance-dns → ParseDnsEvent');
-    expect(result.out).toContain('instance-dns SUCCEEDED in');
+    expect(result.out).toMatch(/\ninstance-dns SUCCEEDED (at \w+ )?in \d+ transitions/);
+  });
+
+  it('names the Succeed state a successful execution ended in, which says what it did', async () => {
+    const drill = await opsflow('run', 'search-dr-drill', '--schedule');
+    const reconcile = await opsflow('run', 'dns-reconcile', '--schedule');
+
+    expect(drill.code).toBe(0);
+    expect(drill.out).toMatch(/\nsearch-dr-drill SUCCEEDED at NotTheStandby in \d+ transitions/);
+    expect(reconcile.out).toMatch(/\ndns-reconcile SUCCEEDED at Reconciled in \d+ transitions/);
   });
 
   it('runs a workflow with its schedule input', async () => {
@@ -61,7 +70,7 @@ describe('opsflow run', () => {
   it('exits non-zero when the execution fails', async () => {
     const result = await opsflow('run', 'instance-dns', '--event', 'test/fixtures/cli/unrouted-launch.json');
     expect(result.code).toBe(1);
-    expect(result.out).toContain('FAILED');
+    expect(result.out).toMatch(/\ninstance-dns FAILED in \d+ transitions/);
     expect(result.out).toContain('GroupNotConfigured: Auto Scaling group not-configured is not configured for instance-dns');
   });
 });
