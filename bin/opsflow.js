@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The opsflow command. The SDK's Node-version notice and the handlers' JSON logs are for
-// Lambda, not for people at a terminal.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Lambda, not for people at a terminal. The SDK stays quiet only for the exact value 'true', so an
+// empty variable (`export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=`) counts as unset.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
 // A reader that stops early (`| head`) closes the pipe: the rest of the output is dropped, and the
