@@ -1,7 +1,5 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AutoScalingClient, CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
@@ -9,6 +7,7 @@ import { CreateLaunchTemplateCommand, CreateSubnetCommand, CreateVpcCommand, Des
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, motoAvailable, opsflow, skippedBecause, startMoto, type CliResult, type Moto } from './moto.ts';
 
 /**
  * `opsflow run … --aws` over real HTTP against moto (python3 -m moto.server) on 127.0.0.1: the
@@ -38,8 +37,6 @@ import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
  *   path (CountConflict) cannot be shown against moto.
  */
 
-const motoAvailable = spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status === 0;
-const skippedBecause = 'moto not installed: python3 -m moto.server unavailable';
 if (!motoAvailable) console.warn(`test/integration/aws-endpoint.test.ts skipped: ${skippedBecause}`);
 
 const REGION = 'eu-west-1';
@@ -65,48 +62,11 @@ interface Credentials {
   readonly secretAccessKey: string;
 }
 
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 interface RunReport {
   readonly status: string;
   readonly output?: { plan?: { verdict: string }; report?: { counts: Record<string, number>; summary: string } };
   readonly states: readonly { name: string }[];
   readonly executions: readonly { workflow: string; status: string; states: readonly { name: string }[] }[];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new TypeError('no TCP port was assigned');
-  return address.port;
-}
-
-/** Polls moto's dashboard until it answers; fails with what moto printed when it exits or never answers. */
-async function untilAnswering(endpoint: string, server: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) assert.fail(`moto exited with ${server.exitCode}: ${log()}`);
-    const answered = await fetch(`${endpoint}/moto-api/`).then((response) => response.ok, () => false);
-    if (answered) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  assert.fail(`moto did not answer on ${endpoint} within 45 s: ${log()}`);
-}
-
-/** The opsflow command as a person runs it; the environment is only what is given (no profile of this machine leaks in). */
-function opsflow(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/opsflow.js', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 async function privateIpOf(ec2: EC2Client, instance: string): Promise<string> {
@@ -122,7 +82,7 @@ function reportOf(result: CliResult): RunReport {
 }
 
 describe.skipIf(!motoAvailable)(`opsflow run --aws over HTTP against moto on 127.0.0.1${motoAvailable ? '' : ` (skipped: ${skippedBecause})`}`, () => {
-  let server: ChildProcess | undefined;
+  let moto: Moto | undefined;
   let endpoint = '';
   let work = '';
   let admin: { route53: Route53Client; autoScaling: AutoScalingClient; ec2: EC2Client } | undefined;
@@ -136,13 +96,8 @@ describe.skipIf(!motoAvailable)(`opsflow run --aws over HTTP against moto on 127
   const files = { config: '' };
 
   beforeAll(async () => {
-    const port = await freePort();
-    endpoint = `http://127.0.0.1:${port}`;
-    let log = '';
-    server = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    await untilAnswering(endpoint, server, () => log.slice(-2000));
+    moto = await startMoto();
+    endpoint = moto.endpoint;
 
     const seeding = { region: REGION, endpoint, credentials: SEEDING };
     const ec2 = new EC2Client(seeding);
@@ -206,11 +161,7 @@ describe.skipIf(!motoAvailable)(`opsflow run --aws over HTTP against moto on 127
 
   afterAll(async () => {
     for (const client of Object.values(admin ?? {})) client.destroy();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server?.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await moto?.stop();
     if (work) await rm(work, { recursive: true, force: true });
   }, 30_000);
 
