@@ -31,10 +31,18 @@ export function decisionFromFlags(module: Pick<WorkflowModule, 'name' | 'approva
   if (given === undefined) return undefined;
   if (!module.approval) throw new UsageError(`${given}: ${module.name} has no approval gate to answer`);
   if (flags.approve) return { kind: 'approve' };
-  const reason = (flags.reject ?? '').trim();
-  if (reason === '') throw new UsageError('--reject needs a reason');
-  if ([...reason].length > maxReasonLength) throw new UsageError(`--reject: the reason is over ${maxReasonLength.toLocaleString('en-US')} characters, the most SendTaskFailure takes`);
-  return { kind: 'reject', reason };
+  return { kind: 'reject', reason: rejectionReason(flags.reject ?? '', '--reject') };
+}
+
+/**
+ * A rejection's reason as SendTaskFailure sends it (its cause): trimmed, not empty, at most 32,768
+ * characters. UsageError naming `option` otherwise.
+ */
+export function rejectionReason(given: string, option: string): string {
+  const reason = given.trim();
+  if (reason === '') throw new UsageError(`${option} needs a reason`);
+  if ([...reason].length > maxReasonLength) throw new UsageError(`${option}: the reason is over ${maxReasonLength.toLocaleString('en-US')} characters, the most SendTaskFailure takes`);
+  return reason;
 }
 
 /** Questions to the person at the terminal, on one line reader (so that lines typed ahead are not lost). */
@@ -175,7 +183,7 @@ async function askPerson(signal: AbortSignal): Promise<Decision | undefined | 'e
 }
 
 /** Who answers: the operating system's user (USER or LOGNAME when it has no name there). */
-function operator(): string {
+export function operator(): string {
   try {
     return userInfo().username;
   } catch {

@@ -38,3 +38,12 @@ export class AwsRefused extends OpsflowError {
 export class AwsCallFailed extends OpsflowError {
   override readonly name = 'AwsCallFailed';
 }
+
+/**
+ * A deployed execution has no approval to answer: it is not running, its workflow has no approval
+ * gate, it is elsewhere than at its gate, or the gate's task closed before the answer arrived.
+ * Nothing was sent.
+ */
+export class NoPendingApproval extends OpsflowError {
+  override readonly name = 'NoPendingApproval';
+}

@@ -4,7 +4,7 @@ import { InvalidSandboxSeed, InvalidStateFile } from '../engine/sandbox/errors.t
 import { InvalidConfig } from '../handlers/shared/errors.ts';
 import { parseCommandLine, usageOf, type Output } from './command.ts';
 import { commands, isCommandName, overview } from './commands/index.ts';
-import { AwsCallFailed, AwsRefused, InvalidEventFile, NoRouteForEvent, UnreadableFile, UnwritableFile, UsageError } from './errors.ts';
+import { AwsCallFailed, AwsRefused, InvalidEventFile, NoPendingApproval, NoRouteForEvent, UnreadableFile, UnwritableFile, UsageError } from './errors.ts';
 import { EXIT, EXIT_CODES_HELP } from './exit.ts';
 import { readProcessStdin } from './files.ts';
 import { firstLine } from './text.ts';
@@ -17,7 +17,7 @@ const consoleOutput: Output = { out: (line) => console.log(line), err: (line) =>
 /** Refusals of bad input (exit 2): the CLI's own, and what the engine refuses as AWS would (a start over the limits, an event EventBridge would not take). */
 const inputErrors = [
   UsageError, UnreadableFile, UnwritableFile, InvalidEventFile, NoRouteForEvent, InvalidConfig, InvalidSandboxSeed, InvalidFaultsFile, InvalidStateFile,
-  ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson, UnknownWorkflow, AwsCredentialsUnusable, AwsRefused,
+  ValidationException, InvalidName, PayloadTooDeep, PayloadNotJson, UnknownWorkflow, AwsCredentialsUnusable, AwsRefused, NoPendingApproval,
 ];
 
 /** Failures of a call to AWS (exit 1): `--aws` could not tell the account, a deployed-stage command's call failed. */
