@@ -22,7 +22,7 @@ export const approve = defineCommand({
   positionals: { min: 1, max: 1, missing: 'execution (its ARN, or <workflow>/<execution name>)' },
   examples: [
     'opsflow approve search-failover/incident-4821 --region eu-central-1',
-    'opsflow approve arn:aws:states:eu-central-1:123456789012:execution:opsflow-prod-SearchFailover:incident-4821 --stage prod --yes',
+    'opsflow approve arn:aws:states:eu-central-1:123456789012:execution:opsflow-dev-SearchFailover:incident-4821 --yes',
   ],
   async run(args, flags, output) {
     const { terminal } = await import('../approval.ts');
