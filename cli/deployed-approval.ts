@@ -37,8 +37,9 @@ const waitForTaskToken = '.waitForTaskToken';
  * belongs to the state whose StateEntered event it follows, and a TaskSucceeded, TaskFailed,
  * TaskTimedOut... follows the TaskScheduled it ends (Step Functions API Reference, HistoryEvent,
  * TaskScheduledEventDetails: resourceType `lambda`, resource `invoke.waitForTaskToken`, and
- * `parameters`, the effective parameters as a JSON string). Undefined when none waits; the
- * `closed` answer names the event that ended the latest one, if any.
+ * `parameters`, the effective parameters as a JSON string). No `pending` when none waits; `closed`
+ * then names the event that ended the latest one, if any. Throws NoPendingApproval when the waiting
+ * task's parameters hold no Payload.taskToken.
  */
 export function pendingApproval(events: readonly HistoryEvent[], gate: string): { pending?: PendingApproval; closed?: HistoryEvent } {
   const byId = new Map(events.flatMap((event) => (event.id === undefined ? [] : [[event.id, event] as const])));

@@ -360,6 +360,30 @@ describe('opsflow approve', () => {
     expect(cloudFormation).not.toHaveReceivedAnyCommand();
   });
 
+  it('a request without a plan is shown field by field, the token left out', async () => {
+    running();
+    const history = beforeGate();
+    history.add('TaskScheduled', {
+      taskScheduledEventDetails: {
+        resourceType: 'lambda',
+        resource: 'invoke.waitForTaskToken',
+        region: REGION,
+        parameters: JSON.stringify({ FunctionName: lambda('requestSearchApproval'), Payload: { executionArn: EXECUTION, taskToken: TOKEN, requestedAt: '2026-11-30T03:20:03.000Z' } }),
+        timeoutInSeconds: 3600,
+      },
+    });
+    history.gateSubmitted();
+    historyIs(history);
+
+    const result = await opsflow('approve', EXECUTION, '--yes');
+
+    expect(result).toMatchObject({ code: 0, err: [] });
+    expect(result.out).toContain('The approval request carries no plan; it sent:');
+    expect(result.out).toContain(`  executionArn   ${EXECUTION}`);
+    expect(result.out).not.toContain('taskToken');
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.taskToken).toBe(TOKEN);
+  });
+
   it('--json: the plan on stderr, one JSON object on stdout without the token', async () => {
     running();
     historyIs(waitingAtGate());
@@ -494,6 +518,13 @@ describe('nothing to answer: one line, exit 2, nothing sent', () => {
     const result = await opsflow('approve', `arn:aws:states:eu-west-1:${ACCOUNT}:execution:opsflow-dev-DnsReconcile:nightly`, '--yes');
 
     expect(result).toEqual({ code: 2, out: '', err: ['opsflow: dns-reconcile has no approval gate: there is nothing to approve'] });
+    expect(sfn).not.toHaveReceivedAnyCommand();
+  });
+
+  it('an execution ARN of another Region than --region', async () => {
+    const result = await opsflow('approve', EXECUTION, '--region', 'eu-west-1', '--yes');
+
+    expect(result).toEqual({ code: 2, out: '', err: [`opsflow: ${EXECUTION} runs in ${REGION}, not in eu-west-1 as --region says`] });
     expect(sfn).not.toHaveReceivedAnyCommand();
   });
 
