@@ -119,13 +119,13 @@ const taskGone = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 /**
  * Answers the approval the execution named by `argument` waits for: `decision` as given (reject
- * with its reason), approve after `confirm` (a person at the terminal said yes; skipped by
- * `--yes`). Sends DescribeExecution, GetExecutionHistory (every page), then SendTaskSuccess
+ * with its reason; approve once the person at the terminal said yes, or at once with `yes`). Sends DescribeExecution, GetExecutionHistory (every page), then SendTaskSuccess
  * `{approved: true, by: <os user>, at: <now, ISO-8601>}` or SendTaskFailure `RunbookRejected`
  * with the reason as cause. Returns EXIT.ok once answered, EXIT.failed when the person at the
  * terminal did not approve (nothing sent). Throws NoPendingApproval when there is nothing to
  * answer (not running, no gate, not at it, or closed meanwhile), UsageError for a state machine
- * not of the stage, and what deployed.ts throws for a failed call, the token redacted.
+ * not of the stage or an ARN of another Region than --region, and what deployed.ts throws for a
+ * failed call, the token redacted.
  */
 export async function answerDeployedApproval(argument: string, decision: Decision, flags: ApprovalFlags & { readonly yes?: boolean }, output: Output): Promise<number> {
   const arnRegion = /^arn:[^:]+:states:([^:]+):/.exec(argument)?.[1];
