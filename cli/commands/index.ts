@@ -11,6 +11,8 @@ export const commands = {
   send: { line: '<event.json>...', summary: 'route each event and run every workflow it matches', load: async () => (await import('./send.ts')).send },
   graph: { line: '<workflow> [--write]', summary: 'Mermaid diagram generated from the ASL (--write updates the READMEs)', load: async () => (await import('./graph.ts')).graph },
   validate: { line: '[workflow...]', summary: 'check every definition (schema, language service, cross-checks)', load: async () => (await import('./validate.ts')).validate },
+  watch: { line: '<execution>', summary: 'follow an execution of a deployed stage, state by state, until it ends', load: async () => (await import('./watch.ts')).watch },
+  redrive: { line: '<execution> [--watch]', summary: 'redrive a failed execution of a deployed stage, after showing where it failed', load: async () => (await import('./redrive.ts')).redrive },
   demo: { line: '', summary: 'the instance-DNS, security, identity, search-snapshot and search-runbook stories on the sandbox (what npm start runs)', load: async () => (await import('./demo.ts')).demo },
   help: { line: '[command]', summary: 'this overview, or one command\'s options and examples', load: async () => (await import('./help.ts')).help },
 } as const satisfies Record<string, { line: string; summary: string; load(): Promise<Command> }>;
