@@ -40,6 +40,8 @@ const scheduled = new Set(['TaskScheduled', 'LambdaFunctionScheduled', 'Activity
 
 /** A Map or Parallel state failed because an iteration or a branch did (these events carry no error). */
 const compoundFailures = new Set(['MapStateFailed', 'ParallelStateFailed']);
+/** A Map or Parallel state starts its iterations or branches; again after a failure, a retry. */
+const compoundStarts = new Set(['MapStateStarted', 'ParallelStateStarted']);
 
 /** How an execution ends; the event's details hold the error and cause, when AWS gives them. */
 const executionEnds: Readonly<Record<string, (event: HistoryEvent) => { error?: string; cause?: string } | undefined>> = {
@@ -75,6 +77,7 @@ export class HistoryReader {
   private readonly events = new Map<number, HistoryEvent>();
   /** Per Map iteration event's id: the scope of its Map state (so a walk back stops at the iteration before). */
   private readonly iterationOuter = new Map<number, readonly number[]>();
+  private readonly visitScopes = new WeakMap<StateRecord, readonly number[]>();
   /** Visits not yet exited, by Map scope and name. */
   private readonly open = new Map<string, StateRecord>();
   /** Visits that failed and have been neither retried nor caught. */
@@ -99,9 +102,12 @@ export class HistoryReader {
   private apply(event: HistoryEvent, emit: (type: StateEvent['type'], state: StateRecord) => void): void {
     const id = event.id ?? 0;
     const type = event.type ?? '';
-    const scope = this.scopeOf(event);
+    const previous = event.previousEventId === undefined ? undefined : this.events.get(event.previousEventId);
+    const owner = previous?.id === undefined ? undefined : this.owners.get(previous.id);
+    // A Map or Parallel state's start or failure links to an event inside it: it belongs to the state.
+    const compound = compoundStarts.has(type) && previous?.type !== type.replace(/Started$/, 'Entered') ? this.lastOpen(type) : compoundFailures.has(type) ? this.failedCompound(type) : undefined;
+    const scope = compound ? (this.visitScopes.get(compound) ?? []) : this.scopeOf(event);
     this.scopes.set(id, scope);
-    const owner = event.previousEventId === undefined ? undefined : this.owners.get(event.previousEventId);
 
     if (type.endsWith('StateEntered') && event.stateEnteredEventDetails) {
       const mapIndex = scope.at(-1);
@@ -116,6 +122,7 @@ export class HistoryReader {
       this.states.push(visit);
       this.transitions += 1;
       this.open.set(openKey(scope, visit.name), visit);
+      this.visitScopes.set(visit, scope);
       this.owners.set(id, visit);
       this.lastEntered = visit;
       emit('entered', visit);
@@ -131,11 +138,17 @@ export class HistoryReader {
       if (this.failing.delete(visit)) {
         // Exited after a failure: a Catch took it to the next state.
         visit.status = 'caught';
-        if (this.unresolved === visit || this.failing.size === 0) this.unresolved = undefined;
+        this.unresolved = undefined;
         emit('caught', visit);
       } else {
         visit.status = 'succeeded';
       }
+      return;
+    }
+    if (compound) {
+      this.owners.set(id, compound);
+      if (compoundFailures.has(type)) this.failCompound(compound, emit);
+      else this.retry(compound, emit);
       return;
     }
     if (owner && !iterationEvents.has(type)) this.owners.set(id, owner);
@@ -149,22 +162,14 @@ export class HistoryReader {
       emit('failed', owner);
       return;
     }
-    if (scheduled.has(type) && owner && this.failing.delete(owner)) {
-      owner.status = 'retried';
-      owner.retries += 1;
-      this.transitions += 1;
-      if (this.unresolved === owner) this.unresolved = undefined;
-      emit('retried', owner);
+    if (scheduled.has(type) && owner && this.failing.has(owner)) {
+      this.retry(owner, emit);
       return;
     }
-    if (compoundFailures.has(type)) {
-      const kind = type.startsWith('Map') ? 'Map' : 'Parallel';
-      const visit = [...this.open.values()].reverse().find((candidate) => candidate.type === kind && !this.failing.has(candidate));
-      if (!visit) return;
-      fail(visit, this.unresolved?.error, this.unresolved?.cause);
-      this.failing.add(visit);
-      this.owners.set(id, visit);
-      emit('failed', visit);
+    if (type === 'MapIterationFailed') {
+      const name = event.mapIterationFailedEventDetails?.name ?? '';
+      const map = this.open.get(openKey(this.iterationOuter.get(id) ?? [], name));
+      if (map && !this.failing.has(map)) this.failCompound(map, emit);
       return;
     }
     if (type === 'ExecutionRedriven') {
@@ -194,6 +199,40 @@ export class HistoryReader {
       error,
       ...(cause === undefined ? {} : { cause }),
     };
+  }
+
+  /** A state that failed runs again (a Retry): its work scheduled again, or a Map or Parallel state started again. */
+  private retry(visit: StateRecord, emit: (type: StateEvent['type'], state: StateRecord) => void): void {
+    this.failing.delete(visit);
+    visit.status = 'retried';
+    visit.retries += 1;
+    this.transitions += 1;
+    this.unresolved = undefined;
+    emit('retried', visit);
+  }
+
+  /**
+   * A Map or Parallel state failed because an iteration or branch did: the error is the one that
+   * failed inside it, when a Task's failure said it (a Fail state's error shows only in the
+   * execution's end). Shown once, as the local engine shows it.
+   */
+  private failCompound(visit: StateRecord, emit: (type: StateEvent['type'], state: StateRecord) => void): void {
+    if (this.failing.has(visit)) return;
+    fail(visit, this.unresolved?.error, this.unresolved?.cause);
+    this.failing.add(visit);
+    if (visit.error !== undefined) emit('failed', visit);
+  }
+
+  /** The Map or Parallel state (by the event's kind) entered last and not yet exited. */
+  private lastOpen(type: string): StateRecord | undefined {
+    const kind = type.startsWith('Map') ? 'Map' : 'Parallel';
+    return [...this.open.values()].reverse().find((visit) => visit.type === kind);
+  }
+
+  /** The Map or Parallel state a MapStateFailed or ParallelStateFailed is about: one already failing, else the one entered last. */
+  private failedCompound(type: string): StateRecord | undefined {
+    const kind = type.startsWith('Map') ? 'Map' : 'Parallel';
+    return [...this.failing].reverse().find((visit) => visit.type === kind) ?? this.lastOpen(type);
   }
 
   /**
