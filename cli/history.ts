@@ -85,6 +85,8 @@ export class HistoryReader {
   /** The innermost state whose failure is unresolved: where an execution that ends now failed. */
   private unresolved: StateRecord | undefined;
   private lastEntered: StateRecord | undefined;
+  /** The state the execution was in when it ended unsuccessfully. */
+  private stoppedIn: StateRecord | undefined;
 
   /** Reads `events` (those already read are skipped); returns what the local display would show for them, in order. */
   read(events: readonly HistoryEvent[]): StateEvent[] {
@@ -173,6 +175,8 @@ export class HistoryReader {
       return;
     }
     if (type === 'ExecutionRedriven') {
+      // A redrive runs the state that failed again ("reschedules and reruns" it: Developer Guide, Redriving executions).
+      if (this.stoppedIn) this.owners.set(id, this.stoppedIn);
       this.ended = false;
       this.redriven = true;
       this.failure = undefined;
@@ -189,6 +193,7 @@ export class HistoryReader {
     const cause = details?.cause;
     const reported = this.unresolved && this.unresolved.error === error ? this.unresolved : undefined;
     const where = reported ?? this.lastEntered;
+    this.stoppedIn = where;
     if (where && !reported) {
       fail(where, error, cause);
       emit('failed', where);
