@@ -21,6 +21,9 @@ export const polling = {
   },
 };
 
+/** Statuses of an execution that has not ended (Step Functions API Reference, DescribeExecution). */
+const RUNNING_STATUSES = new Set(['RUNNING', 'PENDING_REDRIVE']);
+
 /** The most events GetExecutionHistory returns in one page. */
 const PAGE_SIZE = 1000;
 
@@ -42,7 +45,7 @@ export async function newHistoryEvents(client: SFNClient, executionArn: string, 
     events.push(...fresh);
     nextToken = fresh.length === (page.events ?? []).length ? page.nextToken : undefined;
   } while (nextToken);
-  return events.reverse();
+  return events.sort((one, other) => (one.id ?? 0) - (other.id ?? 0));
 }
 
 /** DescribeExecution of `executionArn`; throws what `call` makes of a failed call. */
@@ -87,12 +90,14 @@ export async function followExecution(client: SFNClient, ref: ExecutionRef, outp
   };
   reader.read(options.history ?? []);
   const ended = () => reader.ended && (!options.redriven || reader.redriven);
-  show(await newHistoryEvents(client, ref.executionArn, reader.lastEventId));
-  while (!ended()) {
-    await polling.sleep(polling.intervalMs);
+  let description: DescribeExecutionOutput | undefined;
+  for (;;) {
     show(await newHistoryEvents(client, ref.executionArn, reader.lastEventId));
+    // The history's end event ends the watch once DescribeExecution agrees: a RUNNING (or PENDING_REDRIVE) status never does.
+    if (ended()) description = await describeExecution(client, ref.executionArn);
+    if (description && !RUNNING_STATUSES.has(description.status ?? '')) break;
+    await polling.sleep(polling.intervalMs);
   }
-  const description = await describeExecution(client, ref.executionArn);
   if (options.json) output.out(JSON.stringify(executionSummary(description, options.workflow, reader), null, 2));
   else output.out(summaryLine(description, options.workflow, reader));
   return { description, reader, exitCode: description.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed };

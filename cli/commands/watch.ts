@@ -10,6 +10,7 @@ export const watch = defineCommand({
     'line (status, transitions, duration, error and cause). <execution> is its ARN (its Region',
     'wins over --region) or <workflow>/<execution name>. Exits 0 when it SUCCEEDED, 1 when it',
     'FAILED, TIMED_OUT or was ABORTED. Ctrl-C stops watching; the execution keeps running.',
+    '--json prints one object when it ends: DescribeExecution\'s fields, where it failed, the states.',
   ].join('\n'),
   options: {
     stage: options.stage,

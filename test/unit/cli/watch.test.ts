@@ -135,6 +135,25 @@ describe('opsflow watch', () => {
     expect(sfn.commandCalls(GetExecutionHistoryCommand)[2]?.args[0].input.nextToken).toBeUndefined();
   });
 
+  it('does not end while DescribeExecution still says RUNNING, whatever the history holds', async () => {
+    sfn.on(GetExecutionHistoryCommand).resolves(newestFirst(succeededHistory()));
+    sfn.on(DescribeExecutionCommand).resolvesOnce(described('RUNNING', { stopDate: undefined })).resolves(described('SUCCEEDED'));
+
+    const result = await opsflow('watch', EXECUTION);
+
+    expect(result.code).toBe(0);
+    expect(result.out).toEqual(['  instance-dns → ReadRecord', '  instance-dns → Done', 'instance-dns SUCCEEDED in 2 transitions, 12.5 s']);
+    expect(sfn).toHaveReceivedCommandTimes(DescribeExecutionCommand, 2);
+    expect(sleeps).toEqual([2000]);
+  });
+
+  it('shows the events in their order when an endpoint answers oldest first (moto ignores reverseOrder)', async () => {
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: succeededHistory() });
+    sfn.on(DescribeExecutionCommand).resolves(described('SUCCEEDED'));
+
+    expect((await opsflow('watch', EXECUTION)).out).toEqual(['  instance-dns → ReadRecord', '  instance-dns → Done', 'instance-dns SUCCEEDED in 2 transitions, 12.5 s']);
+  });
+
   it.each([
     { end: 'ExecutionSucceeded', status: 'SUCCEEDED', code: 0 },
     { end: 'ExecutionFailed', status: 'FAILED', code: 1 },
