@@ -85,8 +85,6 @@ export class HistoryReader {
   /** The innermost state whose failure is unresolved: where an execution that ends now failed. */
   private unresolved: StateRecord | undefined;
   private lastEntered: StateRecord | undefined;
-  /** The state the execution was in when it ended unsuccessfully. */
-  private stoppedIn: StateRecord | undefined;
 
   /** Reads `events` (those already read are skipped); returns what the local display would show for them, in order. */
   read(events: readonly HistoryEvent[]): StateEvent[] {
@@ -153,6 +151,7 @@ export class HistoryReader {
       else this.retry(compound, emit);
       return;
     }
+    // Task events, and a redrive's rescheduled work (the execution's end links to the failed Task), belong to the state before them.
     if (owner && !iterationEvents.has(type)) this.owners.set(id, owner);
 
     const taskFailure = taskFailures[type];
@@ -175,8 +174,6 @@ export class HistoryReader {
       return;
     }
     if (type === 'ExecutionRedriven') {
-      // A redrive runs the state that failed again ("reschedules and reruns" it: Developer Guide, Redriving executions).
-      if (this.stoppedIn) this.owners.set(id, this.stoppedIn);
       this.ended = false;
       this.redriven = true;
       this.failure = undefined;
@@ -193,7 +190,6 @@ export class HistoryReader {
     const cause = details?.cause;
     const reported = this.unresolved && this.unresolved.error === error ? this.unresolved : undefined;
     const where = reported ?? this.lastEntered;
-    this.stoppedIn = where;
     if (where && !reported) {
       fail(where, error, cause);
       emit('failed', where);

@@ -185,6 +185,32 @@ describe('a deployed execution history, read as the local display shows a run', 
     expect(reader).toMatchObject({ ended: true, failure: undefined });
   });
 
+  it('shows a Parallel state failed and caught after a Task failed in one of its branches', () => {
+    const history = new HistoryBuilder();
+    history.started();
+    const parallel = history.entered('Parallel', 'BothRegions', 0);
+    const started = history.add('ParallelStateStarted', parallel);
+    const primary = history.entered('Task', 'DescribePrimary', started);
+    const standby = history.entered('Task', 'DescribeStandby', started);
+    const failed = history.sdkCall(primary, ROUTE53_DOWN);
+    history.add('TaskStateAborted', standby);
+    const parallelFailed = history.add('ParallelStateFailed', failed);
+    const caught = history.exited('Parallel', 'BothRegions', parallelFailed);
+    history.succeeded(history.exited('Pass', 'RecordFailure', history.entered('Pass', 'RecordFailure', caught)));
+    const reader = new HistoryReader();
+
+    expect(lines(reader, history.events, 'search-failover')).toEqual([
+      '  search-failover → BothRegions',
+      '  search-failover → DescribePrimary',
+      '  search-failover → DescribeStandby',
+      '  search-failover   ✗ DescribePrimary failed: Route53.Route53Exception',
+      '  search-failover   ✗ BothRegions failed: Route53.Route53Exception',
+      '  search-failover   ✗ BothRegions caught Route53.Route53Exception',
+      '  search-failover → RecordFailure',
+    ]);
+    expect(reader.states.find((state) => state.name === 'BothRegions')).toMatchObject({ status: 'caught', error: ROUTE53_DOWN.error });
+  });
+
   it.each([
     { type: 'ExecutionTimedOut', details: { executionTimedOutEventDetails: { error: 'States.Timeout', cause: 'The execution timed out' } }, error: 'States.Timeout' },
     { type: 'ExecutionAborted', details: { executionAbortedEventDetails: {} }, error: 'ExecutionAborted' },

@@ -144,19 +144,24 @@ describe('opsflow redrive', () => {
     expect(sfn).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 3);
   });
 
-  it('--watch exits 1 when the redriven execution fails again', async () => {
+  it('--watch shows the failed state\'s work rerun, retried and failing again, and exits 1', async () => {
     const { failed } = failedThenRedriven();
     const again = new HistoryBuilder();
     for (const event of failed) again.events.push(event);
     const redrive = again.add('ExecutionRedriven', failed.length, { executionRedrivenEventDetails: { redriveCount: 1 } });
-    again.failed(again.sdkCall(redrive, ROUTE53_DOWN), ROUTE53_DOWN.error, ROUTE53_DOWN.cause);
+    again.failed(again.sdkCall(again.sdkCall(redrive, ROUTE53_DOWN), ROUTE53_DOWN), ROUTE53_DOWN.error, ROUTE53_DOWN.cause);
     sfn.on(DescribeExecutionCommand).resolvesOnce(described('FAILED', redrivable)).resolves(described('FAILED', { ...ROUTE53_DOWN, redriveCount: 1 }));
     sfn.on(GetExecutionHistoryCommand).resolvesOnce(newestFirst(failed)).resolves(newestFirst(again.events));
     sfn.on(RedriveExecutionCommand).resolves({ redriveDate: REDRIVE_DATE });
 
     const result = await opsflow('redrive', EXECUTION, '--watch');
 
-    expect(result.out.slice(3)).toEqual(['  instance-dns   ✗ ReadRecord failed: Route53.Route53Exception', `instance-dns FAILED in 1 transitions, 12.5 s  Route53.Route53Exception: ${ROUTE53_DOWN.cause}`]);
+    expect(result.out.slice(3)).toEqual([
+      '  instance-dns   ✗ ReadRecord failed: Route53.Route53Exception',
+      '  instance-dns   ↻ ReadRecord retried after Route53.Route53Exception',
+      '  instance-dns   ✗ ReadRecord failed: Route53.Route53Exception',
+      `instance-dns FAILED in 2 transitions, 12.5 s  Route53.Route53Exception: ${ROUTE53_DOWN.cause}`,
+    ]);
     expect(result.code).toBe(1);
   });
 
