@@ -103,12 +103,17 @@ export async function followExecution(client: SFNClient, ref: ExecutionRef, outp
   return { description, reader, exitCode: description.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failed };
 }
 
-/** `<workflow> <status> in <n> transitions, <s> s` and the error and cause, as the local `report` words it. */
+/**
+ * `<workflow> <status>[ at <Succeed state>] in <n> transitions, <s> s` and the error and cause, as
+ * the local `report` words a run with --aws: seconds from start to stop, to a tenth.
+ */
 export function summaryLine(description: DescribeExecutionOutput, workflow: string, reader: HistoryReader): string {
   const { status, startDate, stopDate, error, cause } = description;
-  const seconds = startDate && stopDate ? `, ${Number(((stopDate.getTime() - startDate.getTime()) / 1000).toFixed(3))} s` : '';
+  const last = reader.states.at(-1);
+  const endedAt = status === 'SUCCEEDED' && last?.type === 'Succeed' ? ` at ${last.name}` : '';
+  const seconds = startDate && stopDate ? `, ${Number(((stopDate.getTime() - startDate.getTime()) / 1000).toFixed(1))} s` : '';
   const failure = error ? `  ${error}: ${causeMessage(cause)}` : '';
-  return `${workflow} ${status ?? 'UNKNOWN'} in ${reader.transitions} transitions${seconds}${failure}`;
+  return `${workflow} ${status ?? 'UNKNOWN'}${endedAt} in ${reader.transitions} transitions${seconds}${failure}`;
 }
 
 /** `where it failed`: `<state>[<map index>] <error>: <cause>`. */

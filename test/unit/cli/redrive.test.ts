@@ -138,7 +138,7 @@ describe('opsflow redrive', () => {
 
     const result = await opsflow('redrive', EXECUTION, '--watch');
 
-    expect(result.out.slice(3)).toEqual(['  instance-dns → Done', 'instance-dns SUCCEEDED in 2 transitions, 3604 s']);
+    expect(result.out.slice(3)).toEqual(['  instance-dns → Done', 'instance-dns SUCCEEDED at Done in 2 transitions, 3604 s']);
     expect(result).toMatchObject({ code: 0, err: [] });
     expect(sleeps).toBe(1);
     expect(sfn).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 3);

@@ -68,7 +68,7 @@ describe('opsflow watch', () => {
 
     const result = await opsflow('watch', EXECUTION);
 
-    expect(result).toEqual({ code: 0, err: [], out: ['  instance-dns → ReadRecord', '  instance-dns → Done', 'instance-dns SUCCEEDED in 2 transitions, 12.5 s'] });
+    expect(result).toEqual({ code: 0, err: [], out: ['  instance-dns → ReadRecord', '  instance-dns → Done', 'instance-dns SUCCEEDED at Done in 2 transitions, 12.5 s'] });
     expect(sfn).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 1);
     expect(sfn).toHaveReceivedCommandWith(GetExecutionHistoryCommand, { executionArn: EXECUTION, reverseOrder: true, maxResults: 1000, includeExecutionData: false });
     expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: EXECUTION });
@@ -128,7 +128,7 @@ describe('opsflow watch', () => {
 
     const result = await opsflow('watch', EXECUTION);
 
-    expect(result.out).toEqual(['  instance-dns → ReadRecord', '  instance-dns → Done', 'instance-dns SUCCEEDED in 2 transitions, 12.5 s']);
+    expect(result.out).toEqual(['  instance-dns → ReadRecord', '  instance-dns → Done', 'instance-dns SUCCEEDED at Done in 2 transitions, 12.5 s']);
     expect(sfn).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 3);
     expect(sfn).toHaveReceivedNthCommandWith(GetExecutionHistoryCommand, 1, { executionArn: EXECUTION, reverseOrder: true, maxResults: 1000, includeExecutionData: false });
     expect(sfn).toHaveReceivedNthCommandWith(GetExecutionHistoryCommand, 2, { executionArn: EXECUTION, reverseOrder: true, maxResults: 1000, includeExecutionData: false, nextToken: 'page-2' });
@@ -142,7 +142,7 @@ describe('opsflow watch', () => {
     const result = await opsflow('watch', EXECUTION);
 
     expect(result.code).toBe(0);
-    expect(result.out).toEqual(['  instance-dns → ReadRecord', '  instance-dns → Done', 'instance-dns SUCCEEDED in 2 transitions, 12.5 s']);
+    expect(result.out).toEqual(['  instance-dns → ReadRecord', '  instance-dns → Done', 'instance-dns SUCCEEDED at Done in 2 transitions, 12.5 s']);
     expect(sfn).toHaveReceivedCommandTimes(DescribeExecutionCommand, 2);
     expect(sleeps).toEqual([2000]);
   });
@@ -151,7 +151,7 @@ describe('opsflow watch', () => {
     sfn.on(GetExecutionHistoryCommand).resolves({ events: succeededHistory() });
     sfn.on(DescribeExecutionCommand).resolves(described('SUCCEEDED'));
 
-    expect((await opsflow('watch', EXECUTION)).out).toEqual(['  instance-dns → ReadRecord', '  instance-dns → Done', 'instance-dns SUCCEEDED in 2 transitions, 12.5 s']);
+    expect((await opsflow('watch', EXECUTION)).out).toEqual(['  instance-dns → ReadRecord', '  instance-dns → Done', 'instance-dns SUCCEEDED at Done in 2 transitions, 12.5 s']);
   });
 
   it.each([
