@@ -75,9 +75,9 @@ export interface Followed {
 
 /**
  * Prints `ref`'s states (not with `json`) from its history so far, then polls GetExecutionHistory
- * every polling.intervalMs for new events until the execution ends; then DescribeExecution, and
- * one summary line (`<workflow> <status> in <n> transitions, <s> s  <error>: <cause>`) or with
- * `json` one object (DescribeExecution's fields, its input and output parsed, and the states).
+ * every polling.intervalMs for new events until the execution ends; then one summary line
+ * (summaryLine) or with `json` one object (DescribeExecution's fields, its input and output
+ * parsed, where it failed, the states). For `start --watch`: `ref` from executionNamed.
  * Stopping the process stops the watch, not the execution. Throws what `call` makes of a failed call.
  */
 export async function followExecution(client: SFNClient, ref: ExecutionRef, output: Output, options: FollowOptions): Promise<Followed> {
@@ -93,7 +93,7 @@ export async function followExecution(client: SFNClient, ref: ExecutionRef, outp
   let description: DescribeExecutionOutput | undefined;
   for (;;) {
     show(await newHistoryEvents(client, ref.executionArn, reader.lastEventId));
-    // The history's end event ends the watch once DescribeExecution agrees: a RUNNING (or PENDING_REDRIVE) status never does.
+    // The history's end event ends the watch once DescribeExecution (eventually consistent, API Reference) agrees: RUNNING or PENDING_REDRIVE never does.
     if (ended()) description = await describeExecution(client, ref.executionArn);
     if (description && !RUNNING_STATUSES.has(description.status ?? '')) break;
     await polling.sleep(polling.intervalMs);
