@@ -114,6 +114,22 @@ describe('opsflow redrive', () => {
     expect(third.out[1]).toBe('redriven once before');
   });
 
+  it.each(['TIMED_OUT', 'ABORTED'])('redrives an execution that %s, saying the state it stopped in', async (status) => {
+    const history = new HistoryBuilder();
+    history.started();
+    const gate = history.entered('Task', 'AwaitApproval', 0);
+    history.add(status === 'ABORTED' ? 'ExecutionAborted' : 'ExecutionTimedOut', gate, status === 'ABORTED' ? { executionAbortedEventDetails: {} } : { executionTimedOutEventDetails: {} });
+    sfn.on(DescribeExecutionCommand).resolves(described(status, { redriveCount: 2, redriveStatus: 'REDRIVABLE' }));
+    sfn.on(GetExecutionHistoryCommand).resolves(newestFirst(history.events));
+    sfn.on(RedriveExecutionCommand).resolves({ redriveDate: REDRIVE_DATE });
+
+    const result = await opsflow('redrive', EXECUTION);
+
+    const end = status === 'ABORTED' ? 'ExecutionAborted' : 'ExecutionTimedOut';
+    expect(result).toEqual({ code: 0, err: [], out: [`${NAMED} ${status} at AwaitApproval ${end}`, 'redriven 2 times before', `${NAMED} redriven at 2026-11-30T10:00:00.000Z`] });
+    expect(sfn).toHaveReceivedCommandTimes(RedriveExecutionCommand, 1);
+  });
+
   it.each([
     { status: 'RUNNING', extra: { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is RUNNING and cannot be redriven' }, reason: 'Execution is RUNNING and cannot be redriven' },
     { status: 'SUCCEEDED', extra: { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' }, reason: 'Execution is SUCCEEDED and cannot be redriven' },
