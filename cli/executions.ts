@@ -133,7 +133,7 @@ function took(record: ExecutionRecord, flags: RunFlags): string {
 }
 
 /** One line per state entered and per retry, catch or failure; exits are implied by the next line. */
-export function formatStateEvent(execution: ExecutionRecord, event: StateEvent): string | undefined {
+export function formatStateEvent(execution: Pick<ExecutionRecord, 'workflow'>, event: StateEvent): string | undefined {
   const where = `${execution.workflow}${event.state.mapIndex === undefined ? '' : `[${event.state.mapIndex}]`}`;
   switch (event.type) {
     case 'entered':

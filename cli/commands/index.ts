@@ -13,8 +13,10 @@ export const commands = {
   validate: { line: '[workflow...]', summary: 'check every definition (schema, language service, cross-checks)', load: async () => (await import('./validate.ts')).validate },
   start: { line: '<workflow> [--input <file>]', summary: 'start an execution of a workflow deployed on AWS (--stage, --region)', load: async () => (await import('./start.ts')).start },
   executions: { line: '<workflow> [--status <status>]', summary: 'the recent executions of a deployed workflow, one line each', load: async () => (await import('./executions.ts')).executions },
+  watch: { line: '<execution>', summary: 'follow an execution of a deployed stage, state by state, until it ends', load: async () => (await import('./watch.ts')).watch },
   approve: { line: '<execution> [--yes]', summary: 'answer a deployed runbook execution\'s approval gate: approve its plan (SendTaskSuccess)', load: async () => (await import('./approve.ts')).approve },
   reject: { line: '<execution> --reason <why>', summary: 'answer a deployed runbook execution\'s approval gate: reject its plan (SendTaskFailure)', load: async () => (await import('./reject.ts')).reject },
+  redrive: { line: '<execution> [--watch]', summary: 'redrive a failed execution of a deployed stage, after showing where it failed', load: async () => (await import('./redrive.ts')).redrive },
   demo: { line: '', summary: 'the instance-DNS, security, identity, search-snapshot and search-runbook stories on the sandbox (what npm start runs)', load: async () => (await import('./demo.ts')).demo },
   help: { line: '[command]', summary: 'this overview, or one command\'s options and examples', load: async () => (await import('./help.ts')).help },
 } as const satisfies Record<string, { line: string; summary: string; load(): Promise<Command> }>;

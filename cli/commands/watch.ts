@@ -1,0 +1,39 @@
+import { defineCommand } from '../command.ts';
+import * as options from '../options.ts';
+
+export const watch = defineCommand({
+  name: 'watch',
+  synopsis: '<execution> [options]',
+  description: [
+    'Follows an execution of a deployed stage: the states it entered and left so far, then each',
+    'new one as its history grows, the same lines as a local run, until it ends; then one summary',
+    'line (status, transitions, duration, error and cause). <execution> is its ARN (its Region',
+    'wins over --region) or <workflow>/<execution name>. Exits 0 when it SUCCEEDED, 1 when it',
+    'FAILED, TIMED_OUT or was ABORTED. Ctrl-C stops watching; the execution keeps running.',
+    '--json prints one object when it ends: DescribeExecution\'s fields, where it failed, the states.',
+  ].join('\n'),
+  options: {
+    stage: options.stage,
+    region: options.deployedRegion,
+    json: options.json,
+  },
+  positionals: { min: 1, max: 1, missing: 'execution (its ARN, or <workflow>/<execution name>)' },
+  examples: [
+    'opsflow watch search-failover/failover-2026-11-30',
+    'opsflow watch arn:aws:states:eu-central-1:123456789012:execution:opsflow-prod-SearchFailover:failover-2026-11-30 --stage prod',
+  ],
+  async run(args, flags, output) {
+    const { deployedStage, executionNamed, stepFunctions, workflowOfStateMachine } = await import('../deployed.ts');
+    const deployed = await deployedStage(flags, output.readStdin);
+    const ref = await executionNamed(args[0] ?? '', deployed);
+    const { followExecution } = await import('../follow.ts');
+    const client = await stepFunctions(ref.region);
+    try {
+      const workflow = workflowOfStateMachine(deployed, ref.stateMachineName)?.name ?? ref.stateMachineName;
+      const { exitCode } = await followExecution(client, ref, output, { workflow, ...(flags.json ? { json: true } : {}) });
+      return exitCode;
+    } finally {
+      client.destroy();
+    }
+  },
+});
