@@ -13,10 +13,13 @@ export const start = defineCommand({
     'stage\'s stack, found through CloudFormation), and prints it. The input is the file given, else a',
     'scheduled workflow\'s schedule input. Credentials come from the default credential chain.',
     'A name makes the start idempotent: the same name and input while it runs is the same execution.',
+    '--watch then follows it as `opsflow watch` does and exits with its status (Ctrl-C stops watching,',
+    'not the execution).',
   ].join('\n'),
   options: {
     input: { type: 'string', value: '<file>', file: 'read', description: 'the execution\'s input, a JSON object: an event, or the workflow\'s own input (- for standard input)' },
     name: { type: 'string', value: '<name>', description: 'the execution\'s name (default: one Step Functions generates)' },
+    watch: { type: 'boolean', description: 'follow the execution until it ends, state by state; exit 0 only when it SUCCEEDED' },
     stage: options.stage,
     region: options.deployedRegion,
     json: options.json,
@@ -24,7 +27,7 @@ export const start = defineCommand({
   positionals: { min: 1, max: 1, missing: 'workflow name' },
   examples: [
     'opsflow start search-failover --input workflows/search-failover/example-input.json --region eu-central-1',
-    'opsflow start dns-reconcile --name reconcile-after-change-42',
+    'opsflow start dns-reconcile --name reconcile-after-change-42 --watch',
   ],
   async run(args, flags, output) {
     const { call, deployedStage, deployedWorkflow, stateMachineArn, stepFunctions } = await import('../deployed.ts');
@@ -46,16 +49,22 @@ export const start = defineCommand({
       );
       const executionArn = started.executionArn ?? '';
       const startDate = started.startDate?.toISOString() ?? '';
-      if (flags.json) {
+      if (flags.json && !flags.watch) {
         output.out(JSON.stringify({ workflow: module.name, stage: deployed.stage, region: deployed.region, executionArn, startDate }, null, 2));
         return EXIT.ok;
       }
-      output.out(`Started ${module.name} (stage ${deployed.stage}, ${deployed.region})`);
-      output.out(`  execution  ${executionArn}`);
-      output.out(`  started    ${startDate}`);
-      output.out(`Follow it: opsflow watch ${executionArn}`);
-      if (module.approval) output.out(`It waits at ${module.approval.state} for: opsflow approve ${executionArn} (or opsflow reject ${executionArn} --reason "...")`);
-      return EXIT.ok;
+      // With --json --watch, stdout carries the one object the watch ends with; these lines go to stderr.
+      const say = flags.json ? output.err : output.out;
+      say(`Started ${module.name} (stage ${deployed.stage}, ${deployed.region})`);
+      say(`  execution  ${executionArn}`);
+      say(`  started    ${startDate}`);
+      if (!flags.watch) say(`Follow it: opsflow watch ${executionArn}`);
+      if (module.approval) say(`It waits at ${module.approval.state} for: opsflow approve ${executionArn} (or opsflow reject ${executionArn} --reason "...")`);
+      if (!flags.watch) return EXIT.ok;
+      const { followExecution } = await import('../follow.ts');
+      const { executionNamed } = await import('../deployed.ts');
+      const { exitCode } = await followExecution(client, await executionNamed(executionArn, deployed), output, { workflow: module.name, ...(flags.json ? { json: true } : {}) });
+      return exitCode;
     } finally {
       client.destroy();
     }

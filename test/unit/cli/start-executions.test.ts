@@ -1,10 +1,12 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, CloudFormationServiceException, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
-import { ExecutionAlreadyExists, ListExecutionsCommand, SFNClient, SFNServiceException, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, SFNServiceException, StartExecutionCommand, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { CredentialsProviderError } from '@smithy/core/config';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { polling } from '../../../cli/follow.ts';
 import { main } from '../../../cli/main.ts';
+import { HistoryBuilder } from './history-events.ts';
 
 /**
  * `opsflow start` and `opsflow executions` against a deployed stage, with CloudFormation and Step
@@ -13,9 +15,12 @@ import { main } from '../../../cli/main.ts';
 const cloudFormation = mockClient(CloudFormationClient);
 const sfn = mockClient(SFNClient);
 
+const realPolling = { ...polling };
+
 afterEach(() => {
   cloudFormation.reset();
   sfn.reset();
+  Object.assign(polling, realPolling);
 });
 
 const ACCOUNT = '210987654321';
@@ -132,6 +137,66 @@ describe('opsflow start', () => {
     expect(result.err[0]).toContain(message);
     expect(result.err[0]).not.toContain('\n');
     expect(result.out).toBe('');
+  });
+});
+
+describe('opsflow start --watch', () => {
+  const executionArn = `${machine('DnsReconcile').replace(':stateMachine:', ':execution:')}:after-change-42`;
+
+  /** dns-reconcile's history in two polls: first only started, then through its Succeed state. */
+  function twoPolls(): void {
+    const history = new HistoryBuilder();
+    history.started('arn:aws:iam::210987654321:role/opsflow-dev-DnsReconcileRole');
+    const first = history.events.slice();
+    let last = history.entered('Task', 'ListGroups', 1);
+    last = history.exited('Task', 'ListGroups', history.sdkCall(last, 'succeeded'));
+    last = history.entered('Succeed', 'Reconciled', last);
+    history.succeeded(history.exited('Succeed', 'Reconciled', last));
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({ events: [...first].reverse() })
+      .resolves({ events: [...history.events].reverse() });
+    sfn.on(DescribeExecutionCommand).resolves({
+      executionArn, stateMachineArn: machine('DnsReconcile'), name: 'after-change-42', status: 'SUCCEEDED', startDate: new Date('2026-11-30T09:00:00Z'), stopDate: new Date('2026-11-30T09:00:08Z'),
+    });
+  }
+
+  it('starts, then follows the execution state by state to its end and exits with its status', async () => {
+    deployed('DnsReconcileStateMachine', machine('DnsReconcile'));
+    sfn.on(StartExecutionCommand).resolves({ executionArn, startDate: new Date('2026-11-30T09:00:00Z') });
+    twoPolls();
+    const sleeps: number[] = [];
+    polling.sleep = async (ms) => {
+      sleeps.push(ms);
+    };
+
+    const result = await opsflow(['start', 'dns-reconcile', '--name', 'after-change-42', '--watch']);
+
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.out.split('\n')).toEqual([
+      'Started dns-reconcile (stage dev, eu-west-1)',
+      `  execution  ${executionArn}`,
+      '  started    2026-11-30T09:00:00.000Z',
+      '  dns-reconcile → ListGroups',
+      '  dns-reconcile → Reconciled',
+      'dns-reconcile SUCCEEDED at Reconciled in 2 transitions, 8 s',
+    ]);
+    expect(sleeps).toEqual([polling.intervalMs]);
+    expect(sfn).toHaveReceivedCommandWith(GetExecutionHistoryCommand, { executionArn, includeExecutionData: false });
+  });
+
+  it('with --json, prints one object on stdout (the watched end) and the start on stderr', async () => {
+    deployed('DnsReconcileStateMachine', machine('DnsReconcile'));
+    sfn.on(StartExecutionCommand).resolves({ executionArn, startDate: new Date('2026-11-30T09:00:00Z') });
+    twoPolls();
+    polling.sleep = async () => {};
+
+    const result = await opsflow(['start', 'dns-reconcile', '--watch', '--json']);
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({ workflow: 'dns-reconcile', executionArn, status: 'SUCCEEDED' });
+    expect(result.err[0]).toBe('Started dns-reconcile (stage dev, eu-west-1)');
   });
 });
 
