@@ -2,7 +2,7 @@ import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { describeSdkError } from '../engine/aws-credentials.ts';
 import { formatGateRequest, operator, REJECTED, terminal, type Decision } from './approval.ts';
 import type { Output } from './command.ts';
-import { awsError, call, deployedStage, executionHistory, executionNamed, stepFunctions, workflowOfStateMachine, type DeployedFlags } from './deployed.ts';
+import { awsError, call, executionHistory, namedExecution, stepFunctions, type DeployedFlags } from './deployed.ts';
 import { NoPendingApproval, UsageError } from './errors.ts';
 import { EXIT } from './exit.ts';
 
@@ -128,13 +128,7 @@ const taskGone = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
  * failed call, the token redacted.
  */
 export async function answerDeployedApproval(argument: string, decision: Decision, flags: ApprovalFlags & { readonly yes?: boolean }, output: Output): Promise<number> {
-  const arnRegion = /^arn:[^:]+:states:([^:]+):/.exec(argument)?.[1];
-  const deployed = await deployedStage({ stage: flags.stage, region: flags.region ?? arnRegion }, output.readStdin);
-  const execution = await executionNamed(argument, deployed);
-  if (execution.region !== deployed.region) {
-    throw new UsageError(`${execution.executionArn} runs in ${execution.region}, not in ${deployed.region} as --region says`);
-  }
-  const module = workflowOfStateMachine(deployed, execution.stateMachineName);
+  const { deployed, ref: execution, module } = await namedExecution(argument, flags, output.readStdin);
   if (!module) throw new UsageError(`${execution.stateMachineName} is not a state machine of stage ${deployed.stage} (opsflow-${deployed.stage}-<StateMachineName>): --stage names the stage`);
   const label = `${module.name} execution ${execution.name}`;
   if (!module.approval) throw new NoPendingApproval(`${module.name} has no approval gate: there is nothing to ${decision.kind}`);

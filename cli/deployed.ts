@@ -131,6 +131,30 @@ export async function executionNamed(argument: string, deployed: DeployedStage):
   return { executionArn: `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`, region: deployed.region, stateMachineArn: machineArn, stateMachineName: machine, name };
 }
 
+/** An execution named on the command line, with the stage in its Region and the workflow it runs. */
+export interface NamedExecution {
+  readonly deployed: DeployedStage;
+  readonly ref: ExecutionRef;
+  /** The stage's workflow its state machine runs; undefined for a state machine that is not one of the stage's. */
+  readonly module: WorkflowModule | undefined;
+  /** How the lines name it: the workflow, else the state machine's name. */
+  readonly workflow: string;
+}
+
+/**
+ * The execution `argument` names (executionNamed) and the stage in the execution's Region: an
+ * ARN's Region unless --region is given, which must then be the same. Throws UsageError for an ARN
+ * of another Region than --region, and what deployedStage and executionNamed throw.
+ */
+export async function namedExecution(argument: string, flags: DeployedFlags, readStdin?: () => Promise<string>): Promise<NamedExecution> {
+  const arnRegion = EXECUTION_ARN.exec(argument)?.[2];
+  const deployed = await deployedStage({ ...flags, region: flags.region ?? arnRegion }, readStdin);
+  const ref = await executionNamed(argument, deployed);
+  if (ref.region !== deployed.region) throw new UsageError(`${ref.executionArn} runs in ${ref.region}, not in ${deployed.region} as --region says`);
+  const module = workflowOfStateMachine(deployed, ref.stateMachineName);
+  return { deployed, ref, module, workflow: module?.name ?? ref.stateMachineName };
+}
+
 /** The opsflow workflow a deployed state machine runs (`opsflow-<stage>-<stateMachineName>`), if it is one of the stage's. */
 export function workflowOfStateMachine(deployed: DeployedStage, stateMachineName: string): WorkflowModule | undefined {
   const prefix = `opsflow-${deployed.stage}-`;

@@ -17,7 +17,7 @@ export const redrive = defineCommand({
     'failed (state, error, cause) and how often it was redriven, then RedriveExecution, which',
     'continues it from that state with the same input; the states that succeeded are not run again.',
     'Refused, with AWS\'s reason and nothing sent, when Step Functions cannot redrive it. <execution>',
-    'is its ARN (its Region wins over --region) or <workflow>/<execution name>. --watch then follows',
+    'is its ARN (in its own Region) or <workflow>/<execution name> (in --region). --watch then follows',
     'it as `opsflow watch` does (Ctrl-C stops watching, not the execution).',
   ].join('\n'),
   options: {
@@ -31,12 +31,10 @@ export const redrive = defineCommand({
     'opsflow redrive arn:aws:states:eu-west-1:123456789012:execution:opsflow-dev-DnsReconcile:nightly-2026-11-30',
   ],
   async run(args, flags, output) {
-    const { deployedStage, executionNamed, stepFunctions, workflowOfStateMachine } = await import('../deployed.ts');
-    const deployed = await deployedStage(flags, output.readStdin);
-    const ref = await executionNamed(args[0] ?? '', deployed);
+    const { namedExecution, stepFunctions } = await import('../deployed.ts');
+    const { ref, workflow } = await namedExecution(args[0] ?? '', flags, output.readStdin);
     const client = await stepFunctions(ref.region);
     try {
-      const workflow = workflowOfStateMachine(deployed, ref.stateMachineName)?.name ?? ref.stateMachineName;
       return await redriveExecution(client, ref, output, workflow, flags.watch === true);
     } finally {
       client.destroy();

@@ -7,8 +7,8 @@ export const watch = defineCommand({
   description: [
     'Follows an execution of a deployed stage: the states it entered and left so far, then each',
     'new one as its history grows, the same lines as a local run, until it ends; then one summary',
-    'line (status, transitions, duration, error and cause). <execution> is its ARN (its Region',
-    'wins over --region) or <workflow>/<execution name>. Exits 0 when it SUCCEEDED, 1 when it',
+    'line (status, transitions, duration, error and cause). <execution> is its ARN (in its own',
+    'Region) or <workflow>/<execution name> (in --region). Exits 0 when it SUCCEEDED, 1 when it',
     'FAILED, TIMED_OUT or was ABORTED. Ctrl-C stops watching; the execution keeps running.',
     '--json prints one object when it ends: DescribeExecution\'s fields, where it failed, the states.',
   ].join('\n'),
@@ -23,13 +23,11 @@ export const watch = defineCommand({
     'opsflow watch arn:aws:states:eu-central-1:123456789012:execution:opsflow-prod-SearchFailover:failover-2026-11-30 --stage prod',
   ],
   async run(args, flags, output) {
-    const { deployedStage, executionNamed, stepFunctions, workflowOfStateMachine } = await import('../deployed.ts');
-    const deployed = await deployedStage(flags, output.readStdin);
-    const ref = await executionNamed(args[0] ?? '', deployed);
+    const { namedExecution, stepFunctions } = await import('../deployed.ts');
+    const { ref, workflow } = await namedExecution(args[0] ?? '', flags, output.readStdin);
     const { followExecution } = await import('../follow.ts');
     const client = await stepFunctions(ref.region);
     try {
-      const workflow = workflowOfStateMachine(deployed, ref.stateMachineName)?.name ?? ref.stateMachineName;
       const { exitCode } = await followExecution(client, ref, output, { workflow, ...(flags.json ? { json: true } : {}) });
       return exitCode;
     } finally {

@@ -211,12 +211,16 @@ describe('opsflow watch', () => {
     expect(sfn).toHaveReceivedCommandWith(GetExecutionHistoryCommand, { executionArn: EXECUTION });
   });
 
-  it('asks in the Region of an execution ARN, whatever --region says', async () => {
+  it('asks in the Region of an execution ARN; a --region that says otherwise is refused before any call', async () => {
     const elsewhere = 'arn:aws:states:eu-central-1:123456789012:execution:opsflow-dev-SearchSnapshot:nightly-2026-11-30';
     sfn.on(GetExecutionHistoryCommand).resolves(newestFirst(succeededHistory()));
     sfn.on(DescribeExecutionCommand).resolves(described('SUCCEEDED'));
 
-    const result = await opsflow('watch', elsewhere, '--region', 'eu-west-1');
+    const contradicted = await opsflow('watch', elsewhere, '--region', 'eu-west-1');
+    expect(contradicted).toEqual({ code: 2, out: [], err: [`opsflow: ${elsewhere} runs in eu-central-1, not in eu-west-1 as --region says`] });
+    expect(sfn).not.toHaveReceivedAnyCommand();
+
+    const result = await opsflow('watch', elsewhere);
 
     expect(result.code).toBe(0);
     expect(result.out[0]).toBe('  search-snapshot → ReadRecord');
