@@ -1,5 +1,5 @@
 import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
-import { describeSdkError } from '../engine/aws-credentials.ts';
+import { describeSdkError } from '../engine/aws-calls.ts';
 import { formatGateRequest, operator, REJECTED, terminal, type Decision } from './approval.ts';
 import type { Output } from './command.ts';
 import { awsError, call, executionHistory, namedExecution, stepFunctions, type DeployedFlags } from './deployed.ts';

@@ -1,5 +1,5 @@
 import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
-import { describeSdkError, unusableCredentials } from '../engine/aws-credentials.ts';
+import { describeSdkError, timedRequestHandler, unusableCredentials } from '../engine/aws-calls.ts';
 import type { OpsflowConfig } from '../handlers/shared/config.ts';
 import type { WorkflowModule } from '../workflows/types.ts';
 import { AwsCallFailed, AwsRefused, UsageError } from './errors.ts';
@@ -75,7 +75,7 @@ function stateMachineLogicalId(module: WorkflowModule): string {
  */
 export async function stateMachineArn(deployed: DeployedStage, module: WorkflowModule): Promise<string> {
   const { CloudFormationClient, DescribeStackResourceCommand } = await import('@aws-sdk/client-cloudformation');
-  const cloudFormation = new CloudFormationClient({ region: deployed.region });
+  const cloudFormation = new CloudFormationClient({ region: deployed.region, requestHandler: timedRequestHandler() });
   const logicalId = stateMachineLogicalId(module);
   try {
     const { StackResourceDetail: resource } = await cloudFormation.send(new DescribeStackResourceCommand({ StackName: deployed.stackName, LogicalResourceId: logicalId }));
@@ -162,10 +162,10 @@ export function workflowOfStateMachine(deployed: DeployedStage, stateMachineName
   return deployed.modules.find((module) => module.stateMachineName === stateMachineName.slice(prefix.length));
 }
 
-/** A Step Functions client in `region` (default credential chain and endpoint settings). */
+/** A Step Functions client in `region` (default credential chain and endpoint settings; calls time out: awsCallTimeouts). */
 export async function stepFunctions(region: string): Promise<SFNClient> {
   const { SFNClient } = await import('@aws-sdk/client-sfn');
-  return new SFNClient({ region });
+  return new SFNClient({ region, requestHandler: timedRequestHandler() });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Pluggable } from '@smithy/types';
 import { Clock } from './clock.ts';
 import type { EmbeddedMetricSink, OpenSearchAccess } from '../handlers/shared/runtime.ts';
 import type { LocalCloudWatch } from './metrics.ts';
-import { describeSdkError, unusableCredentials } from './aws-credentials.ts';
+import { describeSdkError, timedRequestHandler, unusableCredentials } from './aws-calls.ts';
 import { AwsAccountUnavailable, AwsCredentialsUnusable, OpenSearchEndpointClosed, UnknownOpenSearchEndpoint } from './errors.ts';
 import type { OpenSearchDomains } from './sandbox/opensearch/http.ts';
 import { OpenSearchServer, sandboxOpenSearchCredentials } from './sandbox/opensearch/server.ts';
@@ -205,7 +205,7 @@ const deniedIdentity = new Set(['AccessDenied', 'AccessDeniedException', 'NotAut
  */
 export async function awsAccountId(region: string): Promise<string> {
   const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient({ region });
+  const sts = new STSClient({ region, requestHandler: timedRequestHandler() });
   let account: string | undefined;
   try {
     ({ Account: account } = await sts.send(new GetCallerIdentityCommand({})));

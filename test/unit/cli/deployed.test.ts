@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deployedStage, executionHistory, executionNamed, workflowOfStateMachine } from '../../../cli/deployed.ts';
 import { UsageError } from '../../../cli/errors.ts';
 
@@ -92,4 +92,36 @@ describe('executionHistory', () => {
       { executionArn: arn, maxResults: 1000, includeExecutionData: true, nextToken: 't2' },
     ]);
   });
+});
+
+describe('a call to an endpoint that accepts connections and never answers', () => {
+  it('ends in one line naming the timeout, exit 1, after the SDK retried it, instead of hanging', async () => {
+    const { createServer } = await import('node:net');
+    const { awsCallTimeouts } = await import('../../../engine/aws-calls.ts');
+    const { main } = await import('../../../cli/main.ts');
+    const held: import('node:net').Socket[] = [];
+    const silent = createServer((socket) => held.push(socket)).listen(0, '127.0.0.1');
+    await new Promise((resolve) => silent.once('listening', resolve));
+    const { port } = silent.address() as { port: number };
+    const saved = { ...awsCallTimeouts };
+    sfn.restore();
+    vi.stubEnv('AWS_ENDPOINT_URL', `http://127.0.0.1:${port}`);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAOPSFLOWTEST00001');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'opsflow-test-secret');
+    Object.assign(awsCallTimeouts, { connectionMs: 500, requestMs: 300 });
+    try {
+      const err: string[] = [];
+      const code = await main(['watch', `arn:aws:states:eu-west-1:${ACCOUNT}:execution:opsflow-dev-DnsReconcile:x`], { out: () => {}, err: (line) => err.push(line) });
+
+      expect(code).toBe(1);
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(/^opsflow: states:GetExecutionHistory arn:\S+ failed \((TimeoutError|ETIMEDOUT): [^\n]*300 ms requestTimeout/);
+      expect(held.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      Object.assign(awsCallTimeouts, saved);
+      vi.unstubAllEnvs();
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 20_000);
 });

@@ -1,6 +1,20 @@
 import { AwsCredentialsUnusable } from './errors.ts';
 
-/** Which AWS SDK errors say the credentials are unusable, for every command that calls AWS. */
+/** What every command that calls AWS itself shares: how long a call may take, and which errors say the credentials are unusable. */
+
+/**
+ * How long one call may take, in milliseconds: to connect, and for the answer once the request is
+ * sent. Past either the SDK's request handler fails the attempt with a TimeoutError (with
+ * throwOnRequestTimeout; @smithy/node-http-handler only warns otherwise) and the SDK retries it
+ * (3 attempts in all), so an endpoint that accepts connections and never answers ends in one line,
+ * not a hang. Replaced in tests.
+ */
+export const awsCallTimeouts = { connectionMs: 5_000, requestMs: 15_000 };
+
+/** The `requestHandler` option of an SDK client a command creates: awsCallTimeouts, as errors. */
+export function timedRequestHandler(): { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true } {
+  return { connectionTimeout: awsCallTimeouts.connectionMs, requestTimeout: awsCallTimeouts.requestMs, throwOnRequestTimeout: true };
+}
 
 /**
  * Error names of AWS refusing the credentials a request was signed with (STS's common errors:
