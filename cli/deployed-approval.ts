@@ -2,8 +2,8 @@ import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { describeSdkError } from '../engine/aws-calls.ts';
 import { formatGateRequest, operator, REJECTED, terminal, type Decision } from './approval.ts';
 import type { Output } from './command.ts';
-import { awsError, call, executionHistory, namedExecution, stepFunctions, type DeployedFlags } from './deployed.ts';
-import { NoPendingApproval, UsageError } from './errors.ts';
+import { awsError, call, executionHistory, namedExecution, stageWorkflowOf, stepFunctions, type DeployedFlags } from './deployed.ts';
+import { NoPendingApproval } from './errors.ts';
 import { EXIT } from './exit.ts';
 
 /**
@@ -128,8 +128,9 @@ const taskGone = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
  * failed call, the token redacted.
  */
 export async function answerDeployedApproval(argument: string, decision: Decision, flags: ApprovalFlags & { readonly yes?: boolean }, output: Output): Promise<number> {
-  const { deployed, ref: execution, module } = await namedExecution(argument, flags, output.readStdin);
-  if (!module) throw new UsageError(`${execution.stateMachineName} is not a state machine of stage ${deployed.stage} (opsflow-${deployed.stage}-<StateMachineName>): --stage names the stage`);
+  const named = await namedExecution(argument, flags, output.readStdin);
+  const { ref: execution } = named;
+  const module = stageWorkflowOf(named);
   const label = `${module.name} execution ${execution.name}`;
   if (!module.approval) throw new NoPendingApproval(`${module.name} has no approval gate: there is nothing to ${decision.kind}`);
   const gate = module.approval.state;

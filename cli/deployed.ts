@@ -155,6 +155,17 @@ export async function namedExecution(argument: string, flags: DeployedFlags, rea
   return { deployed, ref, module, workflow: module?.name ?? ref.stateMachineName };
 }
 
+/**
+ * The stage's workflow a named execution runs; UsageError for a state machine that is not one of
+ * the stage's (another stage, another application): a command that changes an execution acts only
+ * on what the stage deployed.
+ */
+export function stageWorkflowOf(named: NamedExecution): WorkflowModule {
+  if (named.module) return named.module;
+  const { stage } = named.deployed;
+  throw new UsageError(`${named.ref.stateMachineName} is not a state machine of stage ${stage} (opsflow-${stage}-<StateMachineName>): --stage names the stage`);
+}
+
 /** The opsflow workflow a deployed state machine runs (`opsflow-<stage>-<stateMachineName>`), if it is one of the stage's. */
 export function workflowOfStateMachine(deployed: DeployedStage, stateMachineName: string): WorkflowModule | undefined {
   const prefix = `opsflow-${deployed.stage}-`;

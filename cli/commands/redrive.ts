@@ -31,8 +31,10 @@ export const redrive = defineCommand({
     'opsflow redrive arn:aws:states:eu-west-1:123456789012:execution:opsflow-dev-DnsReconcile:nightly-2026-11-30',
   ],
   async run(args, flags, output) {
-    const { namedExecution, stepFunctions } = await import('../deployed.ts');
-    const { ref, workflow } = await namedExecution(args[0] ?? '', flags, output.readStdin);
+    const { namedExecution, stageWorkflowOf, stepFunctions } = await import('../deployed.ts');
+    const named = await namedExecution(args[0] ?? '', flags, output.readStdin);
+    const { ref } = named;
+    const workflow = stageWorkflowOf(named).name;
     const client = await stepFunctions(ref.region);
     try {
       return await redriveExecution(client, ref, output, workflow, flags.watch === true);

@@ -130,6 +130,15 @@ describe('opsflow redrive', () => {
     expect(sfn).toHaveReceivedCommandTimes(RedriveExecutionCommand, 1);
   });
 
+  it("refuses an execution of a state machine that is not the stage's, before any call", async () => {
+    const foreign = 'arn:aws:states:eu-west-1:123456789012:execution:other-team-machine:nightly';
+
+    const result = await opsflow('redrive', foreign);
+
+    expect(result).toEqual({ code: 2, out: [], err: ['opsflow: other-team-machine is not a state machine of stage dev (opsflow-dev-<StateMachineName>): --stage names the stage'] });
+    expect(sfn).not.toHaveReceivedAnyCommand();
+  });
+
   it.each([
     { status: 'RUNNING', extra: { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is RUNNING and cannot be redriven' }, reason: 'Execution is RUNNING and cannot be redriven' },
     { status: 'SUCCEEDED', extra: { redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' }, reason: 'Execution is SUCCEEDED and cannot be redriven' },
