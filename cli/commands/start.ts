@@ -59,7 +59,8 @@ export const start = defineCommand({
       say(`  execution  ${executionArn}`);
       say(`  started    ${startDate}`);
       if (!flags.watch) say(`Follow it: opsflow watch ${executionArn}`);
-      if (module.approval) say(`It waits at ${module.approval.state} for: opsflow approve ${executionArn} (or opsflow reject ${executionArn} --reason "...")`);
+      // A runbook's dry run ends with its plan and asks nobody.
+      if (module.approval && input.dryRun !== true) say(`It waits at ${module.approval.state} for: opsflow approve ${executionArn} (or opsflow reject ${executionArn} --reason "...")`);
       if (!flags.watch) return EXIT.ok;
       const { followExecution } = await import('../follow.ts');
       const { executionNamed } = await import('../deployed.ts');

@@ -58,7 +58,7 @@ describe('opsflow start', () => {
     deployed('SearchFailoverStateMachine', machine('SearchFailover', 'eu-central-1'));
     const executionArn = `arn:aws:states:eu-central-1:${ACCOUNT}:execution:opsflow-dev-SearchFailover:failover-1`;
     sfn.on(StartExecutionCommand).resolves({ executionArn, startDate: new Date('2026-11-30T03:12:00Z') });
-    const input = { reason: 'eu-west-1 domain red since 02:50', dryRun: true };
+    const input = { reason: 'eu-west-1 domain red since 02:50', conflicts: 'delete' };
 
     const result = await opsflow(['start', 'search-failover', '--input', '-', '--name', 'failover-1', '--region', 'eu-central-1'], JSON.stringify(input));
 
@@ -70,6 +70,18 @@ describe('opsflow start', () => {
     expect(result.out).toContain(`execution  ${executionArn}`);
     expect(result.out).toContain('started    2026-11-30T03:12:00.000Z');
     expect(result.out).toContain(`opsflow approve ${executionArn}`);
+  });
+
+  it("does not send a runbook's dry run to an approval it will never ask for", async () => {
+    deployed('SearchFailoverStateMachine', machine('SearchFailover', 'eu-central-1'));
+    const executionArn = `arn:aws:states:eu-central-1:${ACCOUNT}:execution:opsflow-dev-SearchFailover:dry-1`;
+    sfn.on(StartExecutionCommand).resolves({ executionArn, startDate: new Date('2026-11-30T03:12:00Z') });
+
+    const result = await opsflow(['start', 'search-failover', '--input', '-', '--region', 'eu-central-1'], JSON.stringify({ reason: 'rehearsal', dryRun: true }));
+
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`Follow it: opsflow watch ${executionArn}`);
+    expect(result.out).not.toContain('opsflow approve');
   });
 
   it("starts a scheduled workflow with its schedule rule's input when no file is given", async () => {
