@@ -85,7 +85,12 @@ export function parseCommandLine<O extends OptionTable>(command: Command<O>, arg
     const { code, message } = error as { code?: string; message: string };
     const option = /'(-[^' ]*)/.exec(message)?.[1]?.split('=')[0];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) throw new UsageError(`${command.name} does not take ${option} ${hint}`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) throw new UsageError(`${option} needs a value ${hint}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+      if (/does not take an argument/.test(message)) throw new UsageError(`${option} takes no value ${hint}`);
+      // A value that starts with a dash reads as another option unless joined with `=`.
+      if (/ambiguous/.test(message)) throw new UsageError(`${option} needs a value; one that starts with - is written ${option}=-… ${hint}`);
+      throw new UsageError(`${option} needs a value ${hint}`);
+    }
     throw new UsageError(`${firstLine(message) || 'invalid arguments'} ${hint}`);
   }
   const seen = new Set<string>();

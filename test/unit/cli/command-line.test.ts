@@ -125,6 +125,8 @@ describe('standard input and repeated options', () => {
     [['run', 'instance-dns', '--event'], 'opsflow: --event needs a value (try: opsflow help run)'],
     [['routes', event, '--config'], 'opsflow: --config needs a value (try: opsflow help routes)'],
     [['run', 'instance-dns', '--event='], 'opsflow: --event needs a value (try: opsflow help run)'],
+    [['reject', 'search-failover/x', '--reason', '-- not now'], 'opsflow: --reason needs a value; one that starts with - is written --reason=-… (try: opsflow help reject)'],
+    [['run', 'dns-reconcile', '--schedule=yes'], 'opsflow: --schedule takes no value (try: opsflow help run)'],
   ])('%j is refused in one line, exit 2, stdin unread and nothing run', async (argv, message) => {
     const created = vi.spyOn(Engine, 'create');
     const result = await opsflow(argv, readFileSync(event, 'utf8'));
