@@ -5,7 +5,7 @@ import type { OpsflowConfig } from '../handlers/shared/config.ts';
 import type { Output } from './command.ts';
 import { UnwritableFile, UsageError } from './errors.ts';
 import { DEFAULT_SANDBOX, fileProblems, readFaults, readJsonFile, STDIN } from './files.ts';
-import { causeMessage } from './format.ts';
+import { causeMessage, transitionCount } from './format.ts';
 import { firstLine } from './text.ts';
 
 /** What `run` and `send` share: where they run, the engine, and how executions are reported. */
@@ -109,7 +109,7 @@ export function report(records: readonly ExecutionRecord[], flags: RunFlags, out
   }
   for (const record of records) {
     const failure = record.error ? `  ${record.error}: ${causeMessage(record.cause)}` : '';
-    output.out(`${record.workflow} ${record.status}${endedAt(record)} in ${record.transitions} transitions${took(record, flags)}${failure}`);
+    output.out(`${record.workflow} ${record.status}${endedAt(record)} in ${transitionCount(record.transitions)}${took(record, flags)}${failure}`);
   }
   const last = records[0];
   if (last?.output !== undefined) output.out(JSON.stringify(last.output, null, 2));

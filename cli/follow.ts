@@ -4,7 +4,7 @@ import type { ExecutionRef } from './deployed.ts';
 import { call } from './deployed.ts';
 import { EXIT } from './exit.ts';
 import { formatStateEvent } from './executions.ts';
-import { causeMessage } from './format.ts';
+import { causeMessage, transitionCount } from './format.ts';
 import { HistoryReader, type ExecutionFailure } from './history.ts';
 
 /**
@@ -108,12 +108,17 @@ export async function followExecution(client: SFNClient, ref: ExecutionRef, outp
  * the local `report` words a run with --aws: seconds from start to stop, to a tenth.
  */
 export function summaryLine(description: DescribeExecutionOutput, workflow: string, reader: HistoryReader): string {
-  const { status, startDate, stopDate, error, cause } = description;
+  const { status, startDate, stopDate } = description;
+  // DescribeExecution leaves out what it does not know; the history's end event may still say it
+  // (a failure named only by its end event's type says nothing the status does not).
+  const fromHistory = reader.failure && !/^Execution(Failed|TimedOut|Aborted)$/.test(reader.failure.error ?? '') ? reader.failure : undefined;
+  const error = description.error ?? fromHistory?.error;
+  const cause = description.cause ?? fromHistory?.cause;
   const last = reader.states.at(-1);
   const endedAt = status === 'SUCCEEDED' && last?.type === 'Succeed' ? ` at ${last.name}` : '';
   const seconds = startDate && stopDate ? `, ${Number(((stopDate.getTime() - startDate.getTime()) / 1000).toFixed(1))} s` : '';
   const failure = error ? `  ${error}: ${causeMessage(cause)}` : '';
-  return `${workflow} ${status ?? 'UNKNOWN'}${endedAt} in ${reader.transitions} transitions${seconds}${failure}`;
+  return `${workflow} ${status ?? 'UNKNOWN'}${endedAt} in ${transitionCount(reader.transitions)}${seconds}${failure}`;
 }
 
 /** `where it failed`: `<state>[<map index>] <error>: <cause>`. */

@@ -8,3 +8,8 @@ export function causeMessage(cause: string | undefined): string {
     return cause;
   }
 }
+
+/** `1 transition`, `12 transitions`: state transitions, the unit Step Functions bills. */
+export function transitionCount(count: number): string {
+  return `${count} transition${count === 1 ? '' : 's'}`;
+}

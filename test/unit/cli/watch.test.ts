@@ -169,7 +169,21 @@ describe('opsflow watch', () => {
     const result = await opsflow('watch', EXECUTION);
 
     expect(result.code).toBe(code);
-    expect(result.out.at(-1)).toBe(`instance-dns ${status} in 1 transitions, 12.5 s`);
+    expect(result.out.at(-1)).toBe(`instance-dns ${status} in 1 transition, 12.5 s`);
+  });
+
+  it("takes the error and cause from the history's end when DescribeExecution leaves them out", async () => {
+    const history = new HistoryBuilder();
+    history.started();
+    const failed = history.exited('Task', 'ReadRecord', history.sdkCall(history.entered('Task', 'ReadRecord', 0), { error: 'Route53.Route53Exception', cause: 'Rate exceeded' }));
+    history.failed(failed, 'Route53.Route53Exception', 'Rate exceeded');
+    sfn.on(GetExecutionHistoryCommand).resolves(newestFirst(history.events));
+    sfn.on(DescribeExecutionCommand).resolves(described('FAILED'));
+
+    const result = await opsflow('watch', EXECUTION);
+
+    expect(result.code).toBe(1);
+    expect(result.out.at(-1)).toBe('instance-dns FAILED in 1 transition, 12.5 s  Route53.Route53Exception: Rate exceeded');
   });
 
   it('--json prints one object at the end: DescribeExecution\'s fields and the states, no lines', async () => {
