@@ -97,6 +97,8 @@ function countOf(value: string | undefined): number {
 /** From start to stop, or `running <so far>`: `45 s`, `3 min 20 s`, `2 h 5 min`. */
 function duration(execution: ExecutionListItem, now: Date): string {
   if (!execution.startDate) return '';
+  // Only a running execution has no stop yet; an ended one without its stopDate has no duration to show.
+  if (!execution.stopDate && execution.status !== 'RUNNING') return '';
   const end = execution.stopDate ?? now;
   const text = spoken(Math.max(0, Math.round((end.getTime() - execution.startDate.getTime()) / 1000)));
   return execution.stopDate ? text : `running ${text}`;

@@ -19,8 +19,8 @@ export const watch = defineCommand({
   },
   positionals: { min: 1, max: 1, missing: 'execution (its ARN, or <workflow>/<execution name>)' },
   examples: [
-    'opsflow watch search-failover/failover-2026-11-30',
-    'opsflow watch arn:aws:states:eu-central-1:123456789012:execution:opsflow-prod-SearchFailover:failover-2026-11-30 --stage prod',
+    'opsflow watch search-failover/failover-2026-11-30 --region eu-central-1',
+    'opsflow watch arn:aws:states:eu-central-1:123456789012:execution:opsflow-dev-SearchFailover:failover-2026-11-30',
   ],
   async run(args, flags, output) {
     const { namedExecution, stepFunctions } = await import('../deployed.ts');

@@ -255,6 +255,18 @@ describe('opsflow executions', () => {
     expect(JSON.parse(result.out)).toMatchObject({ workflow: 'dns-reconcile', executions: [{ name: 'a', status: 'RUNNING', redriveCount: 0 }, { name: 'b' }] });
   });
 
+  it('shows no duration for an ended execution that has no stopDate, and a running one as running', async () => {
+    deployed('DnsReconcileStateMachine', machine('DnsReconcile'));
+    const started = new Date(Date.now() - 65_000).toISOString();
+    sfn.on(ListExecutionsCommand).resolves({ executions: [execution('ended', 'FAILED', started), execution('going', 'RUNNING', started)] });
+
+    const result = await opsflow(['executions', 'dns-reconcile']);
+
+    const [ended, going] = result.out.split('\n');
+    expect(ended).toMatch(/^ended {2}FAILED {3}\S+$/);
+    expect(going).toMatch(/^going {2}RUNNING {2}\S+ {2}running 1 min \d+ s$/);
+  });
+
   it('says so when there are none', async () => {
     deployed('DnsReconcileStateMachine', machine('DnsReconcile'));
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
