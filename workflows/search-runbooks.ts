@@ -10,6 +10,18 @@ import type { DeploymentEnvironment, IamStatement, JsonValue } from './types.ts'
  */
 
 /** The three runbooks' state machine names: one runbook runs at a time across the three (each lists the others' RUNNING executions). */
+/**
+ * WorkflowModule.checkInput of a runbook: its request as preflightSearchRunbook parses it
+ * (handlers/search/runbook.ts parseRunbookRequest), loaded only when a command checks an input.
+ * Throws RunbookRequestInvalid naming the first wrong field.
+ */
+export function runbookInputCheck(runbook: 'failover' | 'failback' | 'drill'): (input: unknown) => Promise<void> {
+  return async (input) => {
+    const { parseRunbookRequest } = await import('../handlers/search/runbook.ts');
+    parseRunbookRequest(runbook, input);
+  };
+}
+
 export const RUNBOOK_STATE_MACHINES = ['SearchFailover', 'SearchFailback', 'SearchDrDrill'] as const;
 
 /** Source and detail types of the events the runbooks publish on their Region's default bus. */

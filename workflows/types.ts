@@ -77,6 +77,12 @@ export interface WorkflowModule {
    * `opsflow run` shows the plan and answers it (--approve, --reject, or a prompt).
    */
   readonly approval?: { readonly state: string };
+  /**
+   * Refuses, before an execution starts (`opsflow start`), an input the workflow's first step would
+   * refuse: the same check, throwing the same named error, in one line. Absent: the workflow checks
+   * its input only when it runs.
+   */
+  checkInput?(input: unknown): Promise<void>;
 }
 
 /** Where a definition runs: pseudo-parameters on AWS, fixed values in the local engine. */

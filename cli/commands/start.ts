@@ -1,5 +1,6 @@
 import type { OpsflowConfig } from '../../handlers/shared/config.ts';
 import type { WorkflowModule } from '../../workflows/types.ts';
+import { OpsflowError } from '../../handlers/shared/errors.ts';
 import { defineCommand } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT } from '../exit.ts';
@@ -40,6 +41,7 @@ export const start = defineCommand({
       refusedAsInput(flags.input, () => checkStartExecution('opsflow-start', input));
     }
     if (flags.name !== undefined) checkName(flags.name, checkStartExecution);
+    if (module.checkInput) await refusedBeforeStart(flags.input, () => module.checkInput?.(input));
     const machineArn = await stateMachineArn(deployed, module);
     const { StartExecutionCommand } = await import('@aws-sdk/client-sfn');
     const client = await stepFunctions(deployed.region);
@@ -84,6 +86,18 @@ async function executionInput(module: WorkflowModule, config: OpsflowConfig, pat
   const schedule = module.triggers(config).find((trigger) => trigger.kind === 'schedule');
   if (!schedule) throw new UsageError(`${module.name} has no schedule to take its input from; give --input <file>`);
   return { ...schedule.input };
+}
+
+/** The workflow's own check of its input (WorkflowModule.checkInput): its refusal is one line naming the file, nothing started. */
+async function refusedBeforeStart(path: string | undefined, check: () => Promise<void> | undefined): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    // The workflow's named refusals only; anything else is a defect, reported as one.
+    if (!(error instanceof OpsflowError)) throw error;
+    const where = path === undefined ? 'the schedule\'s input' : path === '-' ? 'standard input' : path;
+    throw new UsageError(`${where}: ${(error as Error).name}: ${(error as Error).message.split('\n')[0] ?? ''}`, { cause: error });
+  }
 }
 
 /** An execution name Step Functions would refuse, refused here first (UsageError), nothing started. */

@@ -1,5 +1,5 @@
 import type { OpsflowConfig } from '../../handlers/shared/config.ts';
-import { runbookStatements, runbookSubstitutions, searchRegions } from '../search-runbooks.ts';
+import { runbookInputCheck, runbookStatements, runbookSubstitutions, searchRegions } from '../search-runbooks.ts';
 import type { DeploymentEnvironment, IamStatement, JsonValue, Trigger, WorkflowModule } from '../types.ts';
 
 export const searchDrDrill: WorkflowModule = {
@@ -9,6 +9,7 @@ export const searchDrDrill: WorkflowModule = {
   type: 'STANDARD',
   functions: ['preflightSearchRunbook', 'restoreSearchSnapshot', 'checkSearchRestore', 'verifySearchRestore', 'deleteSearchIndices', 'reportSearchRunbook'],
   regions: searchRegions,
+  checkInput: runbookInputCheck('drill'),
 
   /**
    * searchDr.drill.schedule in both Regions, enabled by searchDr.drill.enabled: in the Region whose

@@ -1,6 +1,6 @@
 import type { OpsflowConfig } from '../../handlers/shared/config.ts';
 import { RUNBOOK_FUNCTIONS } from '../search-failover/workflow.ts';
-import { dnsSwitchStatements, finalSnapshotLambdaStatements, runbookStatements, runbookSubstitutions, searchRegions } from '../search-runbooks.ts';
+import { dnsSwitchStatements, finalSnapshotLambdaStatements, runbookInputCheck, runbookStatements, runbookSubstitutions, searchRegions } from '../search-runbooks.ts';
 import type { DeploymentEnvironment, IamStatement, JsonValue, Trigger, WorkflowModule } from '../types.ts';
 
 export const searchFailback: WorkflowModule = {
@@ -13,6 +13,7 @@ export const searchFailback: WorkflowModule = {
   regions: searchRegions,
   /** The CLI shows the plan this gate's request carries and answers it (opsflow run --approve / --reject). */
   approval: { state: 'AwaitApproval' },
+  checkInput: runbookInputCheck('failback'),
 
   /** No trigger: an operator starts it (StartExecution, or `opsflow run search-failback`). */
   triggers(): Trigger[] {

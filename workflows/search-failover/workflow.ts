@@ -1,5 +1,5 @@
 import type { OpsflowConfig } from '../../handlers/shared/config.ts';
-import { dnsSwitchStatements, runbookStatements, runbookSubstitutions, searchRegions, sharedRunbookLambdaStatements } from '../search-runbooks.ts';
+import { dnsSwitchStatements, runbookInputCheck, runbookStatements, runbookSubstitutions, searchRegions, sharedRunbookLambdaStatements } from '../search-runbooks.ts';
 import type { DeploymentEnvironment, IamStatement, JsonValue, Trigger, WorkflowModule } from '../types.ts';
 
 /** The tasks search-failover and search-failback share, in the order they run. */
@@ -22,6 +22,7 @@ export const searchFailover: WorkflowModule = {
   regions: searchRegions,
   /** The CLI shows the plan this gate's request carries and answers it (opsflow run --approve / --reject). */
   approval: { state: 'AwaitApproval' },
+  checkInput: runbookInputCheck('failover'),
 
   /** No trigger: an operator starts it (StartExecution, or `opsflow run search-failover`). */
   triggers(): Trigger[] {

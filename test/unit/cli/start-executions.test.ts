@@ -84,6 +84,21 @@ describe('opsflow start', () => {
     expect(result.out).not.toContain('opsflow approve');
   });
 
+  it.each([
+    ['search-failover', '{"reasn": "typo"}', 'standard input: RunbookRequestInvalid: failover request: unknown field "reasn" (the fields are reason, snapshot, indices, dryRun, conflicts, finalSnapshot)'],
+    ['search-failover', '{"reason": "eu-west-1 red", "conflicts": "rename"}', 'standard input: RunbookRequestInvalid: failover request: conflicts'],
+    ['search-failback', '{"reason": "   "}', 'standard input: RunbookRequestInvalid: failback request: '],
+    ['search-dr-drill', '{"snapshot": 7}', 'standard input: RunbookRequestInvalid: drill request: '],
+  ])("refuses a %s request its preflight would refuse, in one line, before any call", async (workflow, input, message) => {
+    const result = await opsflow(['start', workflow, '--input', '-', '--region', 'eu-central-1'], input);
+
+    expect(result.code).toBe(2);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]).toContain(`opsflow: ${message}`);
+    expect(cloudFormation.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
   it("starts a scheduled workflow with its schedule rule's input when no file is given", async () => {
     deployed('DnsReconcileStateMachine', machine('DnsReconcile'));
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${machine('DnsReconcile').replace(':stateMachine:', ':execution:')}:x`, startDate: new Date('2026-11-30T03:12:00Z') });
