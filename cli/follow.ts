@@ -33,13 +33,13 @@ const PAGE_SIZE = 1000;
  * page however long the history. Without execution data: the display needs none, and a runbook's
  * history holds the task token in its data. Throws what `call` makes of a failed call.
  */
-export async function newHistoryEvents(client: SFNClient, executionArn: string, afterId: number): Promise<HistoryEvent[]> {
+export async function newHistoryEvents(client: SFNClient, executionArn: string, afterId: number, abortSignal?: AbortSignal): Promise<HistoryEvent[]> {
   const { GetExecutionHistoryCommand } = await import('@aws-sdk/client-sfn');
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
     const page = await call(`states:GetExecutionHistory ${executionArn}`, () =>
-      client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: PAGE_SIZE, includeExecutionData: false, ...(nextToken ? { nextToken } : {}) })),
+      client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: PAGE_SIZE, includeExecutionData: false, ...(nextToken ? { nextToken } : {}) }), abortSignal ? { abortSignal } : {}),
     );
     const fresh = (page.events ?? []).filter((event) => (event.id ?? 0) > afterId);
     events.push(...fresh);
@@ -48,10 +48,20 @@ export async function newHistoryEvents(client: SFNClient, executionArn: string, 
   return events.sort((one, other) => (one.id ?? 0) - (other.id ?? 0));
 }
 
+/** `pending`, or a rejection as soon as `signal` aborts. */
+function abortable<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** DescribeExecution of `executionArn`; throws what `call` makes of a failed call. */
-export async function describeExecution(client: SFNClient, executionArn: string): Promise<DescribeExecutionOutput> {
+export async function describeExecution(client: SFNClient, executionArn: string, abortSignal?: AbortSignal): Promise<DescribeExecutionOutput> {
   const { DescribeExecutionCommand } = await import('@aws-sdk/client-sfn');
-  return call(`states:DescribeExecution ${executionArn}`, () => client.send(new DescribeExecutionCommand({ executionArn })));
+  return call(`states:DescribeExecution ${executionArn}`, () => client.send(new DescribeExecutionCommand({ executionArn }), abortSignal ? { abortSignal } : {}));
 }
 
 export interface FollowOptions {
@@ -67,9 +77,10 @@ export interface FollowOptions {
 
 /** What a followed execution came to. */
 export interface Followed {
-  readonly description: DescribeExecutionOutput;
+  /** Absent when the watch was stopped (Ctrl-C) before the execution ended. */
+  readonly description?: DescribeExecutionOutput;
   readonly reader: HistoryReader;
-  /** EXIT.ok when it SUCCEEDED, EXIT.failed otherwise. */
+  /** EXIT.ok when it SUCCEEDED, EXIT.failed otherwise, EXIT.interrupted when the watch was stopped. */
   readonly exitCode: number;
 }
 
@@ -81,6 +92,22 @@ export interface Followed {
  * Stopping the process stops the watch, not the execution. Throws what `call` makes of a failed call.
  */
 export async function followExecution(client: SFNClient, ref: ExecutionRef, output: Output, options: FollowOptions): Promise<Followed> {
+  // Ctrl-C stops the watch, not the execution: say so, and stop at once (a call under way is aborted).
+  const interrupted = new AbortController();
+  const onInterrupt = () => interrupted.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await follow(client, ref, output, options, interrupted.signal);
+  } catch (error) {
+    if (!interrupted.signal.aborted) throw error;
+    output.err(`opsflow: stopped watching; ${ref.executionArn} keeps running (opsflow watch ${ref.executionArn})`);
+    return { reader: new HistoryReader(), exitCode: EXIT.interrupted };
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+async function follow(client: SFNClient, ref: ExecutionRef, output: Output, options: FollowOptions, signal: AbortSignal): Promise<Followed> {
   const reader = new HistoryReader();
   const show = (events: readonly HistoryEvent[]) => {
     for (const event of reader.read(events)) {
@@ -92,11 +119,11 @@ export async function followExecution(client: SFNClient, ref: ExecutionRef, outp
   const ended = () => reader.ended && (!options.redriven || reader.redriven);
   let description: DescribeExecutionOutput | undefined;
   for (;;) {
-    show(await newHistoryEvents(client, ref.executionArn, reader.lastEventId));
+    show(await newHistoryEvents(client, ref.executionArn, reader.lastEventId, signal));
     // The history's end event ends the watch once DescribeExecution (eventually consistent, API Reference) agrees: RUNNING or PENDING_REDRIVE never does.
-    if (ended()) description = await describeExecution(client, ref.executionArn);
+    if (ended()) description = await describeExecution(client, ref.executionArn, signal);
     if (description && !RUNNING_STATUSES.has(description.status ?? '')) break;
-    await polling.sleep(polling.intervalMs);
+    await abortable(polling.sleep(polling.intervalMs), signal);
   }
   if (options.json) output.out(JSON.stringify(executionSummary(description, options.workflow, reader), null, 2));
   else output.out(summaryLine(description, options.workflow, reader));

@@ -100,6 +100,26 @@ describe('opsflow watch', () => {
     expect(sleeps).toEqual([2000]);
   });
 
+  it('stops watching at Ctrl-C, saying the execution keeps running, exit 130, no further call', async () => {
+    const events = succeededHistory();
+    sfn.on(GetExecutionHistoryCommand).resolves(newestFirst(events.slice(0, 3)));
+    // The person presses Ctrl-C while the watch waits for its next poll.
+    polling.sleep = vi.fn(() => {
+      process.emit('SIGINT');
+      return new Promise<void>(() => {});
+    });
+
+    const result = await opsflow('watch', EXECUTION);
+
+    expect(result).toEqual({
+      code: 130,
+      out: ['  instance-dns → ReadRecord'],
+      err: [`opsflow: stopped watching; ${EXECUTION} keeps running (opsflow watch ${EXECUTION})`],
+    });
+    expect(sfn).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, 1);
+    expect(process.listenerCount('SIGINT')).toBe(0);
+  });
+
   it('keeps polling while nothing new happens, and stops at the end event', async () => {
     const events = succeededHistory();
     sfn
