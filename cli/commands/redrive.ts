@@ -18,12 +18,14 @@ export const redrive = defineCommand({
     'continues it from that state with the same input; the states that succeeded are not run again.',
     'Refused, with AWS\'s reason and nothing sent, when Step Functions cannot redrive it. <execution>',
     'is its ARN (in its own Region) or <workflow>/<execution name> (in --region). --watch then follows',
-    'it as `opsflow watch` does (Ctrl-C stops watching, not the execution).',
+    'it as `opsflow watch` does (Ctrl-C stops watching, not the execution). --json prints one object:',
+    'the execution, where it failed, its redrive count and date (with --watch, the watched end).',
   ].join('\n'),
   options: {
     stage: options.stage,
     region: options.deployedRegion,
     watch: { type: 'boolean', description: 'follow the redriven execution until it ends; exits 1 unless it SUCCEEDED' },
+    json: options.json,
   },
   positionals: { min: 1, max: 1, missing: 'execution (its ARN, or <workflow>/<execution name>)' },
   examples: [
@@ -37,7 +39,7 @@ export const redrive = defineCommand({
     const workflow = stageWorkflowOf(named).name;
     const client = await stepFunctions(ref.region);
     try {
-      return await redriveExecution(client, ref, output, workflow, flags.watch === true);
+      return await redriveExecution(client, ref, output, workflow, { watch: flags.watch === true, json: flags.json === true });
     } finally {
       client.destroy();
     }
@@ -51,7 +53,7 @@ export const redrive = defineCommand({
  * so a retried request redrives it once (AWS answers the same for a token used in the last 15
  * minutes: API Reference, RedriveExecution, clientToken: 1 to 64 of [!-~], botocore's model).
  */
-async function redriveExecution(client: SFNClient, ref: ExecutionRef, output: Output, workflow: string, watch: boolean): Promise<number> {
+async function redriveExecution(client: SFNClient, ref: ExecutionRef, output: Output, workflow: string, { watch, json }: { watch: boolean; json: boolean }): Promise<number> {
   const { describeExecution, failureLine, followExecution, newHistoryEvents } = await import('../follow.ts');
   const { failureOf } = await import('../history.ts');
   const { RedriveExecutionCommand } = await import('@aws-sdk/client-sfn');
@@ -64,12 +66,17 @@ async function redriveExecution(client: SFNClient, ref: ExecutionRef, output: Ou
   }
   const history = await newHistoryEvents(client, ref.executionArn, 0);
   const failure = failureOf(history) ?? { state: 'an unknown state', ...(description.error ? { error: description.error } : {}), ...(description.cause ? { cause: description.cause } : {}) };
-  output.out(`${execution} ${status} at ${failureLine(failure)}`);
-  output.out(`redriven ${redriveCount === 1 ? 'once' : `${redriveCount} times`} before`);
+  // With --json, stdout carries one object: these lines go to stderr.
+  const say = json ? output.err : output.out;
+  say(`${execution} ${status} at ${failureLine(failure)}`);
+  say(`redriven ${redriveCount === 1 ? 'once' : `${redriveCount} times`} before`);
   const clientToken = createHash('sha256').update(`${ref.executionArn}#${redriveCount}`).digest('hex');
   const { redriveDate } = await call(`states:RedriveExecution ${ref.executionArn}`, () => client.send(new RedriveExecutionCommand({ executionArn: ref.executionArn, clientToken })));
-  output.out(`${execution} redriven at ${redriveDate?.toISOString() ?? 'an unknown time'}`);
+  say(`${execution} redriven at ${redriveDate?.toISOString() ?? 'an unknown time'}`);
+  if (json && !watch) {
+    output.out(JSON.stringify({ workflow, executionArn: ref.executionArn, status, failure, redriveCount: redriveCount + 1, redriveDate: redriveDate?.toISOString() }, null, 2));
+  }
   if (!watch) return EXIT.ok;
-  const { exitCode } = await followExecution(client, ref, output, { workflow, history, redriven: true });
+  const { exitCode } = await followExecution(client, ref, output, { workflow, history, redriven: true, ...(json ? { json: true } : {}) });
   return exitCode;
 }

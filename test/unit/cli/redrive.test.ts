@@ -98,6 +98,25 @@ describe('opsflow redrive', () => {
     expect(input).toEqual({ executionArn: EXECUTION, clientToken: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
+  it('--json prints one object on stdout: where it failed, the redrive count and date; the lines go to stderr', async () => {
+    sfn.on(DescribeExecutionCommand).resolves(described('FAILED', redrivable));
+    sfn.on(GetExecutionHistoryCommand).resolves(newestFirst(failedThenRedriven().failed));
+    sfn.on(RedriveExecutionCommand).resolves({ redriveDate: REDRIVE_DATE });
+
+    const result = await opsflow('redrive', EXECUTION, '--json');
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out.join('\n'))).toEqual({
+      workflow: 'instance-dns',
+      executionArn: EXECUTION,
+      status: 'FAILED',
+      failure: { state: 'ReadRecord', error: 'Route53.Route53Exception', cause: ROUTE53_DOWN.cause },
+      redriveCount: 1,
+      redriveDate: '2026-11-30T10:00:00.000Z',
+    });
+    expect(result.err[0]).toBe(`${NAMED} FAILED at ReadRecord Route53.Route53Exception: ${ROUTE53_DOWN.cause}`);
+  });
+
   it('sends the same client token when the command is run again for the same failure, and a new one after another redrive', async () => {
     sfn.on(GetExecutionHistoryCommand).resolves(newestFirst(failedThenRedriven().failed));
     sfn.on(RedriveExecutionCommand).resolves({ redriveDate: REDRIVE_DATE });
