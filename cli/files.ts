@@ -35,7 +35,8 @@ export async function readJsonFile(path: string, what: string, readStdin: () => 
     throw new UnreadableFile(`${what} ${name}: ${fileProblems[code ?? ''] ?? firstLine(message)}`, { cause: error });
   }
   try {
-    return JSON.parse(text) as unknown;
+    // A byte order mark, as some Windows editors save UTF-8, is not part of the JSON.
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
   } catch (error) {
     throw new UnreadableFile(`${what} ${name}: not valid JSON (${oneLine((error as Error).message)})`, { cause: error });
   }

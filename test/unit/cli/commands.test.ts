@@ -95,6 +95,10 @@ describe('a file named - is standard input', () => {
     expect((JSON.parse(sent.out) as { executions: unknown[] }).executions).toHaveLength(2);
   });
 
+  it('reads an event saved with a UTF-8 byte order mark, as some Windows editors save it', async () => {
+    expect(await opsflow(['routes', '-'], `\uFEFF${eventText}`)).toMatchObject({ code: 0, out: 'standard input: instance-dns (LaunchSuccessful)' });
+  });
+
   it('refuses standard input that is not an event, saying so', async () => {
     expect(await opsflow(['run', 'instance-dns', '--event', '-'], '{"source": ')).toMatchObject({ code: 2, out: '' });
     expect((await opsflow(['routes', '-'], '{"source": ')).err).toMatch(/^opsflow: event standard input: not valid JSON \(/);
