@@ -2,7 +2,7 @@ import type { OpsflowConfig, SearchDrConfig, SearchRegionConfig } from '../handl
 import { manifestPrefix } from '../handlers/search/manifest.ts';
 import { normalizedRecordName } from './instance-dns/workflow.ts';
 import { deployedName } from './iam.ts';
-import type { DeploymentEnvironment, IamStatement, JsonValue } from './types.ts';
+import type { DeploymentEnvironment, IamStatement, JsonValue, WorkflowModule } from './types.ts';
 
 /**
  * What search-failover, search-failback and search-dr-drill share: they deploy together, to each
@@ -180,4 +180,26 @@ export function finalSnapshotLambdaStatements(config: OpsflowConfig, env: Deploy
   if (!found) return [];
   const manifests = ownManifests(found.region, env);
   return [{ Sid: 'WriteFinalSnapshotManifests', Effect: 'Allow', Action: ['s3:PutObject'], Resource: `${manifests.bucketArn}/${manifests.folder}*` }];
+}
+
+/**
+ * What search-failover and search-failback share: an operator starts them (no trigger) in a Region
+ * of searchDr; they wait for approval at AwaitApproval, whose plan the CLI shows and answers
+ * (opsflow run --approve / --reject, opsflow approve / reject); their request is checked as
+ * preflight checks it; their role reads, restores and switches the search record.
+ */
+export function operatorRunbook(
+  runbook: 'failover' | 'failback',
+  module: Pick<WorkflowModule, 'name' | 'stateMachineName' | 'description' | 'functions' | 'lambdaStatements'>,
+): WorkflowModule {
+  return {
+    ...module,
+    type: 'STANDARD',
+    regions: searchRegions,
+    approval: { state: 'AwaitApproval' },
+    checkInput: runbookInputCheck(runbook),
+    triggers: () => [],
+    substitutions: (config) => runbookSubstitutions(config),
+    iamStatements: (config, env) => [...runbookStatements(config, env), ...dnsSwitchStatements(config, env)],
+  };
 }
