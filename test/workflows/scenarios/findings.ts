@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { SandboxAccount } from '../../../engine/sandbox/index.ts';
 import { sampleWith } from '../../../events/samples.ts';
 import { devConfig, world } from '../harness.ts';
-import { executionsOf, type Scenario } from './scenario.ts';
+import { executionsOf, fivePastTheHour, type Scenario } from './scenario.ts';
 
 const SEED = 'test/fixtures/sandbox/findings.json';
 
@@ -47,7 +47,7 @@ function withoutInvestigationIds(fields: Record<string, string> | undefined): Re
 }
 
 async function enrichmentWorld(config: (raw: Record<string, unknown>) => void = () => {}, changeSeed?: (seed: Record<string, unknown>) => void, randomSeed?: number) {
-  return world({ seed: SEED, config: devConfig(config), ...(changeSeed ? { changeSeed } : {}), randomSeed });
+  return world({ seed: SEED, config: devConfig(config), sandbox: { clock: fivePastTheHour() }, ...(changeSeed ? { changeSeed } : {}), randomSeed });
 }
 
 /** More indicators than one ListIndicators page (MaxResults 100) holds, so the run reads them page by page. */

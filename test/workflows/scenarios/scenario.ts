@@ -1,3 +1,4 @@
+import { Clock } from '../../../engine/clock.ts';
 import type { Engine, ExecutionRecord } from '../../../engine/engine.ts';
 import type { SandboxAccount } from '../../../engine/sandbox/index.ts';
 
@@ -19,4 +20,18 @@ export async function executionsOf(engine: Engine, start: () => Promise<unknown>
   await start();
   await engine.idle();
   return engine.executions.slice(before);
+}
+
+const HOUR_MS = 3_600_000;
+/** Five minutes past the hour this test process loaded in: every scene starts at this one instant. */
+const sceneStartMs = Math.floor(Date.now() / HOUR_MS) * HOUR_MS + 5 * 60_000;
+
+/**
+ * A simulated clock at five past the hour, the same instant for every scene of the process: what
+ * depends on the hour (search-snapshot names a snapshot by its schedule period, Detective scopes
+ * are whole hours) comes out the same in a baseline and in the faulted run compared with it, and a
+ * scene started a minute before the hour does not straddle two periods.
+ */
+export function fivePastTheHour(): Clock {
+  return Clock.simulated(sceneStartMs);
 }

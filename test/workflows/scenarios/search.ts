@@ -1,8 +1,9 @@
-import { Clock } from '../../../engine/clock.ts';
 import type { SandboxAccount } from '../../../engine/sandbox/index.ts';
 import type { OpsflowConfig } from '../../../handlers/shared/config.ts';
 import { devConfig, regionEngine, world } from '../harness.ts';
-import { executionsOf, type Scenario } from './scenario.ts';
+import { executionsOf, fivePastTheHour, type Scenario } from './scenario.ts';
+
+export { fivePastTheHour } from './scenario.ts';
 
 /** The search fixture: the catalog domain in eu-west-1 (active, behind search.corp.internal.) and eu-central-1. */
 export const SEARCH_SEED = 'test/fixtures/sandbox/search.json';
@@ -21,15 +22,6 @@ export function searchConfig(sandbox: SandboxAccount, change: (search: Json) => 
     }
     change(search);
   });
-}
-
-/**
- * Five minutes past the current hour: search-snapshot names a snapshot by its schedule period (the
- * hour), so a scene started a minute before the hour would see its runs land in two periods.
- */
-export function fivePastTheHour(): Clock {
-  const hour = 3_600_000;
-  return Clock.simulated(Math.floor(Date.now() / hour) * hour + 5 * 60_000);
 }
 
 /** A world over the search fixture, its clock at five past the hour, and an engine for `region`'s stack with searchConfig. */
