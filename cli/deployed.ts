@@ -4,6 +4,7 @@ import type { OpsflowConfig } from '../handlers/shared/config.ts';
 import type { WorkflowModule } from '../workflows/types.ts';
 import { AwsCallFailed, AwsRefused, UsageError } from './errors.ts';
 import { readConfig } from './files.ts';
+import { checkRegionFlag } from './options.ts';
 
 /**
  * What the commands that drive a deployed stage share (start, executions, watch, approve, reject,
@@ -22,8 +23,6 @@ export const DEFAULT_STAGE = 'dev';
 
 /** A stage name as serverless takes it (letters, digits, hyphens; `opsflow-<stage>` is the stack). */
 const STAGE = /^[A-Za-z0-9-]{1,64}$/;
-/** An AWS Region's code (`eu-west-1`, `us-gov-west-1`, `cn-north-1`). */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /** A deployed stage in one Region: its config (config/<stage>.json) and the workflows its stack there holds. */
 export interface DeployedStage {
@@ -43,7 +42,7 @@ export interface DeployedStage {
 export async function deployedStage(flags: DeployedFlags, readStdin?: () => Promise<string>): Promise<DeployedStage> {
   const stage = flags.stage ?? DEFAULT_STAGE;
   if (!STAGE.test(stage)) throw new UsageError(`--stage: ${JSON.stringify(stage)} is not a stage name (letters, digits and hyphens)`);
-  if (flags.region !== undefined && !REGION.test(flags.region)) throw new UsageError(`--region: ${JSON.stringify(flags.region)} is not a Region code such as eu-west-1`);
+  checkRegionFlag(flags.region);
   const config = await readConfig(`config/${stage}.json`, readStdin);
   const region = flags.region ?? config.region;
   const { stackFor } = await import('../workflows/stack.ts');
@@ -62,11 +61,6 @@ export async function deployedWorkflow(deployed: DeployedStage, name: string): P
   throw new UsageError(`${name} is not deployed in ${deployed.region} by stage ${deployed.stage}: config/${deployed.stage}.json deploys it to ${regions.join(', ') || 'no Region'} (--region picks one)`);
 }
 
-/** The logical id serverless-step-functions gives a state machine (workflows/deployment.ts). */
-function stateMachineLogicalId(module: WorkflowModule): string {
-  return `${module.stateMachineName}StateMachine`;
-}
-
 /**
  * The ARN of `module`'s state machine in the stage's stack: CloudFormation DescribeStackResource
  * of its logical id, whose physical id is the ARN (CloudFormation User Guide,
@@ -76,7 +70,8 @@ function stateMachineLogicalId(module: WorkflowModule): string {
 export async function stateMachineArn(deployed: DeployedStage, module: WorkflowModule): Promise<string> {
   const { CloudFormationClient, DescribeStackResourceCommand } = await import('@aws-sdk/client-cloudformation');
   const cloudFormation = new CloudFormationClient({ region: deployed.region, requestHandler: timedRequestHandler() });
-  const logicalId = stateMachineLogicalId(module);
+  const { stateMachineLogicalId } = await import('../workflows/iam.ts');
+  const logicalId = stateMachineLogicalId(module.stateMachineName);
   try {
     const { StackResourceDetail: resource } = await cloudFormation.send(new DescribeStackResourceCommand({ StackName: deployed.stackName, LogicalResourceId: logicalId }));
     const arn = resource?.PhysicalResourceId;

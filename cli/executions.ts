@@ -6,6 +6,7 @@ import type { Output } from './command.ts';
 import { UnwritableFile, UsageError } from './errors.ts';
 import { DEFAULT_SANDBOX, fileProblems, readFaults, readJsonFile, STDIN } from './files.ts';
 import { causeMessage, transitionCount } from './format.ts';
+import { checkRegionFlag } from './options.ts';
 import { firstLine } from './text.ts';
 
 /** What `run` and `send` share: where they run, the engine, and how executions are reported. */
@@ -19,12 +20,9 @@ export interface RunFlags {
   readonly region?: string;
 }
 
-/** An AWS Region's code (`eu-west-1`, `us-gov-west-1`, `cn-north-1`). */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
 async function target(flags: RunFlags, config: OpsflowConfig, readStdin?: () => Promise<string>): Promise<{ target: AccountTarget; sandbox?: SandboxAccount }> {
   const { awsAccountId, awsTarget, sandboxTarget } = await import('../engine/target.ts');
-  if (flags.region !== undefined && !REGION.test(flags.region)) throw new UsageError(`--region: ${JSON.stringify(flags.region)} is not a Region code such as eu-west-1`);
+  checkRegionFlag(flags.region);
   // The stage's stack runs in the config's Region, as on AWS; --region picks another Region's stack.
   const region = { region: flags.region ?? config.region };
   if (flags.aws) {

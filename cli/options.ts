@@ -1,5 +1,6 @@
 import { DEFAULT_CONFIG, DEFAULT_SANDBOX } from './defaults.ts';
 import type { OptionSpec } from './command.ts';
+import { UsageError } from './errors.ts';
 
 /** Options several commands take, written once so they read the same in every command's help. */
 export const config = { type: 'string', value: '<file>', file: 'read', description: `stage config (default ${DEFAULT_CONFIG}; - for standard input)` } as const satisfies OptionSpec;
@@ -36,3 +37,11 @@ export const deployedRegion = {
   value: '<region>',
   description: "the Region of the stack (default the stage config's region): the search runbooks' standby Region, for one",
 } as const satisfies OptionSpec;
+
+/** An AWS Region's code (`eu-west-1`, `us-gov-west-1`, `cn-north-1`). */
+const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** --region, when given, must be a Region's code; UsageError (one line) otherwise. */
+export function checkRegionFlag(region: string | undefined): void {
+  if (region !== undefined && !REGION_CODE.test(region)) throw new UsageError(`--region: ${JSON.stringify(region)} is not a Region code such as eu-west-1`);
+}

@@ -4,7 +4,7 @@ import { functionRegistry, type FunctionSpec } from '../handlers/registry.ts';
 import { CONFIG_ENV, parseConfig, StateMachineLogLevel, type ObservabilityConfig, type OpsflowConfig } from '../handlers/shared/config.ts';
 import { InvalidConfig } from '../handlers/shared/errors.ts';
 import { loadDefinition, substitutePlaceholders } from './definition.ts';
-import { deployedName, executionLogStatements, tracingStatements } from './iam.ts';
+import { deployedName, executionLogStatements, stateMachineLogicalId, tracingStatements } from './iam.ts';
 import { workflows } from './index.ts';
 import { stackFor, type StackContext } from './stack.ts';
 import type { DeploymentEnvironment, JsonObject, JsonValue, ScheduleTrigger, WorkflowModule } from './types.ts';
@@ -76,10 +76,6 @@ export function ruleName(module: WorkflowModule, triggerId: string, stage: strin
 
 function functionLogicalId(key: string): string {
   return `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
-}
-
-function stateMachineLogicalId(module: WorkflowModule): string {
-  return `${module.stateMachineName}StateMachine`;
 }
 
 function roleLogicalId(module: WorkflowModule): string {
@@ -181,7 +177,7 @@ function definitionResolver(module: WorkflowModule, config: OpsflowConfig, env: 
   return (name) => {
     if (name in functionRegistry) return { 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] };
     const machine = workflows.find((candidate) => `${candidate.stateMachineName}StateMachineArn` === name);
-    if (machine) return { Ref: stateMachineLogicalId(machine) };
+    if (machine) return { Ref: stateMachineLogicalId(machine.stateMachineName) };
     const value = extra[name];
     if (value === undefined) throw new InvalidConfig(`${module.name}: no value for placeholder \${${name}}`);
     return value;
@@ -222,7 +218,7 @@ export async function renderStateMachine(workflowName: string, stage: string, re
       : [],
   );
   return {
-    id: stateMachineLogicalId(module),
+    id: stateMachineLogicalId(module.stateMachineName),
     name: stateMachineName(module, stage),
     type: module.type,
     definition,
@@ -273,7 +269,7 @@ function scheduleResources(config: OpsflowConfig, modules: readonly WorkflowModu
                 {
                   Effect: 'Allow',
                   Action: ['states:StartExecution'],
-                  Resource: [...new Set(scheduled.map(({ module }) => module))].map((module) => ({ Ref: stateMachineLogicalId(module) })),
+                  Resource: [...new Set(scheduled.map(({ module }) => module))].map((module) => ({ Ref: stateMachineLogicalId(module.stateMachineName) })),
                 },
               ],
             },
@@ -293,7 +289,7 @@ function scheduleResources(config: OpsflowConfig, modules: readonly WorkflowModu
         Targets: [
           {
             Id: `${module.stateMachineName}${trigger.id}`,
-            Arn: { Ref: stateMachineLogicalId(module) },
+            Arn: { Ref: stateMachineLogicalId(module.stateMachineName) },
             RoleArn: { 'Fn::GetAtt': [SCHEDULE_ROLE, 'Arn'] },
             Input: JSON.stringify(trigger.input),
             RetryPolicy: { ...RULE_RETRY_POLICY },

@@ -5,6 +5,11 @@ export function deployedName(env: Pick<DeploymentEnvironment, 'stage'>, stateMac
   return `opsflow-${env.stage}-${stateMachineName}`;
 }
 
+/** The logical id serverless-step-functions gives a state machine in the stack (its `id`, workflows/deployment.ts). */
+export function stateMachineLogicalId(stateMachineName: string): string {
+  return `${stateMachineName}StateMachine`;
+}
+
 /**
  * What a state machine needs to run another as `states:startExecution.sync`: start it, follow and
  * stop its executions, and the rule Step Functions manages in the account to learn they ended.

@@ -83,3 +83,20 @@ export function route53OutageHistory(): HistoryBuilder {
   history.failed(last, ROUTE53_DOWN.error, ROUTE53_DOWN.cause);
   return history;
 }
+
+/** GetExecutionHistory's answer with reverseOrder (newest first), as `watch` asks for it; `nextToken` when another page follows. */
+export function newestFirst(events: readonly HistoryEvent[], nextToken?: string): { events: HistoryEvent[]; nextToken?: string } {
+  return { events: [...events].reverse(), ...(nextToken ? { nextToken } : {}) };
+}
+
+/** What the local display shows of route53OutageHistory, as a local `run --faults` prints it. */
+export const ROUTE53_OUTAGE_LINES = [
+  '  instance-dns → ReadRecord',
+  '  instance-dns   ✗ ReadRecord failed: Route53.Route53Exception',
+  '  instance-dns   ↻ ReadRecord retried after Route53.Route53Exception',
+  '  instance-dns   ✗ ReadRecord failed: Route53.Route53Exception',
+  '  instance-dns   ✗ ReadRecord caught Route53.Route53Exception',
+  '  instance-dns → MustReleaseLifecycle',
+  '  instance-dns → Failed',
+  '  instance-dns   ✗ Failed failed: Route53.Route53Exception',
+] as const;

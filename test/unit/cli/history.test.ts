@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatStateEvent } from '../../../cli/executions.ts';
 import { failureOf, HistoryReader } from '../../../cli/history.ts';
-import { HistoryBuilder, ROUTE53_DOWN, route53OutageHistory } from './history-events.ts';
+import { HistoryBuilder, ROUTE53_DOWN, ROUTE53_OUTAGE_LINES, route53OutageHistory } from './history-events.ts';
 
 /** What `watch` prints for a history: the local display's lines (cli/executions.ts formatStateEvent). */
 function lines(reader: HistoryReader, events: Parameters<HistoryReader['read']>[0], workflow = 'instance-dns'): string[] {
@@ -36,14 +36,7 @@ describe('a deployed execution history, read as the local display shows a run', 
     const reader = new HistoryReader();
 
     expect(lines(reader, route53OutageHistory().events)).toEqual([
-      '  instance-dns → ReadRecord',
-      '  instance-dns   ✗ ReadRecord failed: Route53.Route53Exception',
-      '  instance-dns   ↻ ReadRecord retried after Route53.Route53Exception',
-      '  instance-dns   ✗ ReadRecord failed: Route53.Route53Exception',
-      '  instance-dns   ✗ ReadRecord caught Route53.Route53Exception',
-      '  instance-dns → MustReleaseLifecycle',
-      '  instance-dns → Failed',
-      '  instance-dns   ✗ Failed failed: Route53.Route53Exception',
+      ...ROUTE53_OUTAGE_LINES,
     ]);
     expect(reader.states[0]).toMatchObject({ name: 'ReadRecord', status: 'caught', retries: 1, error: ROUTE53_DOWN.error, cause: ROUTE53_DOWN.cause });
     expect(reader.transitions).toBe(4);

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { polling } from '../../../cli/follow.ts';
 import { main } from '../../../cli/main.ts';
-import { HistoryBuilder, ROUTE53_DOWN } from './history-events.ts';
+import { HistoryBuilder, newestFirst, ROUTE53_DOWN } from './history-events.ts';
 
 /**
  * `opsflow redrive` against a deployed stage, Step Functions and CloudFormation mocked with
@@ -42,9 +42,6 @@ async function opsflow(...argv: string[]) {
   return { code, out, err };
 }
 
-function newestFirst(events: readonly HistoryEvent[]) {
-  return { events: [...events].reverse() };
-}
 
 function described(status: string, extra: Record<string, unknown> = {}) {
   return {

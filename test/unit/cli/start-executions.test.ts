@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { polling } from '../../../cli/follow.ts';
 import { main } from '../../../cli/main.ts';
-import { HistoryBuilder } from './history-events.ts';
+import { HistoryBuilder, newestFirst } from './history-events.ts';
 
 /**
  * `opsflow start` and `opsflow executions` against a deployed stage, with CloudFormation and Step
@@ -181,8 +181,8 @@ describe('opsflow start --watch', () => {
     history.succeeded(history.exited('Succeed', 'Reconciled', last));
     sfn
       .on(GetExecutionHistoryCommand)
-      .resolvesOnce({ events: [...first].reverse() })
-      .resolves({ events: [...history.events].reverse() });
+      .resolvesOnce(newestFirst(first))
+      .resolves(newestFirst(history.events));
     sfn.on(DescribeExecutionCommand).resolves({
       executionArn, stateMachineArn: machine('DnsReconcile'), name: 'after-change-42', status: 'SUCCEEDED', startDate: new Date('2026-11-30T09:00:00Z'), stopDate: new Date('2026-11-30T09:00:08Z'),
     });

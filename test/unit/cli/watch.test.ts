@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { polling } from '../../../cli/follow.ts';
 import { main } from '../../../cli/main.ts';
-import { HistoryBuilder, ROUTE53_DOWN, route53OutageHistory } from './history-events.ts';
+import { HistoryBuilder, newestFirst, ROUTE53_DOWN, ROUTE53_OUTAGE_LINES, route53OutageHistory } from './history-events.ts';
 
 /**
  * `opsflow watch` against a deployed stage, Step Functions and CloudFormation mocked with
@@ -42,10 +42,6 @@ async function opsflow(...argv: string[]) {
   return { code, out, err };
 }
 
-/** GetExecutionHistory's answer with reverseOrder: newest first. */
-function newestFirst(events: readonly HistoryEvent[], nextToken?: string) {
-  return { events: [...events].reverse(), ...(nextToken ? { nextToken } : {}) };
-}
 
 function described(status: string, extra: Record<string, unknown> = {}) {
   return { executionArn: EXECUTION, stateMachineArn: MACHINE, name: 'launch-i-0b7e4d1c8a6f52001', status, startDate: START, stopDate: new Date('2026-11-30T09:00:12.500Z'), ...extra } as never;
@@ -85,14 +81,7 @@ describe('opsflow watch', () => {
     const result = await opsflow('watch', EXECUTION);
 
     expect(result.out).toEqual([
-      '  instance-dns → ReadRecord',
-      '  instance-dns   ✗ ReadRecord failed: Route53.Route53Exception',
-      '  instance-dns   ↻ ReadRecord retried after Route53.Route53Exception',
-      '  instance-dns   ✗ ReadRecord failed: Route53.Route53Exception',
-      '  instance-dns   ✗ ReadRecord caught Route53.Route53Exception',
-      '  instance-dns → MustReleaseLifecycle',
-      '  instance-dns → Failed',
-      '  instance-dns   ✗ Failed failed: Route53.Route53Exception',
+      ...ROUTE53_OUTAGE_LINES,
       `instance-dns FAILED in 4 transitions, 12.5 s  Route53.Route53Exception: ${ROUTE53_DOWN.cause}`,
     ]);
     expect(result).toMatchObject({ code: 1, err: [] });
